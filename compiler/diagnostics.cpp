@@ -1,0 +1,117 @@
+#include "compiler/diagnostics.hpp"
+
+#include <algorithm>
+
+namespace sp {
+
+void Diagnostics::error(const ast::Loc& loc, std::string message) {
+  list_.push_back({Severity::kError, loc, std::move(message)});
+  ++errors_;
+}
+
+void Diagnostics::warning(const ast::Loc& loc, std::string message) {
+  list_.push_back({Severity::kWarning, loc, std::move(message)});
+}
+
+void Diagnostics::note(const ast::Loc& loc, std::string message) {
+  list_.push_back({Severity::kNote, loc, std::move(message)});
+}
+
+ast::Loc Diagnostics::locate(uint32_t offset) const {
+  const std::string& text = file_->text;
+  if (offset > text.size()) offset = static_cast<uint32_t>(text.size());
+  ast::Loc loc;
+  loc.offset = offset;
+  loc.line = 1;
+  uint32_t line_start = 0;
+  for (uint32_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++loc.line;
+      line_start = i + 1;
+    }
+  }
+  loc.col = offset - line_start + 1;
+  return loc;
+}
+
+std::string Diagnostics::format(const Diagnostic& d) const {
+  static const char* const kNames[] = {"error", "warning", "note"};
+  std::string out = file_->path;
+  ast::Loc loc = d.loc;
+  if (loc.line == 0 && loc.offset > 0) loc = locate(loc.offset);
+  if (loc.line > 0) {
+    out += ":" + std::to_string(loc.line) + ":" + std::to_string(loc.col);
+  }
+  out += ": ";
+  out += kNames[static_cast<int>(d.severity)];
+  out += ": " + d.message + "\n";
+  if (loc.line == 0) return out;
+  // The source line, tabs kept so the caret lines up.
+  const std::string& text = file_->text;
+  size_t start = 0;
+  for (uint32_t line = 1; line < loc.line && start < text.size(); ++line) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) return out;
+    start = nl + 1;
+  }
+  size_t end = text.find('\n', start);
+  if (end == std::string::npos) end = text.size();
+  std::string line = text.substr(start, end - start);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  out += "  " + line + "\n  ";
+  for (uint32_t i = 1; i < loc.col && i - 1 < line.size(); ++i) {
+    out += line[i - 1] == '\t' ? '\t' : ' ';
+  }
+  out += "^\n";
+  return out;
+}
+
+std::string Diagnostics::format_all() const {
+  std::string out;
+  for (const Diagnostic& d : list_) out += format(d);
+  return out;
+}
+
+namespace {
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      char ca = static_cast<char>(std::tolower(static_cast<unsigned char>(a[i - 1])));
+      char cb = static_cast<char>(std::tolower(static_cast<unsigned char>(b[j - 1])));
+      size_t sub = prev[j - 1] + (ca == cb ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+std::string nearest_name(std::string_view name, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_distance = 0;
+  for (const std::string& c : candidates) {
+    if (c == name) continue;
+    size_t d = edit_distance(name, c);
+    if (best.empty() || d < best_distance) {
+      best = c;
+      best_distance = d;
+    }
+  }
+  // A plausible typo: at most a third of the longer name differs (at least 1, at most 3).
+  size_t limit = std::clamp<size_t>(std::max(name.size(), best.size()) / 3, 1, 3);
+  if (best.empty() || best_distance > limit) return "";
+  return best;
+}
+
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates) {
+  std::string best = nearest_name(name, candidates);
+  return best.empty() ? "" : " (did you mean " + best + "?)";
+}
+
+}  // namespace sp
