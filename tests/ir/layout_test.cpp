@@ -1,0 +1,2 @@
+// placeholder until the IR runtime tests land
+#include <gtest/gtest.h>
