@@ -1,0 +1,140 @@
+// Semantic analysis and lowering: ast::Spec -> ir::Model.
+//
+// One Lowerer per compilation. It resolves names, checks types and ranges, folds
+// constants and reports every problem as a `file:line:col` diagnostic; what it builds is
+// only valid when no error was reported. The work is split by concern:
+//   types.cpp     constants, type declarations, address domains
+//   expr.cpp      expressions (typing, coercions, constant folding)
+//   role.cpp      messages, roles, transitions, statements
+//   system.cpp    systems: instances, channels, environment
+//   property.cpp  properties, LTL, fairness
+//   warnings.cpp  unreachable states, unused variables
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "compiler/ast.hpp"
+#include "compiler/diagnostics.hpp"
+#include "compiler/ir/model.hpp"
+#include "compiler/sema/compile.hpp"
+
+namespace sp::sema {
+
+struct ConstValue {
+  ir::TypeId type = -1;
+  int64_t value = 0;
+};
+
+// What names mean inside one expression.
+struct Scope {
+  int role = -1;                   // transitions: the role whose variables are visible
+  std::string msg_binder;          // recv PORT(x): x
+  int msg = -1;                    //   its message index
+  std::vector<std::pair<std::string, ir::TypeId>> params;  // call NAME(a, b)
+  bool property = false;           // properties: instances are visible
+  int system = -1;
+  std::vector<std::pair<std::string, int>> instances;     // bound by forall over a role
+  std::vector<std::pair<std::string, ConstValue>> values;  // bound by forall over a type
+  bool allow_temporal = false;
+};
+
+class Lowerer {
+ public:
+  Lowerer(const ast::Spec& spec, Diagnostics& diags, const CompileOptions& options,
+          ir::Model& out);
+  bool run();
+
+ private:
+  // ---- types.cpp
+  void init_builtin_types();
+  void collect_addresses();
+  void lower_const(const ast::Const& c);
+  void check_const_overrides();
+  void lower_type_decl(const ast::TypeDecl& d);
+  std::optional<ir::TypeId> resolve_type(const ast::TypeExpr& t, const std::string& name_hint);
+  ir::TypeId int_type(int64_t lo, int64_t hi);
+  ir::TypeId set_type(ir::TypeId enum_type);
+  ir::TypeId add_type(ir::Type t);
+  int address_index(ir::TypeKind kind, uint64_t value) const;
+  std::string type_name(ir::TypeId t) const;
+
+  // ---- expr.cpp
+  std::optional<ir::Expr> expr(const ast::Expr& e, const Scope& scope, ir::TypeId hint = -1);
+  std::optional<ir::Expr> bool_expr(const ast::Expr& e, const Scope& scope);
+  // Converts `e` to type `to` (int -> seq wraps, int -> int is checked at run time);
+  // reports `what` on mismatch.
+  std::optional<ir::Expr> coerce(ir::Expr e, ir::TypeId to, const ast::Loc& loc,
+                                 const std::string& what);
+  std::optional<ConstValue> fold(const ir::Expr& e, const ast::Loc& loc);
+  std::optional<ConstValue> const_value(const ast::Expr& e, ir::TypeId hint = -1);
+  std::optional<int64_t> const_int(const ast::Expr& e, const std::string& what);
+  std::optional<ir::Expr> name_expr(const ast::Expr& e, const Scope& scope, ir::TypeId hint);
+  std::optional<ir::Expr> field_expr(const ast::Expr& e, const Scope& scope);
+  std::optional<ir::Expr> index_expr(const ast::Expr& e, const Scope& scope);
+  std::optional<ir::Expr> binary_expr(const ast::Expr& e, const Scope& scope, ir::TypeId hint);
+  std::optional<ir::Expr> in_expr(const ast::Expr& e, const Scope& scope);
+  std::optional<ir::Expr> set_literal(const ast::Expr& e, const Scope& scope, ir::TypeId hint);
+  std::optional<ir::Expr> quantifier(const ast::Expr& e, const Scope& scope);
+  std::optional<int> state_of(int role, const ast::Ident& name, bool groups_too,
+                              std::vector<int>* group_states);
+  std::optional<int> instance_of(const ast::Expr& e, const Scope& scope);
+  std::vector<std::string> names_in_scope(const Scope& scope) const;
+  bool is_seq(ir::TypeId t) const;
+  bool is_int(ir::TypeId t) const;
+  ir::Expr constant(ir::TypeId type, int64_t value) const;
+
+  // ---- role.cpp
+  void lower_messages();
+  void declare_roles();
+  void lower_transitions();
+  void lower_transition(int role, const ast::Transition& t, int ordinal);
+  std::optional<std::vector<bool>> state_selector(int role, const ast::StateSel& sel);
+  void lower_block(const std::vector<ast::Stmt>& in, const Scope& scope,
+                   std::vector<ir::Stmt>& out);
+  std::optional<ir::Stmt> lower_stmt(const ast::Stmt& s, const Scope& scope);
+  std::optional<int> var_of(int role, const ast::Ident& name);
+
+  // ---- system.cpp
+  void lower_systems();
+  void lower_system(const ast::System& s);
+  void lower_environment(const ast::Environment& env, ir::System& sys);
+
+  // ---- property.cpp
+  void lower_properties();
+  void lower_property(const ast::Property& p);
+  // Lowers a formula: temporal structure into `out`, state predicates into `atoms`.
+  bool ltl(const ast::Expr& e, const Scope& scope, ir::Property& prop, ir::Ltl& out);
+  static bool is_temporal(const ast::Expr& e);
+  void lower_fairness(const ast::Fairness& f, ir::Property& prop);
+
+  // ---- warnings.cpp
+  void warn_unreachable_states();
+  void warn_unused_vars();
+
+  const ast::Spec& spec_;
+  Diagnostics& diags_;
+  const CompileOptions& options_;
+  ir::Model& m_;
+
+  // Builtin types.
+  ir::TypeId bool_ = -1, int_ = -1, duration_ = -1, mac_ = -1, ip4_ = -1;
+  std::map<std::string, ConstValue> consts_;
+  std::map<std::string, ir::TypeId> named_types_;
+  // Enum items by name: (enum type, item index); more than one entry = ambiguous.
+  std::map<std::string, std::vector<std::pair<ir::TypeId, int>>> enum_items_;
+  std::vector<ir::TypeId> state_types_;  // per role: an enum of its control states
+  std::vector<std::map<std::string, std::vector<int>>> groups_;  // per role
+  std::vector<const ast::Role*> ast_roles_;
+  // Reads of role variables (role, var) from transitions and properties.
+  std::set<std::pair<int, int>> var_reads_;
+  std::set<std::pair<int, int>> var_writes_;
+  std::vector<std::vector<ast::Loc>> var_locs_;  // per role, per var: declaration
+  int nesting_ = 0;
+};
+
+}  // namespace sp::sema
