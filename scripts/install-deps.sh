@@ -9,6 +9,8 @@ packages=(
   libz3-dev               # the symbolic engine and test-value solving
   libgtest-dev libgmock-dev
   libpcap-dev             # pcap writing
+  libcli11-dev            # the command line (subcommands, --help on each)
+  nlohmann-json3-dev      # JSON traces and results
   iproute2                # ip(8) for the namespace tests' checks
   spin                    # the SPIN cross-check and benchmark
   graphviz                # dot -Tsvg for `stateproof export --to dot`

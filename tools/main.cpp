@@ -1,1 +1,35 @@
-int main() { return 0; }
+// stateproof: a protocol model checker and conformance test generator.
+// Each subcommand is a thin layer over a library function (tools/cli/*.cpp).
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "tools/cli/common.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"stateproof: check protocol specs, generate conformance tests, run them "
+               "against real stacks"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every subcommand");
+  sp::cli::Action run;
+  sp::cli::add_show(app, &run);
+  sp::cli::add_export(app, &run);
+  sp::cli::add_simulate(app, &run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return sp::cli::kUsage;
+  }
+  if (!run) return sp::cli::kUsage;
+  try {
+    return run();
+  } catch (const std::exception& e) {
+    std::cerr << "stateproof: internal error: " << e.what() << "\n";
+    return 70;
+  }
+}

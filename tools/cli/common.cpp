@@ -1,0 +1,103 @@
+#include "tools/cli/common.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "compiler/diagnostics.hpp"
+
+namespace sp::cli {
+
+void SpecOptions::add_to(CLI::App& app) {
+  app.add_option("spec", path, "the spec file (.sp)")->required();
+  app.add_option("--seq-bits", seq_bits,
+                 "width of every seq<N> in checking (default 3; 2..32)");
+  app.add_option("--const", consts, "override a constant: NAME=VALUE (repeatable)");
+  app.add_flag("--no-warnings", no_warnings, "do not print compiler warnings");
+}
+
+std::optional<ir::Model> load_spec(const SpecOptions& options, int* exit_code) {
+  SourceFile file;
+  file.path = options.path;
+  std::ifstream in(options.path, std::ios::binary);
+  if (!in) {
+    std::cerr << "stateproof: cannot read " << options.path << ": " << std::strerror(errno) << "\n";
+    *exit_code = kUsage;
+    return std::nullopt;
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) {
+    std::cerr << "stateproof: cannot read " << options.path << "\n";
+    *exit_code = kUsage;
+    return std::nullopt;
+  }
+  file.text = buf.str();
+  CompileOptions copts;
+  copts.seq_bits = options.seq_bits;
+  copts.warnings = !options.no_warnings;
+  for (const std::string& c : options.consts) {
+    size_t eq = c.find('=');
+    std::string name = c.substr(0, eq);
+    std::string value = eq == std::string::npos ? "" : c.substr(eq + 1);
+    int64_t v = 0;
+    size_t used = 0;
+    bool ok = eq != std::string::npos && !name.empty() && !value.empty();
+    if (ok) {
+      try {
+        v = std::stoll(value, &used, 0);
+      } catch (const std::exception&) {
+        ok = false;
+      }
+      ok = ok && used == value.size();
+    }
+    if (value == "true") ok = true, v = 1;
+    if (value == "false") ok = true, v = 0;
+    if (!ok) {
+      std::cerr << "stateproof: --const " << c << ": expected NAME=INTEGER\n";
+      *exit_code = kUsage;
+      return std::nullopt;
+    }
+    copts.const_overrides.emplace_back(name, v);
+  }
+  Diagnostics diags(file);
+  ir::Model model;
+  bool ok = compile_spec(diags, copts, model);
+  std::cerr << diags.format_all();
+  if (!ok) {
+    bool usage = false;
+    for (const Diagnostic& d : diags.all()) {
+      if (d.severity == Severity::kError && d.loc.line == 0 && d.loc.offset == 0) usage = true;
+    }
+    *exit_code = usage ? kUsage : kFailed;
+    return std::nullopt;
+  }
+  return model;
+}
+
+std::optional<int> pick_system(const ir::Model& model, const std::string& name) {
+  if (model.systems.empty()) {
+    std::cerr << "stateproof: the spec declares no system\n";
+    return std::nullopt;
+  }
+  if (name.empty()) {
+    if (model.systems.size() == 1) return 0;
+    std::cerr << "stateproof: the spec has several systems; choose one with --system:";
+    for (const ir::System& s : model.systems) std::cerr << " " << s.name;
+    std::cerr << "\n";
+    return std::nullopt;
+  }
+  int s = model.find_system(name);
+  if (s < 0) {
+    std::vector<std::string> names;
+    for (const ir::System& x : model.systems) names.push_back(x.name);
+    std::cerr << "stateproof: no system '" << name << "' in the spec" << did_you_mean(name, names)
+              << "\n";
+    return std::nullopt;
+  }
+  return s;
+}
+
+}  // namespace sp::cli

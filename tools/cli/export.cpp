@@ -1,0 +1,73 @@
+// stateproof export SPEC --to dot: Graphviz per role (rendered to SVG when the output
+// file ends in .svg and Graphviz's dot is installed).
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "compiler/ir/views.hpp"
+#include "tools/cli/common.hpp"
+
+namespace sp::cli {
+
+namespace {
+
+int write_output(const std::string& text, const std::string& out) {
+  if (out.empty() || out == "-") {
+    std::cout << text;
+    return kOk;
+  }
+  bool svg = out.size() > 4 && out.substr(out.size() - 4) == ".svg";
+  if (!svg) {
+    std::ofstream f(out, std::ios::binary);
+    f << text;
+    if (!f) {
+      std::cerr << "stateproof: cannot write " << out << "\n";
+      return kUsage;
+    }
+    return kOk;
+  }
+  if (std::system("command -v dot >/dev/null 2>&1") != 0) {
+    std::cerr << "stateproof: rendering " << out << " needs Graphviz's dot "
+              << "(apt-get install graphviz); write a .dot file instead\n";
+    return kEnvironment;
+  }
+  std::string cmd = "dot -Tsvg -o '" + out + "'";
+  if (out.find('\'') != std::string::npos) {
+    std::cerr << "stateproof: output file name must not contain a quote\n";
+    return kUsage;
+  }
+  FILE* p = popen(cmd.c_str(), "w");
+  if (!p) {
+    std::cerr << "stateproof: cannot run dot\n";
+    return kEnvironment;
+  }
+  fwrite(text.data(), 1, text.size(), p);
+  int status = pclose(p);
+  if (status != 0) {
+    std::cerr << "stateproof: dot failed rendering " << out << "\n";
+    return kEnvironment;
+  }
+  return kOk;
+}
+
+}  // namespace
+
+void add_export(CLI::App& app, Action* run) {
+  auto* cmd = app.add_subcommand("export", "Export a spec to another tool's format");
+  auto opts = std::make_shared<SpecOptions>();
+  auto to = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  opts->add_to(*cmd);
+  cmd->add_option("--to", *to, "format: dot")->required()->check(CLI::IsMember({"dot"}));
+  cmd->add_option("-o,--out", *out, "output file (default: standard output; .svg renders with dot)");
+  cmd->callback([=] {
+    *run = [=] {
+      int code = kOk;
+      std::optional<ir::Model> model = load_spec(*opts, &code);
+      if (!model) return code;
+      return write_output(ir::to_dot(*model), *out);
+    };
+  });
+}
+
+}  // namespace sp::cli
