@@ -1,0 +1,35 @@
+#include "checker/safety.hpp"
+
+#include "checker/search_util.hpp"
+
+namespace sp::checker {
+
+namespace detail {
+
+double signature_collision_probability(uint64_t n) {
+  // n^2 / 2^65, capped at 1.
+  const double x = static_cast<double>(n);
+  const double p = x * x / 36893488147419103232.0;
+  return p > 1 ? 1 : p;
+}
+
+}  // namespace detail
+
+Result check_safety(const ir::TransitionSystem& ts, const std::vector<int>& properties,
+                    const Options& options) {
+  std::vector<std::string> notes;
+  Options o = options;
+  if (o.store == StoreMode::kBitstate && o.search == Search::kBfs) {
+    o.search = Search::kDfs;
+    notes.push_back("bitstate hashing searches depth-first (no parent links to rebuild traces)");
+  }
+  if (o.search == Search::kDfs && o.jobs > 1) {
+    notes.push_back("depth-first search is single-threaded: --jobs ignored");
+  }
+  Result r = o.search == Search::kDfs ? detail::run_dfs(ts, properties, o)
+                                      : detail::run_bfs(ts, properties, o);
+  r.notes.insert(r.notes.begin(), notes.begin(), notes.end());
+  return r;
+}
+
+}  // namespace sp::checker

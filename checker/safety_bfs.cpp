@@ -1,0 +1,382 @@
+// Level-synchronous, multi-threaded breadth-first search (docs/checker.md).
+//
+// The frontier of level d is a list of per-thread byte buffers of entries
+// [packed state][uint32 id]; workers claim chunks of it with one atomic cursor, expand
+// each state, insert successors into the shared lock-free StateStore and append the new
+// ones to their own buffer of level d+1. A std::barrier ends the level. Each stored
+// state's meta is {parent id, successor number}, from which traces are rebuilt.
+//
+// The store grows at safe points: workers hold a shared lock while expanding a chunk;
+// the worker that sees the load pass the threshold takes the lock exclusively and grows.
+#include <algorithm>
+#include <barrier>
+#include <cstring>
+#include <functional>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+
+#include "checker/hash.hpp"
+#include "checker/monitor.hpp"
+#include "checker/search_util.hpp"
+#include "checker/state_store.hpp"
+
+namespace sp::checker::detail {
+
+namespace {
+
+struct Meta {
+  uint32_t parent;
+  uint32_t index;  // which successor of the parent
+};
+constexpr uint32_t kNoParent = 0xffffffffu;
+
+class Bfs {
+ public:
+  Bfs(const ir::TransitionSystem& ts, const std::vector<int>& properties, const Options& o)
+      : ts_(ts),
+        layout_(ts.layout()),
+        opt_(o),
+        monitor_(ts, properties, o.check_errors),
+        compact_(o.store == StoreMode::kHashCompact),
+        state_bytes_(static_cast<size_t>(std::max(1, ts.layout().bytes()))),
+        entry_bytes_(state_bytes_ + sizeof(uint32_t)),
+        jobs_(o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+        store_(StateStore::Config{compact_ ? sizeof(uint64_t) : state_bytes_, sizeof(Meta), 16,
+                                  static_cast<size_t>(o.max_memory), true}) {
+    cur_.resize(static_cast<size_t>(jobs_));
+    next_.resize(static_cast<size_t>(jobs_));
+    prefix_.assign(static_cast<size_t>(jobs_) + 1, 0);
+  }
+
+  Result run();
+
+ private:
+  struct Worker {
+    int index = 0;
+    ir::Slots slots;
+    ir::Packed buf;
+    uint32_t id = 0;       // the state being expanded
+    uint32_t count = 0;    // successors seen so far
+    bool halt = false;
+    uint64_t transitions = 0;
+    std::vector<uint8_t>* out = nullptr;
+  };
+
+  void work(Worker& w);
+  void expand_chunk(Worker& w, uint64_t a, uint64_t b);
+  void on_successor(Worker& w, const ir::Successor& s);
+  void end_level();
+  void halt(const std::string& limit);
+  std::vector<uint32_t> path_to(uint32_t id) const;
+  Stats now(uint64_t depth) const;
+  uint64_t memory_estimate() const;
+  void after_chunk(Worker& w);
+
+  const ir::TransitionSystem& ts_;
+  const ir::Layout& layout_;
+  const Options& opt_;
+  Monitor monitor_;
+  const bool compact_;
+  const size_t state_bytes_;
+  const size_t entry_bytes_;
+  const int jobs_;
+  StateStore store_;
+  Clock clock_;
+
+  // Levels: cur_ is being expanded, next_ filled (one buffer per worker).
+  std::vector<std::vector<uint8_t>> cur_, next_;
+  std::vector<uint64_t> prefix_;  // prefix_[t]: entries in cur_[0..t)
+  uint64_t level_size_ = 0;
+  uint64_t level_bytes_ = 0;
+  uint64_t states_at_level_start_ = 0;
+  uint64_t chunk_ = 1;
+  std::atomic<uint64_t> cursor_{0};
+  uint64_t depth_ = 0;           // depth of the states of the level being expanded
+  uint64_t max_depth_ = 0;
+  bool finished_ = false;
+  bool complete_ = false;
+
+  std::atomic<bool> stop_{false};
+  std::mutex limit_mu_;
+  std::string limit_;
+  std::atomic<uint64_t> transitions_{0};
+  std::atomic<uint64_t> peak_memory_{0};
+  std::shared_mutex grow_mu_;
+  std::atomic<bool> grow_pending_{false};
+  double last_progress_ = 0;
+};
+
+void Bfs::halt(const std::string& limit) {
+  if (!limit.empty()) {
+    std::lock_guard<std::mutex> lock(limit_mu_);
+    if (limit_.empty()) limit_ = limit;
+  }
+  stop_.store(true, std::memory_order_release);
+}
+
+std::vector<uint32_t> Bfs::path_to(uint32_t id) const {
+  std::vector<uint32_t> path;
+  for (;;) {
+    Meta m;
+    std::memcpy(&m, store_.meta(id), sizeof m);
+    if (m.parent == kNoParent) break;
+    path.push_back(m.index);
+    id = m.parent;
+  }
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
+uint64_t Bfs::memory_estimate() const {
+  const uint64_t fresh = store_.size() - states_at_level_start_;
+  return store_.memory_bytes() + level_bytes_ + fresh * entry_bytes_;
+}
+
+Stats Bfs::now(uint64_t depth) const {
+  Stats s;
+  s.states = store_.size();
+  s.transitions = transitions_.load(std::memory_order_relaxed);
+  s.max_depth = depth;
+  s.seconds = clock_.seconds();
+  s.peak_memory_bytes = std::max(peak_memory_.load(std::memory_order_relaxed), memory_estimate());
+  return s;
+}
+
+void Bfs::on_successor(Worker& w, const ir::Successor& s) {
+  const uint32_t k = w.count++;
+  if (w.halt) return;
+  if (s.error) {
+    if (monitor_.wants_errors()) {
+      const uint32_t parent = w.id;
+      monitor_.report_error(
+          *s.error,
+          [&] {
+            std::vector<uint32_t> p = path_to(parent);
+            p.push_back(k);
+            return p;
+          },
+          [&] { return now(depth_ + 1); });
+    }
+    return;
+  }
+  layout_.pack(s.state, w.buf);
+  const uint8_t* key = w.buf.data();
+  uint64_t sig = 0;
+  if (compact_) {
+    sig = hash_bytes(w.buf.data(), state_bytes_, kSignatureSeed);
+    key = reinterpret_cast<const uint8_t*>(&sig);
+  }
+  const Meta meta{w.id, k};
+  const StateStore::InsertResult r = store_.insert(key, &meta);
+  if (r.status == StateStore::Status::kFound) return;
+  if (r.status == StateStore::Status::kFull) {
+    w.halt = true;
+    halt("max-memory");
+    return;
+  }
+  std::vector<uint8_t>& out = *w.out;
+  const size_t at = out.size();
+  out.resize(at + entry_bytes_);
+  std::memcpy(out.data() + at, w.buf.data(), state_bytes_);
+  std::memcpy(out.data() + at + state_bytes_, &r.id, sizeof r.id);
+  if (monitor_.has_invariants()) {
+    const uint32_t id = r.id;
+    monitor_.check_state(s.state, [&] { return path_to(id); }, [&] { return now(depth_ + 1); });
+  }
+  if (opt_.max_states != 0 && uint64_t{r.id} + 1 >= opt_.max_states) {
+    w.halt = true;
+    halt("max-states");
+  }
+}
+
+void Bfs::expand_chunk(Worker& w, uint64_t a, uint64_t b) {
+  // Built once per chunk (not per state): std::function may allocate.
+  const std::function<void(const ir::Successor&)> cb = [this, &w](const ir::Successor& s) {
+    on_successor(w, s);
+  };
+  size_t t = 0;
+  while (prefix_[t + 1] <= a) ++t;
+  for (uint64_t i = a; i < b && !w.halt; ++i) {
+    while (prefix_[t + 1] <= i) ++t;
+    const uint8_t* e = cur_[t].data() + (i - prefix_[t]) * entry_bytes_;
+    std::memcpy(&w.id, e + state_bytes_, sizeof w.id);
+    layout_.unpack(e, w.slots);
+    w.count = 0;
+    ts_.successors(w.slots, cb);
+    w.transitions += w.count;
+    if (w.count == 0 && monitor_.has_deadlock()) {
+      const uint32_t id = w.id;
+      monitor_.check_deadlock(w.slots, [&] { return path_to(id); }, [&] { return now(depth_); });
+    }
+  }
+  if (monitor_.done()) {
+    w.halt = true;
+    halt("");
+  }
+}
+
+void Bfs::after_chunk(Worker& w) {
+  transitions_.fetch_add(w.transitions, std::memory_order_relaxed);
+  w.transitions = 0;
+  const uint64_t mem = memory_estimate();
+  uint64_t peak = peak_memory_.load(std::memory_order_relaxed);
+  while (mem > peak && !peak_memory_.compare_exchange_weak(peak, mem, std::memory_order_relaxed)) {
+  }
+  if (opt_.max_memory != 0 && mem > opt_.max_memory) halt("max-memory");
+  std::string lim = time_limit_hit(opt_, clock_);
+  if (!lim.empty()) halt(lim);
+  if (w.index == 0 && opt_.progress) {
+    const double t = clock_.seconds();
+    if (t - last_progress_ >= opt_.progress_interval) {
+      last_progress_ = t;
+      Progress p;
+      p.states = store_.size();
+      p.transitions = transitions_.load(std::memory_order_relaxed);
+      p.depth = depth_;
+      p.queue = level_size_ - std::min(level_size_, cursor_.load(std::memory_order_relaxed)) +
+                (store_.size() - states_at_level_start_);
+      p.memory_bytes = mem;
+      p.seconds = t;
+      opt_.progress(p);
+    }
+  }
+}
+
+void Bfs::work(Worker& w) {
+  for (;;) {
+    if (stop_.load(std::memory_order_acquire)) break;
+    if (jobs_ > 1) {
+      while (grow_pending_.load(std::memory_order_acquire)) std::this_thread::yield();
+    }
+    const uint64_t a = cursor_.fetch_add(chunk_, std::memory_order_relaxed);
+    if (a >= level_size_) break;
+    const uint64_t b = std::min(level_size_, a + chunk_);
+    if (jobs_ > 1) {
+      std::shared_lock<std::shared_mutex> lock(grow_mu_);
+      expand_chunk(w, a, b);
+    } else {
+      expand_chunk(w, a, b);
+    }
+    after_chunk(w);
+    if (store_.needs_grow()) {
+      if (jobs_ == 1) {
+        store_.grow();
+      } else {
+        bool expected = false;
+        if (grow_pending_.compare_exchange_strong(expected, true)) {
+          std::unique_lock<std::shared_mutex> lock(grow_mu_);
+          if (store_.needs_grow()) store_.grow();
+          grow_pending_.store(false, std::memory_order_release);
+        }
+      }
+    }
+  }
+}
+
+void Bfs::end_level() {
+  if (stop_.load(std::memory_order_acquire)) {
+    finished_ = true;
+    return;
+  }
+  std::swap(cur_, next_);
+  for (auto& v : next_) v.clear();
+  level_size_ = 0;
+  level_bytes_ = 0;
+  for (size_t t = 0; t < cur_.size(); ++t) {
+    prefix_[t] = level_size_;
+    level_size_ += cur_[t].size() / entry_bytes_;
+    level_bytes_ += cur_[t].capacity() + next_[t].capacity();
+  }
+  prefix_[cur_.size()] = level_size_;
+  if (level_size_ == 0) {
+    finished_ = true;
+    complete_ = true;
+    return;
+  }
+  ++depth_;
+  max_depth_ = depth_;
+  states_at_level_start_ = store_.size();
+  chunk_ = std::clamp<uint64_t>(level_size_ / (static_cast<uint64_t>(jobs_) * 8), 1, 256);
+  cursor_.store(0, std::memory_order_relaxed);
+  while (store_.needs_grow() && store_.grow()) {
+  }
+}
+
+Result Bfs::run() {
+  Result result;
+  // The initial state: depth 0, the only entry of level 0.
+  {
+    ir::Slots init = ts_.initial_state();
+    ir::Packed buf;
+    layout_.pack(init, buf);
+    buf.resize(state_bytes_);
+    uint64_t sig = hash_bytes(buf.data(), state_bytes_, kSignatureSeed);
+    const uint8_t* key = compact_ ? reinterpret_cast<const uint8_t*>(&sig) : buf.data();
+    const Meta meta{kNoParent, 0};
+    StateStore::InsertResult r = store_.insert(key, &meta);
+    if (r.status == StateStore::Status::kFull) {
+      halt("max-memory");
+    } else {
+      next_[0].resize(entry_bytes_);
+      std::memcpy(next_[0].data(), buf.data(), state_bytes_);
+      std::memcpy(next_[0].data() + state_bytes_, &r.id, sizeof r.id);
+      if (monitor_.has_invariants()) {
+        monitor_.check_state(init, [] { return std::vector<uint32_t>{}; }, [&] { return now(0); });
+      }
+      if (monitor_.done()) halt("");
+    }
+  }
+  end_level();
+  depth_ = 0;
+  max_depth_ = 0;
+
+  if (!finished_) {
+    if (jobs_ == 1) {
+      Worker w;
+      while (!finished_) {
+        w.out = &next_[0];
+        work(w);
+        end_level();
+      }
+      transitions_.fetch_add(w.transitions);
+    } else {
+      auto completion = [this]() noexcept { end_level(); };
+      std::barrier sync(jobs_, completion);
+      auto body = [&](int t) {
+        Worker w;
+        w.index = t;
+        while (!finished_) {
+          w.out = &next_[static_cast<size_t>(t)];
+          work(w);
+          sync.arrive_and_wait();
+        }
+      };
+      std::vector<std::thread> threads;
+      for (int t = 1; t < jobs_; ++t) threads.emplace_back(body, t);
+      body(0);
+      for (std::thread& th : threads) th.join();
+    }
+  }
+
+  result.stats.states = store_.size();
+  result.stats.transitions = transitions_.load();
+  result.stats.max_depth = max_depth_;
+  result.stats.seconds = clock_.seconds();
+  result.stats.peak_memory_bytes = std::max(peak_memory_.load(), memory_estimate());
+  result.complete = complete_;
+  result.limit = limit_;
+  if (compact_) result.omission_probability = signature_collision_probability(store_.size());
+  result.outcomes = monitor_.finish(complete_, limit_, result.stats);
+  return result;
+}
+
+}  // namespace
+
+Result run_bfs(const ir::TransitionSystem& ts, const std::vector<int>& properties,
+               const Options& options) {
+  Bfs bfs(ts, properties, options);
+  return bfs.run();
+}
+
+}  // namespace sp::checker::detail

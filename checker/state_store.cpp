@@ -1,0 +1,182 @@
+#include "checker/state_store.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+
+#include "checker/hash.hpp"
+
+namespace sp::checker {
+
+namespace {
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+constexpr uint64_t kHashSeed = 0x5d1f3a8e2c4b6d79ULL;
+
+}  // namespace
+
+StateStore::StateStore(const Config& config)
+    : config_(config), record_bytes_(config.key_bytes + config.meta_bytes) {
+  if (config_.key_bytes == 0) throw std::invalid_argument("StateStore: key_bytes must be > 0");
+  log2_ = config_.initial_log2 < 10 ? 10 : config_.initial_log2 > 32 ? 32 : config_.initial_log2;
+  // Start smaller when the initial array alone would not fit the memory limit.
+  while (config_.max_memory != 0 && log2_ > 10 && (size_t{8} << log2_) > config_.max_memory / 4) {
+    --log2_;
+  }
+  buckets_ = static_cast<uint64_t*>(std::calloc(size_t{1} << log2_, sizeof(uint64_t)));
+  if (buckets_ == nullptr) throw std::bad_alloc();
+  chunks_ = std::make_unique<std::atomic<uint8_t*>[]>((size_t{kMaxStates} >> kChunkLog2) + 1);
+  set_limits();
+}
+
+StateStore::~StateStore() {
+  size_t n = (size_t{kMaxStates} >> kChunkLog2) + 1;
+  for (size_t c = 0; c < n; ++c) std::free(chunks_[c].load(std::memory_order_relaxed));
+  std::free(buckets_);
+}
+
+void StateStore::set_limits() {
+  const uint64_t n = uint64_t{1} << log2_;
+  grow_at_ = n / 4 * 3;
+  full_at_ = n / 10 * 9;
+}
+
+uint64_t StateStore::hash(const uint8_t* key) const {
+  return hash_bytes(key, config_.key_bytes, kHashSeed);
+}
+
+size_t StateStore::memory_bytes() const {
+  return (sizeof(uint64_t) << log2_) +
+         chunk_count_.load(std::memory_order_relaxed) * (record_bytes_ << kChunkLog2);
+}
+
+bool StateStore::ensure_chunk(uint32_t id) {
+  std::atomic<uint8_t*>& slot = chunks_[id >> kChunkLog2];
+  if (slot.load(std::memory_order_acquire) != nullptr) return true;
+  const size_t bytes = record_bytes_ << kChunkLog2;
+  if (config_.max_memory != 0 && memory_bytes() + bytes > config_.max_memory) return false;
+  auto* p = static_cast<uint8_t*>(std::malloc(bytes));
+  if (p == nullptr) return false;
+  uint8_t* expected = nullptr;
+  if (slot.compare_exchange_strong(expected, p, std::memory_order_acq_rel)) {
+    chunk_count_.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    std::free(p);
+  }
+  return true;
+}
+
+StateStore::InsertResult StateStore::insert(const uint8_t* key, const void* meta) {
+  if (!config_.concurrent && next_id_.load(std::memory_order_relaxed) >= grow_at_ && needs_grow()) {
+    grow();
+  }
+  const uint64_t h = hash(key);
+  const uint64_t tag = h & 0xffffffffu;
+  const uint64_t mask = (uint64_t{1} << log2_) - 1;
+  uint64_t i = h >> (64 - log2_);
+  for (;;) {
+    std::atomic_ref<uint64_t> slot(buckets_[i]);
+    uint64_t b = slot.load(std::memory_order_acquire);
+    if (b == 0) {
+      if (next_id_.load(std::memory_order_relaxed) >= full_at_ ||
+          failed_.load(std::memory_order_relaxed)) {
+        return {Status::kFull, 0};
+      }
+      if (config_.concurrent &&
+          !slot.compare_exchange_strong(b, (tag << 32) | kBusy, std::memory_order_acq_rel,
+                                        std::memory_order_acquire)) {
+        continue;  // someone else took this bucket: examine what they put there
+      }
+      const uint64_t id64 = next_id_.fetch_add(1, std::memory_order_acq_rel);
+      if (id64 >= kMaxStates || !ensure_chunk(static_cast<uint32_t>(id64))) {
+        failed_.store(true, std::memory_order_relaxed);
+        slot.store(0, std::memory_order_release);  // waiters see 0 and look again
+        return {Status::kFull, 0};
+      }
+      const auto id = static_cast<uint32_t>(id64);
+      uint8_t* rec = record(id);
+      std::memcpy(rec, key, config_.key_bytes);
+      if (config_.meta_bytes != 0) {
+        if (meta != nullptr) {
+          std::memcpy(rec + config_.key_bytes, meta, config_.meta_bytes);
+        } else {
+          std::memset(rec + config_.key_bytes, 0, config_.meta_bytes);
+        }
+      }
+      slot.store((tag << 32) | (id + 1u), std::memory_order_release);
+      return {Status::kInserted, id};
+    }
+    if ((b >> 32) == tag) {
+      while ((b & 0xffffffffu) == kBusy) {
+        CpuRelax();
+        b = slot.load(std::memory_order_acquire);
+      }
+      if (b == 0) continue;  // the claim was abandoned: look at this bucket again
+      const auto id = static_cast<uint32_t>(b) - 1u;
+      if (std::memcmp(record(id), key, config_.key_bytes) == 0) return {Status::kFound, id};
+    }
+    i = (i + 1) & mask;
+  }
+}
+
+std::optional<uint32_t> StateStore::find(const uint8_t* key) const {
+  const uint64_t h = hash(key);
+  const uint64_t tag = h & 0xffffffffu;
+  const uint64_t mask = (uint64_t{1} << log2_) - 1;
+  uint64_t i = h >> (64 - log2_);
+  for (;;) {
+    std::atomic_ref<uint64_t> slot(buckets_[i]);
+    uint64_t b = slot.load(std::memory_order_acquire);
+    if (b == 0) return std::nullopt;
+    if ((b >> 32) == tag) {
+      while ((b & 0xffffffffu) == kBusy) {
+        CpuRelax();
+        b = slot.load(std::memory_order_acquire);
+      }
+      if (b == 0) continue;
+      const auto id = static_cast<uint32_t>(b) - 1u;
+      if (std::memcmp(record(id), key, config_.key_bytes) == 0) return id;
+    }
+    i = (i + 1) & mask;
+  }
+}
+
+bool StateStore::needs_grow() const {
+  if (log2_ >= 32 || failed_.load(std::memory_order_relaxed)) return false;
+  if (next_id_.load(std::memory_order_relaxed) < grow_at_) return false;
+  // While growing, the old and the new bucket arrays are both held.
+  return config_.max_memory == 0 ||
+         memory_bytes() + (sizeof(uint64_t) << (log2_ + 1)) <= config_.max_memory;
+}
+
+bool StateStore::grow() {
+  if (log2_ >= 32 || failed_.load(std::memory_order_relaxed)) return false;
+  const int log2 = log2_ + 1;
+  if (config_.max_memory != 0 &&
+      memory_bytes() + (sizeof(uint64_t) << log2) > config_.max_memory) {
+    return false;
+  }
+  auto* table = static_cast<uint64_t*>(std::calloc(size_t{1} << log2, sizeof(uint64_t)));
+  if (table == nullptr) return false;
+  const uint64_t mask = (uint64_t{1} << log2) - 1;
+  const uint64_t n = next_id_.load(std::memory_order_acquire);
+  for (uint64_t id = 0; id < n; ++id) {
+    const uint64_t h = hash(record(static_cast<uint32_t>(id)));
+    uint64_t i = h >> (64 - log2);
+    while (table[i] != 0) i = (i + 1) & mask;
+    table[i] = ((h & 0xffffffffu) << 32) | (id + 1);
+  }
+  std::free(buckets_);
+  buckets_ = table;
+  log2_ = log2;
+  set_limits();
+  return true;
+}
+
+}  // namespace sp::checker
