@@ -1,1 +1,228 @@
-// placeholder: being written
+// The slot layout of a system and its bit-packed encoding.
+//
+// Packing is little-endian and LSB-first: slot i occupies bits [offset, offset + bits) of
+// the packed vector, bit k of the vector being bit (k % 8) of byte k / 8. A slot stores
+// `value - lo`; a 0-bit slot (a single-valued range, or a variable no transition writes)
+// always unpacks to `lo`.
+#include <bit>
+#include <cstring>
+
+#include "compiler/ir/state.hpp"
+#include "compiler/ir/value_range.hpp"
+
+namespace sp::ir {
+
+namespace {
+
+void MarkWritten(const std::vector<Stmt>& body, std::vector<bool>& written) {
+  for (const Stmt& s : body) {
+    switch (s.kind) {
+      case StmtKind::kAssign:
+      case StmtKind::kMapPut:
+      case StmtKind::kMapRemove:
+        if (s.index >= 0 && s.index < static_cast<int>(written.size())) {
+          written[static_cast<size_t>(s.index)] = true;
+        }
+        break;
+      case StmtKind::kIf:
+        MarkWritten(s.then_body, written);
+        MarkWritten(s.else_body, written);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+class Builder {
+ public:
+  explicit Builder(Layout& l) : l_(l) {}
+
+  int Add(std::string name, const detail::ValueRange& r) { return Add(std::move(name), r.lo, r.bits); }
+
+  int Add(std::string name, int64_t lo, int bits) {
+    Slot s;
+    s.name = std::move(name);
+    s.lo = lo;
+    s.bits = bits;
+    s.offset = l_.total_bits;
+    l_.total_bits += bits;
+    l_.slots.push_back(std::move(s));
+    return static_cast<int>(l_.slots.size()) - 1;
+  }
+
+ private:
+  Layout& l_;
+};
+
+inline uint64_t Mask(int bits) { return bits >= 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1; }
+
+inline void Store64(uint8_t* p, uint64_t v) {
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
+  std::memcpy(p, &v, 8);
+}
+
+inline uint64_t Load64(const uint8_t* p, const uint8_t* end) {
+  uint64_t v = 0;
+  if (end - p >= 8) {
+    std::memcpy(&v, p, 8);
+  } else if (end > p) {
+    std::memcpy(&v, p, static_cast<size_t>(end - p));
+  }
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
+  return v;
+}
+
+}  // namespace
+
+Layout build_layout(const Model& model, int system) {
+  Layout l;
+  Builder b(l);
+  const System& sys = model.systems.at(static_cast<size_t>(system));
+
+  for (const Instance& inst : sys.instances) {
+    const Role& role = model.roles.at(static_cast<size_t>(inst.role));
+    InstanceLayout il;
+    il.state = b.Add(inst.name + ".state", 0,
+                     detail::BitsForSpan(role.states.empty() ? 0 : role.states.size() - 1));
+
+    std::vector<bool> written(role.vars.size(), false);
+    for (size_t v = 0; v < role.vars.size(); ++v) written[v] = role.vars[v].assigned;
+    for (const Transition& t : role.transitions) MarkWritten(t.actions, written);
+
+    for (size_t v = 0; v < role.vars.size(); ++v) {
+      const Var& var = role.vars[v];
+      const std::string base = inst.name + "." + var.name;
+      const bool constant = !written[v];
+      const Type* type = (var.type >= 0 && var.type < static_cast<int>(model.types.size()))
+                             ? &model.types[static_cast<size_t>(var.type)]
+                             : nullptr;
+      if (type != nullptr && type->kind == TypeKind::kMap) {
+        const int cap = type->capacity < 0 ? 0 : type->capacity;
+        detail::ValueRange kr = detail::RangeOf(model, type->key);
+        detail::ValueRange vr = detail::RangeOf(model, type->value);
+        il.vars.push_back(
+            b.Add(base + ".size", 0, constant ? 0 : detail::BitsForSpan(static_cast<uint64_t>(cap))));
+        for (int i = 0; i < cap; ++i) {
+          const std::string pair = base + "[" + std::to_string(i) + "]";
+          b.Add(pair + ".key", kr.lo, constant ? 0 : kr.bits);
+          b.Add(pair + ".value", vr.lo, constant ? 0 : vr.bits);
+        }
+        continue;
+      }
+      detail::ValueRange r = detail::RangeOf(model, var.type);
+      if (constant) {
+        int64_t init = v < inst.init.size() ? inst.init[v] : var.init;
+        if (r.kind == TypeKind::kSeq) init = static_cast<int64_t>(static_cast<uint64_t>(init) & r.seq_mask);
+        il.vars.push_back(b.Add(base, init, 0));
+      } else {
+        il.vars.push_back(b.Add(base, r));
+      }
+    }
+    for (const Timer& t : role.timers) il.timers.push_back(b.Add(inst.name + "." + t.name, 0, 1));
+    l.instances.push_back(std::move(il));
+  }
+
+  for (const Queue& q : sys.queues) {
+    QueueLayout ql;
+    const int cap = q.capacity < 0 ? 0 : q.capacity;
+    ql.len = b.Add(q.name + ".len", 0, detail::BitsForSpan(static_cast<uint64_t>(cap)));
+    const Message* msg = (q.message >= 0 && q.message < static_cast<int>(model.messages.size()))
+                             ? &model.messages[static_cast<size_t>(q.message)]
+                             : nullptr;
+    ql.fields = msg == nullptr ? 0 : static_cast<int>(msg->fields.size());
+    ql.first = static_cast<int>(l.slots.size());
+    for (int i = 0; i < cap; ++i) {
+      for (int f = 0; f < ql.fields; ++f) {
+        const Field& field = msg->fields[static_cast<size_t>(f)];
+        b.Add(q.name + "[" + std::to_string(i) + "]." + field.name, detail::RangeOf(model, field.type));
+      }
+    }
+    if (q.lossy && q.loss_budget) {
+      ql.loss_budget = b.Add(q.name + ".loss_budget", 0,
+                             detail::BitsForSpan(static_cast<uint64_t>(*q.loss_budget < 0 ? 0 : *q.loss_budget)));
+    }
+    if (q.dup && q.dup_budget) {
+      ql.dup_budget = b.Add(q.name + ".dup_budget", 0,
+                            detail::BitsForSpan(static_cast<uint64_t>(*q.dup_budget < 0 ? 0 : *q.dup_budget)));
+    }
+    l.queues.push_back(ql);
+  }
+
+  const Environment& env = sys.environment;
+  for (size_t e = 0; e < env.entries.size(); ++e) {
+    const CallEntry& entry = env.entries[e];
+    if (!env.unrestricted && !env.script && entry.bound) {
+      l.env_counters.push_back(
+          b.Add("env[" + std::to_string(e) + "].count", 0,
+                detail::BitsForSpan(static_cast<uint64_t>(*entry.bound < 0 ? 0 : *entry.bound))));
+    } else {
+      l.env_counters.push_back(-1);
+    }
+  }
+  if (!env.unrestricted && env.script) {
+    l.script_pc = b.Add("env.pc", 0, detail::BitsForSpan(env.entries.size()));
+  }
+  return l;
+}
+
+void Layout::pack(const Slots& in, Packed& out) const {
+  out.resize(static_cast<size_t>(bytes()));
+  uint8_t* p = out.data();
+  uint64_t acc = 0;
+  int n = 0;  // bits in acc
+  const size_t count = slots.size();
+  const Slot* s = slots.data();
+  const int64_t* v = in.data();
+  for (size_t i = 0; i < count; ++i) {
+    const int bits = s[i].bits;
+    if (bits == 0) continue;
+    const uint64_t x = (static_cast<uint64_t>(v[i]) - static_cast<uint64_t>(s[i].lo)) & Mask(bits);
+    acc |= x << n;
+    if (n + bits >= 64) {
+      Store64(p, acc);
+      p += 8;
+      const int used = 64 - n;  // bits of x that went into this word
+      acc = used >= 64 ? 0 : x >> used;
+      n = n + bits - 64;
+    } else {
+      n += bits;
+    }
+  }
+  for (int done = 0; done < n; done += 8) {
+    *p++ = static_cast<uint8_t>(acc);
+    acc >>= 8;
+  }
+}
+
+void Layout::unpack(const uint8_t* in, Slots& out) const {
+  const size_t count = slots.size();
+  out.resize(count);
+  const uint8_t* p = in;
+  const uint8_t* end = in + bytes();
+  uint64_t acc = 0;
+  int have = 0;  // unread bits in acc
+  const Slot* s = slots.data();
+  int64_t* o = out.data();
+  for (size_t i = 0; i < count; ++i) {
+    const int bits = s[i].bits;
+    uint64_t x;
+    if (bits == 0) {
+      x = 0;
+    } else if (have >= bits) {
+      x = acc & Mask(bits);
+      acc = bits >= 64 ? 0 : acc >> bits;
+      have -= bits;
+    } else {
+      const uint64_t w = Load64(p, end);
+      p += 8;
+      x = (acc | (w << have)) & Mask(bits);
+      const int need = bits - have;  // bits taken from w
+      acc = need >= 64 ? 0 : w >> need;
+      have = 64 - need;
+    }
+    o[i] = static_cast<int64_t>(x + static_cast<uint64_t>(s[i].lo));
+  }
+}
+
+}  // namespace sp::ir

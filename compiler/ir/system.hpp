@@ -2,11 +2,13 @@
 // initial states, and the successors of a state, each labelled with what produced it.
 //
 // Immutable after construction and safe to share between threads: successors() keeps
-// its scratch space in a caller-owned Scratch.
+// its scratch space per thread (thread-local, reused between calls; nested calls from
+// inside a callback are fine).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +37,7 @@ struct Label {
   std::vector<int64_t> args;      // kCall: the arguments
   std::vector<SendEvent> sends;
   int env_entry = -1;           // kCall: the environment entry that allowed it
+  int from_state = -1;          // control state of `instance` before the step
 };
 
 // A checking error raised while executing a transition: failed assert, integer out of
@@ -84,6 +87,8 @@ class TransitionSystem {
   const Model* model_;
   int system_;
   Layout layout_;
+  struct Impl;                          // look-up tables and the interpreter (interpreter.cpp)
+  std::shared_ptr<const Impl> impl_;
 };
 
 // Builds the slot layout of a system (called by the TransitionSystem constructor).
