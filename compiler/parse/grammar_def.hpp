@@ -14,6 +14,11 @@
 
 #include "compiler/parse/tokens.hpp"
 
+// Alternatives of expectation sequences (`kw("a") > x | kw("b") > y`) read as intended:
+// `>` binds tighter than `|`.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wparentheses"
+
 namespace sp::parse::grammar {
 
 using namespace sp::ast;  // NOLINT: AST types read better unqualified in the grammar.
@@ -27,6 +32,12 @@ namespace fusion = boost::fusion;
 inline token_parser kw(std::string_view word) { return token_parser(word); }
 inline token_parser tok(std::string_view punct) { return token_parser(punct); }
 
+// p { "," p }: after a comma another p is expected.
+template <typename P>
+auto comma_list(P const& p) {
+  return p >> *(tok(",") > p);
+}
+
 auto const here = here_parser{};
 auto const number = number_parser{};
 auto const integer = integer_parser{};
@@ -35,7 +46,7 @@ auto const string_lit = string_parser{};
 auto const state_name = name_parser("a state name");
 auto const group_name = name_parser("a group name");
 auto const type_name = name_parser("a type name");
-auto const field_name = name_parser("a field name");
+auto const field_name = name_parser("a field name", /*keywords_too=*/true);
 auto const message_name = name_parser("a message name");
 auto const role_name = name_parser("a role name");
 auto const port_name = name_parser("a port name");
@@ -336,7 +347,7 @@ auto const primary_def =
     | name_ref[make_name];
 // "{" [ expr { "," expr } ] "}"
 auto const set_literal_def =
-    (here >> tok("{"))[start_set] > -(expr[push_arg] % tok(",")) > tok("}");
+    (here >> tok("{"))[start_set] > -comma_list(expr[push_arg]) > tok("}");
 // ("forall" | "exists") IDENT ":" (IDENT | "bool" | "mac" | "ip4") "." expr
 auto const quantifier_def =
     kw_quantifier[start_quantifier] > var_name[set_bound_var] > tok(":")
@@ -348,7 +359,7 @@ auto const type_def = nest[here[set(&TypeExpr::loc)] >> (
     | kw("int")[kind(TypeKind::kInt)] > tok("[") > expr[push(&TypeExpr::bounds)]
         > tok("..") > expr[push(&TypeExpr::bounds)] > tok("]")
     | kw("enum")[kind(TypeKind::kEnum)] > tok("{")
-        > (enum_item[push(&TypeExpr::items)] % tok(",")) > tok("}")
+        > comma_list(enum_item[push(&TypeExpr::items)]) > tok("}")
     | kw("set")[kind(TypeKind::kSet)] > tok("<") > type[push(&TypeExpr::args)] > tok(">")
     | kw("seq")[kind(TypeKind::kSeq)] > tok("<") > integer[set(&TypeExpr::bits)] > tok(">")
     | kw("mac")[kind(TypeKind::kMac)]
@@ -385,27 +396,28 @@ auto const field_def = field_name[set(&Field::name)] > tok(":") > type[set(&Fiel
 // ---- Roles -----------------------------------------------------------------------
 auto const role_def = kw("role") > role_name[set(&Role::name)] > tok("{") > *(
       kw("port") > port[push(&Role::ports)]
-    | kw("calls") > (call_decl[push(&Role::calls)] % tok(","))
-    | kw("states") > (state_name[push(&Role::states)] % tok(","))
+    | kw("calls") > comma_list(call_decl[push(&Role::calls)])
+    | kw("states") > comma_list(state_name[push(&Role::states)])
     | kw("group") > group[push(&Role::groups)]
     | kw("initial") > state_name[push(&Role::initial)]
-    | kw("var") > (var_decl[push(&Role::vars)] % tok(","))
+    | kw("var") > comma_list(var_decl[push(&Role::vars)])
     | kw("timer") > timer[push(&Role::timers)]
     | transition[push(&Role::transitions)]) > role_end;
 
 auto const port_def = port_name[set(&Port::name)] > tok(":") > message_name[set(&Port::message)];
 auto const call_decl_def = call_name[set(&CallDecl::name)]
-    >> -(tok("(") > (param[push(&CallDecl::params)] % tok(",")) > tok(")"));
+    >> -(tok("(") > comma_list(param[push(&CallDecl::params)]) > tok(")"));
 auto const param_def = name_parser("a parameter name")[set(&Param::name)] > tok(":")
     > type[set(&Param::type)];
 auto const group_def = group_name[set(&Group::name)] > tok("=") > tok("{")
-    > (state_name[push(&Group::states)] % tok(",")) > tok("}");
+    > comma_list(state_name[push(&Group::states)]) > tok("}");
 // var a, b: T [= e] { "," c: U [= e] }
-auto const var_decl_def = (var_name[push(&VarDecl::names)] % tok(",")) > tok(":")
+auto const var_decl_def = comma_list(var_name[push(&VarDecl::names)]) > tok(":")
     > type[set(&VarDecl::type)] > -(tok("=") > expr[set(&VarDecl::init)]);
 auto const timer_def = timer_name[set(&TimerDecl::name)] > tok("=")
-    > expr[set(&TimerDecl::duration)] > -(kw("backoff") > expr[set(&TimerDecl::backoff)])
-    > -(kw("retries") > expr[set(&TimerDecl::retries)]);
+    > expr[set(&TimerDecl::duration)]
+    > -(kw("backoff") >> !tok(":") > expr[set(&TimerDecl::backoff)])
+    > -(kw("retries") >> !tok(":") > expr[set(&TimerDecl::retries)]);
 
 // [ IDENT ":" ] "from" statesel "on" event [ "if" guard ] "->" target [ "cite" STRING ] [ block ]
 auto const transition_def = here[set(&Transition::loc)]
@@ -416,11 +428,11 @@ auto const transition_def = here[set(&Transition::loc)]
     > -(kw("cite") > string_lit[set_cite]) > -block[set(&Transition::actions)];
 
 auto const state_list = state_name[push(&StateSel::states)]
-    | tok("{") > (state_name[push(&StateSel::states)] % tok(",")) > tok("}");
+    | tok("{") > comma_list(state_name[push(&StateSel::states)]) > tok("}");
 auto const state_sel_def = here[set(&StateSel::loc)] >> (
       kw("any")[kind(StateSelKind::kAny)]
         >> -(kw("except")[kind(StateSelKind::kAnyExcept)] > state_list)
-    | tok("{")[kind(StateSelKind::kSet)] > (state_name[push(&StateSel::states)] % tok(","))
+    | tok("{")[kind(StateSelKind::kSet)] > comma_list(state_name[push(&StateSel::states)])
         > tok("}")
     | state_name[kind(StateSelKind::kNamed)][push(&StateSel::states)]);
 
@@ -428,7 +440,7 @@ auto const event_def = here[set(&Event::loc)] >> (
       kw("recv")[kind(EventKind::kRecv)] > port_name[set(&Event::name)] > tok("(")
         > var_name[push(&Event::binders)] > tok(")")
     | kw("call")[kind(EventKind::kCall)] > call_name[set(&Event::name)]
-        >> -(tok("(") > (var_name[push(&Event::binders)] % tok(",")) > tok(")"))
+        >> -(tok("(") > comma_list(var_name[push(&Event::binders)]) > tok(")"))
     | kw("timeout")[kind(EventKind::kTimeout)] > timer_name[set(&Event::name)]
     | kw("internal")[kind(EventKind::kInternal)]);
 
@@ -436,7 +448,7 @@ auto const event_def = here[set(&Event::loc)] >> (
 auto const block_def = nest[tok("{") > *stmt[push_val] > block_end];
 auto const stmt_def = here[set(&Stmt::loc)] >> (
       kw("send")[kind(StmtKind::kSend)] > port_name[set(&Stmt::name)] > tok("{")
-        > -(field_init[push(&Stmt::fields)] % tok(",")) > fields_end
+        > -comma_list(field_init[push(&Stmt::fields)]) > fields_end
     | kw("start")[kind(StmtKind::kStart)] > timer_name[set(&Stmt::name)]
     | kw("stop")[kind(StmtKind::kStop)] > timer_name[set(&Stmt::name)]
     | kw("assert")[kind(StmtKind::kAssert)] > expr[push(&Stmt::exprs)]
@@ -456,9 +468,9 @@ auto const system_decl_def = kw("system") > system_name[set(&System::name)] > to
     | channel[push(&System::channels)]
     | environment[push(&System::environments)]) > system_end;
 
-auto const instance_def = kw("instance") > (instance_name[push(&Instance::names)] % tok(","))
+auto const instance_def = kw("instance") > comma_list(instance_name[push(&Instance::names)])
     > tok(":") > role_name[set(&Instance::role)]
-    >> -(tok("{") > -(field_init[push(&Instance::inits)] % tok(",")) > fields_end);
+    >> -(tok("{") > -comma_list(field_init[push(&Instance::inits)]) > fields_end);
 
 // "channel" a.p "->" b.q { chanopt }  |  "channel" p "broadcast" { chanopt }
 auto const channel_def = here[set(&Channel::loc)] >> kw("channel")
@@ -474,18 +486,18 @@ auto const port_ref_def =
     instance_name[set(&PortRef::instance)] > tok(".") > port_name[set(&PortRef::port)];
 
 auto const environment_def = here[set(&Environment::loc)] >> kw("environment") > (
-      kw("calls") > (call_pattern[push(&Environment::calls)] % tok(","))
+      kw("calls") > comma_list(call_pattern[push(&Environment::calls)])
     | kw("script")[assign(&Environment::script, true)] > tok("{")
         > *(call_ref[push(&Environment::steps)] >> -tok(";")) > script_end);
 // ( callref | "{" callref { "," callref } "}" ) [ "once" | "at" "most" expr ]
 auto const call_pattern_def = here[set(&CallPattern::loc)] >> (
       call_ref[push(&CallPattern::alternatives)]
-    | tok("{") > (call_ref[push(&CallPattern::alternatives)] % tok(",")) > tok("}"))
+    | tok("{") > comma_list(call_ref[push(&CallPattern::alternatives)]) > tok("}"))
     >> -( kw_once[set_once]
         | kw("at") > kw("most") > expr[set(&CallPattern::bound)]);
 auto const call_ref_def = here[set(&CallRef::loc)] >> instance_name[set(&CallRef::instance)]
     > tok(".") > (call_name[set(&CallRef::call)] | star[set(&CallRef::call)])
-    >> -(tok("(") > (expr[push(&CallRef::args)] % tok(",")) > tok(")"));
+    >> -(tok("(") > comma_list(expr[push(&CallRef::args)]) > tok(")"));
 
 // ---- Properties ------------------------------------------------------------------
 auto const property_def = here[set(&Property::loc)]
@@ -495,7 +507,7 @@ auto const property_def = here[set(&Property::loc)]
       kw("deadlock")[assign(&Property::deadlock, true)] > kw("free")
         >> -(kw("except") > expr[set(&Property::except)])
     | expr[set(&Property::formula)]
-        >> -(kw("under") > (fairness[push(&Property::fairness)] % tok(","))));
+        >> -(kw("under") > comma_list(fairness[push(&Property::fairness)])));
 auto const fairness_def = here[set(&Fairness::loc)]
     >> (kw("weak") | kw("strong")[assign(&Fairness::strong, true)]) > kw("fair")
     > (selector_keyword[set(&Fairness::selector)]
@@ -518,3 +530,5 @@ BOOST_SPIRIT_DEFINE(system_decl, instance, channel, port_ref, environment, call_
 BOOST_SPIRIT_DEFINE(role_end, system_end, block_end, fields_end, script_end)
 
 }  // namespace sp::parse::grammar
+
+#pragma GCC diagnostic pop

@@ -8,14 +8,15 @@ namespace sp::parse {
 
 namespace {
 
-// docs/language.md, "Keywords" (sorted, for binary search).
+// docs/language.md, "Keywords" (sorted, for binary search). `backoff`, `retries`, `at` and
+// `most` are words with a meaning in one place only, not reserved.
 constexpr std::string_view kKeywords[] = {
-    "always", "any", "assert", "backoff", "bag", "bool", "broadcast", "call", "calls",
+    "always", "any", "assert", "bag", "bool", "broadcast", "call", "calls",
     "capacity", "channel", "cite", "const", "deadlock", "dup", "duration", "else", "enum",
     "environment", "eventually", "except", "exists", "fair", "false", "fifo", "forall",
     "free", "from", "group", "if", "in", "initial", "instance", "int", "internal", "ip4",
     "lemma", "lossy", "mac", "map", "message", "never", "next", "on", "once", "port",
-    "property", "protocol", "recv", "remove", "retries", "role", "same", "script", "send",
+    "property", "protocol", "recv", "remove", "role", "same", "script", "send",
     "seq", "set", "start", "states", "stop", "strong", "system", "timeout", "timer",
     "true", "type", "under", "until", "var", "weak", "wire",
 };

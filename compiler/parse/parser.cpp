@@ -29,7 +29,15 @@ void report_expected(Diagnostics& diags, const parse::ParseState& st, const char
     report(diags, st, e.where, e.message);
     return;
   }
-  report(diags, st, at, "expected " + what + " " + parse::describe_found(at, last));
+  std::string found = parse::describe_found(at, last);
+  if (at == last) {
+    // At end of input, point just after the last token rather than at an empty line.
+    while (at > st.base && (at[-1] == ' ' || at[-1] == '\t' || at[-1] == '\n' ||
+                            at[-1] == '\r' || at[-1] == '\f' || at[-1] == '\v')) {
+      --at;
+    }
+  }
+  report(diags, st, at, "expected " + what + " " + found);
 }
 
 }  // namespace
