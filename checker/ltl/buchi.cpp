@@ -169,7 +169,9 @@ void reduce_terms(std::vector<Term>& terms) {
   }
   size_t k = 0;
   for (size_t i = 0; i < terms.size(); ++i) {
-    if (!dead[i]) terms[k++] = std::move(terms[i]);
+    if (dead[i]) continue;
+    if (k != i) terms[k] = std::move(terms[i]);
+    ++k;
   }
   terms.resize(k);
 }
@@ -477,7 +479,9 @@ std::optional<Automaton> translate(const Formula& f, std::string* error) {
 
 // ---------------------------------------------------------------------------------
 // Degeneralization: state (q, level); level k (= acc_sets) is accepting. Leaving level
-// i (level k restarts at 0), an edge climbs past every consecutive set it carries.
+// i (level k restarts at 0), an edge climbs past every consecutive set it carries. An
+// edge into another SCC may enter at any level (acceptance only depends on the cycle
+// finally taken); entering at k keeps one copy of SCCs whose edges carry every set.
 Automaton degeneralize(const Automaton& a) {
   if (a.state_based) return a;
   const int k = a.acc_sets;
@@ -493,12 +497,14 @@ Automaton degeneralize(const Automaton& a) {
     return it->second;
   };
   r.initial = state_of(a.initial, 0);
+  const SccInfo scc = analyse(a);
   for (size_t s = 0; s < states.size(); ++s) {
     const auto [q, level] = states[s];
     std::vector<Edge> edges;
     for (const Edge& e : a.out[static_cast<size_t>(q)]) {
       int j = level == k ? 0 : level;
       while (j < k && ((e.acc >> j) & 1)) ++j;
+      if (scc.comp[static_cast<size_t>(q)] != scc.comp[static_cast<size_t>(e.dest)]) j = k;
       edges.push_back({state_of(e.dest, j), e.label, 0});
     }
     r.out.resize(states.size());
