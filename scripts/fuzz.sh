@@ -7,17 +7,25 @@
 # language's keywords and punctuation. Prints executions, exec/s and findings; crashing,
 # hanging or memory-hungry inputs are left in build-fuzz/fuzz-artifacts/ (reproduce one
 # with `build-fuzz/compiler/fuzz_parser <file>`). Exit status 1 when there are findings.
+# FUZZ_BINARY=path runs an already-built fuzzer instead of building one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
 build=${BUILD_DIR:-build-fuzz}
 
-if ! command -v clang++ >/dev/null; then
-  STATEPROOF_FUZZ=1 scripts/install-deps.sh
+fuzzer=${FUZZ_BINARY:-}  # an already-built fuzz_parser: skip the build
+if [[ -z "$fuzzer" ]]; then
+  if ! command -v clang++ >/dev/null; then
+    STATEPROOF_FUZZ=1 scripts/install-deps.sh
+  fi
+  # fuzzer-no-link everywhere: the libraries (the parser) need coverage instrumentation,
+  # not only the fuzz target's own file.
+  cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link \
+    -DSTATEPROOF_FUZZ=ON -DSTATEPROOF_TESTS=OFF -DSTATEPROOF_SANITIZE=ON >/dev/null
+  cmake --build "$build" --target fuzz_parser -j "${JOBS:-2}"
+  fuzzer=$build/compiler/fuzz_parser
 fi
-cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSTATEPROOF_FUZZ=ON -DSTATEPROOF_TESTS=OFF -DSTATEPROOF_SANITIZE=ON >/dev/null
-cmake --build "$build" --target fuzz_parser -j "${JOBS:-2}"
 
 corpus=$build/fuzz-corpus
 artifacts=$build/fuzz-artifacts
@@ -65,16 +73,18 @@ dict=$build/fuzz.dict
 log=$build/fuzz.log
 echo "fuzz: running fuzz_parser for ${seconds}s (log: $log)" >&2
 status=0
-"$build/compiler/fuzz_parser" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+start=$SECONDS
+"$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
   -max_len=8192 -dict="$dict" -artifact_prefix="$artifacts/" -print_final_stats=1 \
   "$corpus" >"$log" 2>&1 || status=$?
 
+elapsed=$((SECONDS - start))
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
 findings=$(find "$artifacts" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' \
   -o -name 'leak-*' -o -name 'slow-unit-*' \) | wc -l)
-echo "fuzz: ${execs:-?} executions in ${seconds}s, ${rate:-?} exec/s, ${cov:-cov: ?}," \
+echo "fuzz: ${execs:-?} executions in ${elapsed}s, ${rate:-?} exec/s, ${cov:-cov: ?}," \
   "corpus $(ls "$corpus" | wc -l) inputs"
 if [[ $findings -gt 0 || $status -ne 0 ]]; then
   echo "fuzz: FINDINGS ($findings, libFuzzer exit status $status):"
