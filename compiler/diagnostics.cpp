@@ -1,6 +1,7 @@
 #include "compiler/diagnostics.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace sp {
 
@@ -74,20 +75,26 @@ std::string Diagnostics::format_all() const {
 
 namespace {
 
+// Optimal string alignment distance (Levenshtein plus adjacent transpositions),
+// case-insensitive: `opne` is one edit from `open`.
 size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  auto lower = [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      char ca = static_cast<char>(std::tolower(static_cast<unsigned char>(a[i - 1])));
-      char cb = static_cast<char>(std::tolower(static_cast<unsigned char>(b[j - 1])));
-      size_t sub = prev[j - 1] + (ca == cb ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+          lower(a[i - 2]) == lower(b[j - 1])) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
-    std::swap(prev, cur);
   }
-  return prev[b.size()];
+  return d[a.size()][b.size()];
 }
 
 }  // namespace
@@ -103,8 +110,10 @@ std::string nearest_name(std::string_view name, const std::vector<std::string>& 
       best_distance = d;
     }
   }
-  // A plausible typo: at most a third of the longer name differs (at least 1, at most 3).
-  size_t limit = std::clamp<size_t>(std::max(name.size(), best.size()) / 3, 1, 3);
+  // A plausible typo: about a third of the name differs (1 to 3 edits); names of one or
+  // two letters are too short to guess from.
+  if (name.size() <= 2 || name.size() > 64) return "";
+  size_t limit = std::clamp<size_t>((name.size() + 1) / 3, 1, 3);
   if (best.empty() || best_distance > limit) return "";
   return best;
 }

@@ -370,6 +370,8 @@ std::optional<ir::Expr> Lowerer::name_expr(const ast::Expr& e, const Scope& scop
                             "); the context does not say which");
     return std::nullopt;
   }
+  if (scope.role >= 0 && poisoned(scope.role, n)) return std::nullopt;
+  if (poisoned_instance(scope, e)) return std::nullopt;
   if (scope.property && scope.system >= 0) {
     for (const ir::Instance& i : m_.systems[scope.system].instances) {
       if (i.name == n) {
@@ -436,6 +438,7 @@ std::optional<ir::Expr> Lowerer::field_expr(const ast::Expr& e, const Scope& sco
       }
       names.push_back(role.vars[i].name);
     }
+    if (poisoned(instance.role, e.name)) return std::nullopt;
     for (size_t i = 0; i < role.timers.size(); ++i) {
       if (role.timers[i].name == e.name) {
         ir::Expr x;
@@ -450,6 +453,7 @@ std::optional<ir::Expr> Lowerer::field_expr(const ast::Expr& e, const Scope& sco
                                did_you_mean(e.name, names));
     return std::nullopt;
   }
+  if (poisoned_instance(scope, base)) return std::nullopt;
   if (base.kind == ast::ExprKind::kName) {
     std::optional<ir::Expr> b = expr(base, scope);
     if (!b) return std::nullopt;
@@ -656,6 +660,7 @@ std::optional<ir::Expr> Lowerer::in_expr(const ast::Expr& e, const Scope& scope)
     }
     return any;
   }
+  if (poisoned_instance(scope, lhs)) return std::nullopt;
   // `k in map`.
   std::optional<ir::Expr> container;
   if (rhs.kind != ast::ExprKind::kSet) {

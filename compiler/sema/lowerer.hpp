@@ -135,6 +135,18 @@ class Lowerer {
   std::set<std::pair<int, int>> var_writes_;
   std::vector<std::vector<ast::Loc>> var_locs_;  // per role, per var: declaration
   int nesting_ = 0;
+  // Names whose declaration failed (already reported): uses of them fail silently
+  // instead of cascading into "unknown name" errors. Role names are keyed by role index,
+  // instance names by system index.
+  std::set<std::pair<int, std::string>> poisoned_role_names_;
+  std::set<std::pair<int, std::string>> poisoned_instances_;
+  bool poisoned(int role, const std::string& name) const {
+    return poisoned_role_names_.count({role, name}) > 0;
+  }
+  bool poisoned_instance(const Scope& scope, const ast::Expr& e) const {
+    return scope.property && e.kind == ast::ExprKind::kName &&
+           poisoned_instances_.count({scope.system, e.name}) > 0;
+  }
 };
 
 }  // namespace sp::sema

@@ -89,7 +89,9 @@ void Lowerer::lower_property(const ast::Property& p) {
       return;
     }
   }
+  int before = diags_.error_count();
   for (const ast::Fairness& f : p.fairness) lower_fairness(f, prop);
+  if (diags_.error_count() > before) return;
   if (!p.fairness.empty() && prop.kind != ir::PropertyKind::kLtl) {
     diags_.warning(p.fairness[0].loc, "fairness has no effect on a safety property");
   }

@@ -74,7 +74,7 @@ std::optional<int> Lowerer::var_of(int role, const ast::Ident& name) {
   for (size_t i = 0; i < r.vars.size(); ++i) {
     if (r.vars[i].name == name.name) return static_cast<int>(i);
   }
-  std::string why;
+  if (poisoned(role, name.name)) return std::nullopt;
   if (consts_.count(name.name)) {
     diags_.error(name.loc, "cannot assign to constant '" + name.name + "'");
     return std::nullopt;
@@ -143,11 +143,18 @@ void Lowerer::declare_roles() {
       std::optional<int> i = state_of(index, role.initial[0], false, nullptr);
       if (i) r.initial = *i;
     }
+    auto poison_all = [&](const std::vector<ast::Ident>& ids) {
+      for (const ast::Ident& id : ids) poisoned_role_names_.insert({index, id.name});
+    };
     for (const ast::VarDecl& v : role.vars) {
       std::optional<ir::TypeId> t = resolve_type(v.type, "");
-      if (!t) continue;
+      if (!t) {
+        poison_all(v.names);
+        continue;
+      }
       if (m_.types[*t].kind == ir::TypeKind::kDuration) {
         diags_.error(v.type.loc, "a variable cannot be a duration (durations are constants)");
+        poison_all(v.names);
         continue;
       }
       const ir::Type& type = m_.types[*t];
@@ -157,17 +164,18 @@ void Lowerer::declare_roles() {
           diags_.error(v.init->loc, "a map variable starts empty and takes no initial value");
         } else {
           std::optional<ConstValue> c = const_value(*v.init, *t);
-          if (!c) continue;
-          std::optional<ir::Expr> x =
-              coerce(constant(c->type, c->value), *t, v.init->loc, "initial value");
-          if (!x) continue;
-          std::optional<ConstValue> f = fold(*x, v.init->loc);
-          if (!f) continue;
-          init = f->value;
+          std::optional<ir::Expr> x;
+          if (c) x = coerce(constant(c->type, c->value), *t, v.init->loc, "initial value");
+          std::optional<ConstValue> f;
+          if (x) f = fold(*x, v.init->loc);
+          if (f) init = f->value;  // on error: reported; keep the variable to avoid cascades
         }
       }
       for (const ast::Ident& n : v.names) {
-        if (!fresh(n, "variable")) continue;
+        if (!fresh(n, "variable")) {
+          poison_all({n});
+          continue;
+        }
         r.vars.push_back({n.name, *t, init, false});
         var_locs_[index].push_back(n.loc);
       }
@@ -206,6 +214,7 @@ void Lowerer::declare_roles() {
     }
     for (const ast::TimerDecl& t : role.timers) {
       if (!fresh(t.name, "timer")) continue;
+      poisoned_role_names_.insert({index, t.name.name});  // until declared below
       ir::Timer timer;
       timer.name = t.name.name;
       std::optional<ConstValue> d = const_value(t.duration);
@@ -238,6 +247,7 @@ void Lowerer::declare_roles() {
         }
         timer.retries = *n;
       }
+      poisoned_role_names_.erase({index, t.name.name});
       r.timers.push_back(timer);
     }
   }
@@ -336,6 +346,7 @@ void Lowerer::lower_transition(int role, const ast::Transition& t, int ordinal) 
       for (size_t i = 0; i < r.timers.size(); ++i) {
         if (r.timers[i].name == t.event.name.name) out.event_index = static_cast<int>(i);
       }
+      if (out.event_index < 0 && poisoned(role, t.event.name.name)) return;
       if (out.event_index < 0) {
         diags_.error(t.event.name.loc, "unknown timer '" + t.event.name.name + "' in role " +
                                            r.name + did_you_mean(t.event.name.name,
@@ -399,6 +410,7 @@ std::optional<ir::Stmt> Lowerer::lower_stmt(const ast::Stmt& s, const Scope& sco
     for (size_t i = 0; i < r.timers.size(); ++i) {
       if (r.timers[i].name == name.name) return static_cast<int>(i);
     }
+    if (poisoned(scope.role, name.name)) return std::nullopt;
     diags_.error(name.loc, "unknown timer '" + name.name + "' in role " + r.name +
                                did_you_mean(name.name, names_of(r.timers, [](const ir::Timer& t) {
                                  return t.name;

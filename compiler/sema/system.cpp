@@ -36,6 +36,7 @@ void Lowerer::lower_system(const ast::System& s) {
     if (role < 0) {
       diags_.error(inst.role.loc, "unknown role '" + inst.role.name + "'" +
                                       did_you_mean(inst.role.name, role_names));
+      for (const ast::Ident& n : inst.names) poisoned_instances_.insert({index, n.name});
       continue;
     }
     const ir::Role& r = m_.roles[role];
@@ -81,7 +82,7 @@ void Lowerer::lower_system(const ast::System& s) {
     }
   }
   if (sys().instances.empty()) {
-    diags_.error(s.name.loc, "system " + s.name.name + " has no instances");
+    if (s.instances.empty()) diags_.error(s.name.loc, "system " + s.name.name + " has no instances");
     return;
   }
 
@@ -89,6 +90,7 @@ void Lowerer::lower_system(const ast::System& s) {
     for (size_t i = 0; i < sys().instances.size(); ++i) {
       if (sys().instances[i].name == name.name) return static_cast<int>(i);
     }
+    if (poisoned_instances_.count({index, name.name})) return -1;
     std::vector<std::string> names;
     for (const ir::Instance& i : sys().instances) names.push_back(i.name);
     diags_.error(name.loc, "unknown instance '" + name.name + "' in system " + s.name.name +
@@ -222,6 +224,10 @@ void Lowerer::lower_environment(const ast::Environment& env, ir::System& sys) {
     for (size_t i = 0; i < sys.instances.size(); ++i) {
       if (sys.instances[i].name == ref.instance.name) inst = static_cast<int>(i);
       names.push_back(sys.instances[i].name);
+    }
+    if (inst < 0 && poisoned_instances_.count({static_cast<int>(&sys - m_.systems.data()),
+                                               ref.instance.name})) {
+      return false;
     }
     if (inst < 0) {
       diags_.error(ref.instance.loc, "unknown instance '" + ref.instance.name + "'" +
