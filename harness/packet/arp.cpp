@@ -1,6 +1,7 @@
 #include "harness/packet/arp.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "harness/packet/byte_order.hpp"
 
@@ -26,12 +27,13 @@ Result<ArpPacket> parse_arp(std::span<const uint8_t> bytes) {
   arp.operation = load_be16(p + 6);
   if (arp.hardware_type != kArpHardwareEthernet || arp.protocol_type != 0x0800 ||
       arp.hardware_length != 6 || arp.protocol_length != 4) {
+    char protocol[8];
+    std::snprintf(protocol, sizeof protocol, "0x%04x", arp.protocol_type);
     return make_error(ErrorCode::kUnsupported, "arp",
-                      "hardware type " + std::to_string(arp.hardware_type) +
-                          " length " + std::to_string(arp.hardware_length) +
-                          ", protocol type " + std::to_string(arp.protocol_type) +
+                      "hardware type " + std::to_string(arp.hardware_type) + " length " +
+                          std::to_string(arp.hardware_length) + ", protocol type " + protocol +
                           " length " + std::to_string(arp.protocol_length) +
-                          " is not Ethernet/IPv4 (1/6, 2048/4)");
+                          " is not Ethernet/IPv4 (1/6, 0x0800/4)");
   }
   if (bytes.size() < kArpEthernetIpv4Length) {
     return make_error(ErrorCode::kTruncated, "arp",

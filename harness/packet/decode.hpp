@@ -2,6 +2,10 @@
 // accepts them: IPv4 packets (TUN) and Ethernet frames carrying ARP or IPv4 (TAP,
 // AF_PACKET). Decoding reports structural errors as a PacketError and checksum
 // results separately, so a caller can show a packet whose checksum is wrong.
+//
+// Every function in harness/packet/ is a pure function of its arguments: no global
+// state, safe to call from any thread; decoded values own copies of their bytes and
+// do not refer to the input buffer after returning.
 #pragma once
 
 #include <cstdint>

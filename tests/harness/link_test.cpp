@@ -141,8 +141,8 @@ TEST(ArpTest, OtherHardwareOrProtocolUnsupported) {
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.error().code, ErrorCode::kUnsupported);
   EXPECT_EQ(p.error().message,
-            "arp: hardware type 6 length 6, protocol type 2048 length 4 is not Ethernet/IPv4 "
-            "(1/6, 2048/4)");
+            "arp: hardware type 6 length 6, protocol type 0x0800 length 4 is not "
+            "Ethernet/IPv4 (1/6, 0x0800/4)");
   ArpPacket wrong_length;
   wrong_length.protocol_length = 16;  // written as given
   EXPECT_FALSE(parse_arp(build_arp(wrong_length)).ok());
