@@ -4,6 +4,11 @@
 // the packed vector, bit k of the vector being bit (k % 8) of byte k / 8. A slot stores
 // `value - lo`; a 0-bit slot (a single-valued range, or a variable no transition writes)
 // always unpacks to `lo`.
+//
+// The fast path (a PackPlan) works on 64-bit words: each word is the OR of its slots'
+// values shifted into place, a slot that straddles two words contributing one step to
+// each, so pack and unpack are a few branch-free instructions per slot.
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -11,6 +16,28 @@
 #include "compiler/ir/value_range.hpp"
 
 namespace sp::ir {
+
+struct PackPlan {
+  // Pack: one slot's part in one 64-bit word: word |= ((value - lo) & mask) << l >> r.
+  struct Step {
+    int32_t slot;
+    uint8_t l, r;
+  };
+  std::vector<Step> steps;          // in bit order
+  std::vector<int32_t> word_begin;  // first step of each word, then steps.size()
+  // Unpack: each slot from one unaligned 8-byte load at `byte`, shifted right by `sh`
+  // (a slot of more than 57 bits also takes the ninth byte).
+  struct Read {
+    uint32_t byte;
+    uint8_t sh;
+    bool wide;
+  };
+  std::vector<Read> reads;          // per slot
+  std::vector<int64_t> lo;          // per slot
+  std::vector<uint64_t> mask;       // per slot
+  size_t nslots = 0;
+  int total_bits = 0;
+};
 
 namespace {
 
@@ -60,6 +87,13 @@ inline uint64_t Mask(int bits) { return bits >= 64 ? ~uint64_t{0} : (uint64_t{1}
 inline void Store64(uint8_t* p, uint64_t v) {
   if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
   std::memcpy(p, &v, 8);
+}
+
+inline uint64_t Load64Full(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
+  return v;
 }
 
 inline uint64_t Load64(const uint8_t* p, const uint8_t* end) {
@@ -163,11 +197,73 @@ Layout build_layout(const Model& model, int system) {
   if (!env.unrestricted && env.script) {
     l.script_pc = b.Add("env.pc", 0, detail::BitsForSpan(env.entries.size()));
   }
+  l.finalize();
   return l;
+}
+
+void Layout::finalize() {
+  auto p = std::make_shared<PackPlan>();
+  total_bits = 0;
+  for (Slot& s : slots) {
+    if (s.bits < 0) s.bits = 0;
+    if (s.bits > 64) s.bits = 64;
+    s.offset = total_bits;
+    total_bits += s.bits;
+  }
+  const int words = (total_bits + 63) / 64;
+  p->nslots = slots.size();
+  p->total_bits = total_bits;
+  p->word_begin.assign(static_cast<size_t>(words) + 1, 0);
+  std::vector<std::vector<PackPlan::Step>> per_word(static_cast<size_t>(words));
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const Slot& s = slots[i];
+    p->lo.push_back(s.lo);
+    p->mask.push_back(Mask(s.bits));
+    p->reads.push_back(PackPlan::Read{static_cast<uint32_t>(s.offset / 8), static_cast<uint8_t>(s.offset % 8),
+                                      s.offset % 8 + s.bits > 64});
+    if (s.bits == 0) continue;
+    const int word = s.offset / 64, sh = s.offset % 64;
+    per_word[static_cast<size_t>(word)].push_back(
+        PackPlan::Step{static_cast<int32_t>(i), static_cast<uint8_t>(sh), 0});
+    if (sh + s.bits > 64) {  // the high part starts the next word
+      per_word[static_cast<size_t>(word) + 1].push_back(
+          PackPlan::Step{static_cast<int32_t>(i), 0, static_cast<uint8_t>(64 - sh)});
+    }
+  }
+  for (int w = 0; w < words; ++w) {
+    p->word_begin[static_cast<size_t>(w)] = static_cast<int32_t>(p->steps.size());
+    p->steps.insert(p->steps.end(), per_word[static_cast<size_t>(w)].begin(), per_word[static_cast<size_t>(w)].end());
+  }
+  p->word_begin[static_cast<size_t>(words)] = static_cast<int32_t>(p->steps.size());
+  plan = std::move(p);
 }
 
 void Layout::pack(const Slots& in, Packed& out) const {
   out.resize(static_cast<size_t>(bytes()));
+  const PackPlan* plan_ = plan.get();
+  if (plan_ != nullptr && plan_->nslots == slots.size() && plan_->total_bits == total_bits) {
+    const PackPlan& pl = *plan_;
+    const int64_t* v = in.data();
+    const PackPlan::Step* st = pl.steps.data();
+    const int64_t* lo = pl.lo.data();
+    const uint64_t* mask = pl.mask.data();
+    const size_t words = pl.word_begin.size() - 1;
+    uint8_t* o = out.data();
+    for (size_t w = 0; w < words; ++w) {
+      uint64_t acc = 0;
+      for (int32_t k = pl.word_begin[w]; k < pl.word_begin[w + 1]; ++k) {
+        const int32_t i = st[k].slot;
+        const uint64_t x = (static_cast<uint64_t>(v[i]) - static_cast<uint64_t>(lo[i])) & mask[i];
+        acc |= (x << st[k].l) >> st[k].r;
+      }
+      if (w + 1 < words) {
+        Store64(o + 8 * w, acc);
+      } else {
+        for (size_t b = 8 * w; b < out.size(); ++b, acc >>= 8) o[b] = static_cast<uint8_t>(acc);
+      }
+    }
+    return;
+  }
   uint8_t* p = out.data();
   uint64_t acc = 0;
   int n = 0;  // bits in acc
@@ -198,6 +294,28 @@ void Layout::pack(const Slots& in, Packed& out) const {
 void Layout::unpack(const uint8_t* in, Slots& out) const {
   const size_t count = slots.size();
   out.resize(count);
+  const PackPlan* plan_ = plan.get();
+  if (plan_ != nullptr && plan_->nslots == count && plan_->total_bits == total_bits) {
+    const PackPlan& pl = *plan_;
+    const size_t nbytes = static_cast<size_t>(bytes());
+    // Reads near the end come from a zero-padded copy of the last bytes.
+    const size_t base = nbytes > 16 ? nbytes - 16 : 0;
+    uint8_t pad[32] = {};
+    if (nbytes > 0) std::memcpy(pad, in + base, nbytes - base);
+    const PackPlan::Read* rd = pl.reads.data();
+    uint64_t* raw = reinterpret_cast<uint64_t*>(out.data());
+    const int64_t* lo = pl.lo.data();
+    const uint64_t* mask = pl.mask.data();
+    for (size_t i = 0; i < count; ++i) {
+      const PackPlan::Read r = rd[i];
+      const uint8_t* src = r.byte + 9 <= nbytes ? in + r.byte : pad + (r.byte - base);
+      const uint64_t w = Load64Full(src);
+      uint64_t x = w >> r.sh;
+      if (r.wide) x |= static_cast<uint64_t>(src[8]) << (64 - r.sh);
+      raw[i] = (x & mask[i]) + static_cast<uint64_t>(lo[i]);
+    }
+    return;
+  }
   const uint8_t* p = in;
   const uint8_t* end = in + bytes();
   uint64_t acc = 0;

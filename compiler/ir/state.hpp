@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,10 @@ struct QueueLayout {
   int dup_budget = -1;
 };
 
+// Packed, slot k occupies bits [offset, offset + bits): bit b of the vector is bit b % 8
+// of byte b / 8. A slot stores value - lo; a 0-bit slot unpacks to lo.
+struct PackPlan;
+
 struct Layout {
   std::vector<Slot> slots;
   std::vector<InstanceLayout> instances;
@@ -52,9 +57,15 @@ struct Layout {
   int script_pc = -1;             // environment script position
   int total_bits = 0;
 
+  // Precomputed word-by-word steps that make pack/unpack fast; build_layout() sets it.
+  // After building or editing `slots` by hand, call finalize() (without it, pack/unpack
+  // take a slower generic path). Shared, immutable.
+  std::shared_ptr<const PackPlan> plan;
+
   int bytes() const { return (total_bits + 7) / 8; }
   void pack(const Slots& in, Packed& out) const;
   void unpack(const uint8_t* in, Slots& out) const;
+  void finalize();  // sets offsets, total_bits and the plan from the slots' widths
 };
 
 }  // namespace sp::ir

@@ -118,6 +118,7 @@ TEST(Layout, BitWidthsFromTypes) {
   }
   EXPECT_EQ(l.total_bits, total);
   EXPECT_EQ(l.bytes(), (total + 7) / 8);
+  EXPECT_NE(l.plan, nullptr);
 
   // The constant's value is answered from its slot's `lo`.
   TransitionSystem ts(b.m, s);
@@ -171,18 +172,42 @@ TEST(Layout, PackUnpackRoundTripRandom) {
       const uint64_t raw = bits == 0 ? 0 : bits == 64 ? rng() : rng() & ((uint64_t{1} << bits) - 1);
       in[k] = static_cast<int64_t>(raw + static_cast<uint64_t>(l.slots[k].lo));
     }
+    ASSERT_EQ(l.plan, nullptr);
     Packed p;
-    l.pack(in, p);
+    l.pack(in, p);  // generic path
     ASSERT_EQ(static_cast<int>(p.size()), l.bytes());
     Slots out;
     l.unpack(p.data(), out);
     ASSERT_EQ(out, in) << "round " << round;
 
-    // Re-packing reuses the buffer and gives the same bytes.
-    Packed p2 = p;
-    l.pack(out, p2);
-    ASSERT_EQ(p2, p);
+    // The planned path (after finalize) gives the same bytes and values.
+    Layout planned = l;
+    planned.finalize();
+    ASSERT_NE(planned.plan, nullptr);
+    ASSERT_EQ(planned.total_bits, l.total_bits);
+    Packed p2(3, 0xff);  // re-used buffer with stale contents
+    planned.pack(in, p2);
+    ASSERT_EQ(p2, p) << "round " << round;
+    Slots out2(2, 7);
+    planned.unpack(p2.data(), out2);
+    ASSERT_EQ(out2, in) << "round " << round;
   }
+}
+
+// Out-of-range values are masked to their slot and never spill into neighbours.
+TEST(Layout, PackMasksOutOfRangeValues) {
+  Layout l;
+  for (int w : {3, 5, 2}) {
+    Slot s;
+    s.bits = w;
+    l.slots.push_back(s);
+  }
+  l.finalize();
+  Packed p;
+  l.pack(Slots{0, 0xfff, 0}, p);
+  Slots out;
+  l.unpack(p.data(), out);
+  EXPECT_EQ(out, (Slots{0, 31, 0}));
 }
 
 // The packed encoding puts slot k at its documented bit offset, LSB first.
@@ -196,15 +221,19 @@ TEST(Layout, PackedBitPositions) {
     l.total_bits += w;
     l.slots.push_back(s);
   }
-  for (size_t k = 0; k < l.slots.size(); ++k) {
-    Slots in(l.slots.size(), 0);
-    in[k] = 1;  // lowest bit of slot k only
-    Packed p;
-    l.pack(in, p);
-    const int off = l.slots[k].offset;
-    for (int bit = 0; bit < l.total_bits; ++bit) {
-      const int v = (p[static_cast<size_t>(bit / 8)] >> (bit % 8)) & 1;
-      ASSERT_EQ(v, bit == off ? 1 : 0) << "slot " << k << " bit " << bit;
+  Layout planned = l;
+  planned.finalize();
+  for (const Layout* layout : {&l, &planned}) {
+    for (size_t k = 0; k < layout->slots.size(); ++k) {
+      Slots in(layout->slots.size(), 0);
+      in[k] = 1;  // lowest bit of slot k only
+      Packed p;
+      layout->pack(in, p);
+      const int off = layout->slots[k].offset;
+      for (int bit = 0; bit < layout->total_bits; ++bit) {
+        const int v = (p[static_cast<size_t>(bit / 8)] >> (bit % 8)) & 1;
+        ASSERT_EQ(v, bit == off ? 1 : 0) << "slot " << k << " bit " << bit;
+      }
     }
   }
 }
