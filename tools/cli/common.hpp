@@ -44,6 +44,7 @@ using Action = std::function<int()>;
 void add_show(CLI::App& app, Action* run);
 void add_export(CLI::App& app, Action* run);
 void add_simulate(CLI::App& app, Action* run);
+void add_run(CLI::App& app, Action* run);
 void add_check(CLI::App& app, Action* run);
 void add_replay(CLI::App& app, Action* run);
 

@@ -1,0 +1,486 @@
+#include "harness/engine/executor.hpp"
+
+#include <cstdio>
+#include <deque>
+#include <optional>
+
+#include "harness/match/match.hpp"
+#include "harness/packet/decode.hpp"
+#include "harness/packet/format.hpp"
+
+namespace sp::harness {
+namespace {
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", s);
+  return buf;
+}
+
+// A packet from the IUT, decoded once on arrival.
+struct Observed {
+  enum class Class { kTcp, kArp, kOther, kMalformed, kBadChecksum, kHarness };
+  size_t record = 0;  // index in TestResult::packets
+  double time = 0;    // since the test started
+  Class cls = Class::kOther;
+  std::optional<packet::DecodedIpv4> ip;
+  std::optional<packet::EthernetHeader> ethernet;
+  std::optional<packet::ArpPacket> arp;
+  std::string error;  // kMalformed, kBadChecksum
+};
+
+class Executor {
+ public:
+  Executor(const TestCase& test, Target& target, const ExecuteOptions& options)
+      : test_(test), target_(target), options_(options) {
+    ctx_.tester_isn = options.tester_isn;
+  }
+
+  TestResult run();
+
+ private:
+  bool failed() const { return result_.failure.has_value(); }
+  void fail(Verdict verdict, Failure failure) {
+    if (failed()) return;
+    result_.verdict = verdict;
+    result_.failure = std::move(failure);
+  }
+  Failure make_failure(const Event* e, std::string kind, std::string message) {
+    Failure f;
+    f.kind = std::move(kind);
+    f.line = e ? e->line : 0;
+    f.event = e ? e->text : "end of test";
+    f.message = std::move(message);
+    return f;
+  }
+  double rel(double t) const { return t - t0_; }
+  void trace(const Event* e, const std::string& text) {
+    std::string s = "+" + seconds_text(rel(target_.now())) + " ";
+    s += e ? "line " + std::to_string(e->line) + ": " : "end: ";
+    result_.trace.push_back(s + text);
+  }
+
+  // Receives packets until `until` (absolute), queueing them; with `first`, returns
+  // as soon as one packet has been queued. False on a device error.
+  bool pump(double until, bool first = false);
+  Observed classify(const std::vector<uint8_t>& bytes) const;
+  bool allowed(const Observed& o) const;
+  MatchOutcome match(const std::vector<Field>& fields, const Observed& o) const;
+  // Fails with the packet at the front of the queue as unexpected / malformed.
+  void fail_with_packet(const Event* e, const Observed& o, const char* why);
+
+  void do_call(const Event& e, double at);
+  void do_inject(const Event& e, double at);
+  void expect_packet(const Event& e, double at);
+  void expect_none(const Event& e, double at);
+  void expect_state(const Event& e, double at);
+  void expect_cache(const Event& e, double at);
+  void finish();
+
+  const TestCase& test_;
+  Target& target_;
+  const ExecuteOptions& options_;
+  SeqContext ctx_;
+  TestResult result_;
+  std::deque<Observed> queue_;
+  double t0_ = 0;
+  double prev_ = 0;  // when the previous event completed (absolute)
+};
+
+TestResult Executor::run() {
+  result_.name = test_.name;
+  result_.path = test_.path;
+  result_.verdict = Verdict::kPass;
+  result_.link_ethernet = target_.link() == LinkType::kEthernet;
+  t0_ = target_.now();
+  prev_ = t0_;
+  for (const Event& e : test_.events) {
+    double at = e.absolute_time ? t0_ + e.time : prev_ + e.time;
+    switch (e.type) {
+      case Event::Type::kCall: do_call(e, at); break;
+      case Event::Type::kInject: do_inject(e, at); break;
+      case Event::Type::kWait:
+        if (pump(at + e.wait)) prev_ = target_.now();
+        break;
+      case Event::Type::kExpectPacket: expect_packet(e, at); break;
+      case Event::Type::kExpectNone: expect_none(e, at); break;
+      case Event::Type::kExpectState: expect_state(e, at); break;
+      case Event::Type::kExpectCache: expect_cache(e, at); break;
+    }
+    if (failed()) break;
+  }
+  if (!failed()) finish();
+  // Whatever is still queued was never judged.
+  for (const Observed& o : queue_) {
+    if (result_.packets[o.record].disposition.empty()) result_.packets[o.record].disposition = "unread";
+  }
+  result_.duration = target_.now() - t0_;
+  return std::move(result_);
+}
+
+bool Executor::pump(double until, bool first) {
+  while (true) {
+    Received r = target_.receive(until);
+    if (r.status == Received::Status::kTimeout) return true;
+    if (r.status == Received::Status::kError) {
+      Failure f = make_failure(nullptr, "setup", "reading the device failed: " + r.error);
+      fail(Verdict::kError, std::move(f));
+      return false;
+    }
+    PacketRecord rec;
+    rec.time = rel(r.time);
+    rec.from_iut = true;
+    rec.bytes = std::move(r.bytes);
+    Observed o = classify(rec.bytes);
+    o.time = r.time;
+    o.record = result_.packets.size();
+    rec.summary = target_.link() == LinkType::kEthernet ? packet::format_frame_bytes(rec.bytes)
+                                                          : packet::format_ipv4_bytes(rec.bytes);
+    if (o.cls == Observed::Class::kHarness) rec.disposition = "harness";
+    result_.packets.push_back(std::move(rec));
+    if (o.cls == Observed::Class::kTcp) ctx_.observe_iut(*o.ip->tcp);
+    if (o.cls != Observed::Class::kHarness) {
+      queue_.push_back(std::move(o));
+      if (first) return true;
+    }
+    if (target_.now() >= until) return true;
+  }
+}
+
+Observed Executor::classify(const std::vector<uint8_t>& bytes) const {
+  Observed o;
+  auto from_ipv4 = [&](packet::DecodedIpv4 ip) {
+    if (std::optional<packet::PacketError> bad = ip.checksum_error()) {
+      o.cls = Observed::Class::kBadChecksum;
+      o.error = bad->message;
+    } else if (ip.ip.header.protocol == packet::kIpProtocolUdp && ip.ip.payload.size() >= 8 &&
+               std::string_view(reinterpret_cast<const char*>(ip.ip.payload.data()) + 8,
+                                ip.ip.payload.size() - 8)
+                       .starts_with(kResolveMarker)) {
+      o.cls = Observed::Class::kHarness;
+    } else if (ip.tcp) {
+      o.cls = Observed::Class::kTcp;
+    } else {
+      o.cls = Observed::Class::kOther;
+    }
+    o.ip = std::move(ip);
+  };
+  if (target_.link() == LinkType::kIpv4) {
+    auto d = packet::decode_ipv4(bytes);
+    if (!d.ok()) {
+      o.cls = Observed::Class::kMalformed;
+      o.error = d.error().message;
+      return o;
+    }
+    from_ipv4(std::move(d).value());
+    return o;
+  }
+  auto d = packet::decode_frame(bytes);
+  if (!d.ok()) {
+    o.cls = Observed::Class::kMalformed;
+    o.error = d.error().message;
+    return o;
+  }
+  o.ethernet = d->ethernet.header;
+  if (d->arp) {
+    o.cls = Observed::Class::kArp;
+    o.arp = *d->arp;
+  } else if (d->ipv4) {
+    from_ipv4(std::move(*d->ipv4));
+  } else {
+    o.cls = Observed::Class::kOther;
+  }
+  return o;
+}
+
+MatchOutcome Executor::match(const std::vector<Field>& fields, const Observed& o) const {
+  if (test_.wire == Wire::kTcp) {
+    if (o.cls == Observed::Class::kTcp || (o.cls == Observed::Class::kOther && o.ip)) {
+      return match_tcp(fields, *o.ip, ctx_);
+    }
+    MatchOutcome m;
+    m.fields.push_back({"protocol", "TCP", o.arp ? "ARP" : "not IPv4", false});
+    return m;
+  }
+  if (o.cls == Observed::Class::kArp) return match_arp(fields, *o.ethernet, *o.arp, options_.book);
+  MatchOutcome m;
+  m.fields.push_back({"protocol", "ARP", o.ip ? "IPv4" : "other", false});
+  return m;
+}
+
+bool Executor::allowed(const Observed& o) const {
+  if (o.cls == Observed::Class::kMalformed || o.cls == Observed::Class::kBadChecksum) return false;
+  for (const Allow& a : test_.allows) {
+    MatchOutcome m = match(a.fields, o);
+    if (m.match) return true;
+  }
+  return false;
+}
+
+void Executor::fail_with_packet(const Event* e, const Observed& o, const char* why) {
+  PacketRecord& rec = result_.packets[o.record];
+  rec.line = e ? e->line : 0;
+  if (o.cls == Observed::Class::kMalformed) {
+    rec.disposition = "unexpected";
+    Failure f = make_failure(e, "malformed", "the IUT sent a malformed packet: " + o.error);
+    f.observed = rec.summary;
+    f.fields.push_back({"decode", "well-formed", o.error, false});
+    fail(Verdict::kFail, std::move(f));
+    return;
+  }
+  if (o.cls == Observed::Class::kBadChecksum) {
+    rec.disposition = "unexpected";
+    Failure f = make_failure(e, "checksum", "the IUT sent a packet with a bad checksum: " + o.error);
+    f.observed = rec.summary;
+    f.fields.push_back({"checksum", "valid", o.error, false});
+    fail(Verdict::kFail, std::move(f));
+    return;
+  }
+  rec.disposition = "unexpected";
+  Failure f = make_failure(e, "unexpected", why);
+  f.observed = rec.summary;
+  fail(Verdict::kFail, std::move(f));
+}
+
+void Executor::do_call(const Event& e, double at) {
+  if (!pump(at)) return;
+  CallOutcome c = target_.call(e.call);
+  trace(&e, std::string("call ") + call_name(e.call.kind) + (c.ok ? " ok" : ": " + c.message));
+  if (!c.ok) {
+    Failure f = make_failure(&e, c.harness_error ? "harness" : "call",
+                             std::string("call ") + call_name(e.call.kind) + " failed: " + c.message);
+    fail(c.harness_error ? Verdict::kError : Verdict::kFail, std::move(f));
+    return;
+  }
+  prev_ = target_.now();
+}
+
+void Executor::do_inject(const Event& e, double at) {
+  if (!pump(at)) return;
+  packet::Result<packet::Bytes> bytes =
+      test_.wire == Wire::kTcp
+          ? build_tcp_injection(e.fields, ctx_, options_.book, target_.link(), rel(target_.now()))
+          : build_arp_injection(e.fields, options_.book);
+  if (!bytes.ok()) {
+    fail(Verdict::kError, make_failure(&e, "harness", "cannot build the packet: " + bytes.error().message));
+    return;
+  }
+  if (test_.wire == Wire::kArp && target_.link() != LinkType::kEthernet) {
+    fail(Verdict::kError, make_failure(&e, "harness", "wire arp needs an Ethernet target (linux-tap)"));
+    return;
+  }
+  PacketRecord rec;
+  rec.time = rel(target_.now());
+  rec.from_iut = false;
+  rec.bytes = *bytes;
+  rec.summary = target_.link() == LinkType::kEthernet ? packet::format_frame_bytes(rec.bytes)
+                                                        : packet::format_ipv4_bytes(rec.bytes);
+  rec.disposition = "injected";
+  rec.line = e.line;
+  std::string error;
+  if (!target_.send(*bytes, &error)) {
+    fail(Verdict::kError, make_failure(&e, "setup", "writing to the device failed: " + error));
+    return;
+  }
+  trace(&e, "inject " + rec.summary);
+  result_.packets.push_back(std::move(rec));
+  prev_ = target_.now();
+}
+
+void Executor::expect_packet(const Event& e, double at) {
+  double within = e.within.value_or(kDefaultWithin);
+  double lo = at - within, hi = at + within;
+  std::string allowed_seen;
+  while (true) {
+    if (queue_.empty()) {
+      if (!pump(hi, true)) return;
+      if (queue_.empty()) {
+        if (!allowed_seen.empty()) {
+          Failure f = make_failure(&e, "timeout",
+                                   "the IUT sent a packet the test allows instead of the expected "
+                                   "one");
+          f.observed = allowed_seen;
+          f.fields.push_back({"packet", fields_text(e.fields), "only allowed: " + allowed_seen, false});
+          fail(Verdict::kInconclusive, std::move(f));
+        } else {
+          Failure f = make_failure(&e, "timeout",
+                                   "no packet from the IUT within " + seconds_text(within) +
+                                       " s of +" + seconds_text(rel(at)));
+          f.fields.push_back({"packet", fields_text(e.fields), "nothing", false});
+          fail(Verdict::kFail, std::move(f));
+        }
+        return;
+      }
+    }
+    Observed o = std::move(queue_.front());
+    queue_.pop_front();
+    PacketRecord& rec = result_.packets[o.record];
+    if (o.cls == Observed::Class::kMalformed || o.cls == Observed::Class::kBadChecksum) {
+      fail_with_packet(&e, o, "");
+      return;
+    }
+    MatchOutcome m = match(e.fields, o);
+    if (!m.harness_error.empty()) {
+      Failure f = make_failure(&e, "harness", m.harness_error);
+      f.observed = rec.summary;
+      f.fields = m.fields;
+      fail(Verdict::kError, std::move(f));
+      return;
+    }
+    if (m.match) {
+      rec.line = e.line;
+      if (o.time < lo - 1e-9 || o.time > hi + 1e-9) {
+        rec.disposition = "unexpected";
+        Failure f = make_failure(&e, "timing",
+                                 "the expected packet arrived " +
+                                     std::string(o.time < lo ? "too early" : "too late"));
+        f.observed = rec.summary;
+        f.fields = m.fields;
+        f.fields.push_back({"arrival", "+" + seconds_text(rel(at)) + " ± " + seconds_text(within),
+                            "+" + seconds_text(rel(o.time)), false});
+        fail(Verdict::kFail, std::move(f));
+        return;
+      }
+      rec.disposition = "expected";
+      trace(&e, "expected " + rec.summary);
+      prev_ = o.time;
+      return;
+    }
+    if (allowed(o)) {
+      rec.disposition = "allowed";
+      rec.line = e.line;
+      trace(&e, "allowed " + rec.summary);
+      if (allowed_seen.empty()) allowed_seen = rec.summary;
+      continue;
+    }
+    rec.disposition = "unexpected";
+    rec.line = e.line;
+    Failure f = make_failure(&e, "packet", "the packet from the IUT does not match the expect");
+    f.observed = rec.summary;
+    f.fields = m.fields;
+    fail(Verdict::kFail, std::move(f));
+    return;
+  }
+}
+
+void Executor::expect_none(const Event& e, double at) {
+  double within = e.within.value_or(kDefaultWithin);
+  double end = at + within;
+  while (true) {
+    while (!queue_.empty()) {
+      Observed o = std::move(queue_.front());
+      queue_.pop_front();
+      if (allowed(o)) {
+        result_.packets[o.record].disposition = "allowed";
+        result_.packets[o.record].line = e.line;
+        continue;
+      }
+      fail_with_packet(&e, o, "the IUT sent a packet while the test expects silence");
+      return;
+    }
+    if (target_.now() >= end) break;
+    if (!pump(end, true)) return;
+    if (queue_.empty()) break;
+  }
+  trace(&e, "silence for " + seconds_text(within) + " s");
+  prev_ = std::max(target_.now(), end);
+}
+
+void Executor::expect_state(const Event& e, double at) {
+  if (!pump(at)) return;
+  double end = at + e.within.value_or(kDefaultWithin);
+  while (true) {
+    StateObservation s = target_.tcp_state();
+    if (!s.ok) {
+      fail(Verdict::kError, make_failure(&e, "setup", "observing the TCP state failed: " + s.error));
+      return;
+    }
+    if (s.state == e.state) {
+      trace(&e, "state " + s.state + (s.detail.empty() ? "" : " (" + s.detail + ")"));
+      prev_ = target_.now();
+      return;
+    }
+    double now = target_.now();
+    if (now >= end) {
+      Failure f = make_failure(&e, "state", "the IUT is in state " + s.state + ", not " + e.state);
+      f.fields.push_back({"state", e.state, s.state, false});
+      if (!s.detail.empty()) f.observed = s.detail;
+      fail(Verdict::kFail, std::move(f));
+      return;
+    }
+    if (!pump(std::min(end, now + options_.poll_interval))) return;
+  }
+}
+
+void Executor::expect_cache(const Event& e, double at) {
+  if (!pump(at)) return;
+  double end = at + e.within.value_or(kDefaultWithin);
+  std::optional<packet::Ipv4Address> addr = options_.book.ip(e.cache_address);
+  std::optional<packet::MacAddress> want;
+  if (e.cache_value) want = options_.book.mac(*e.cache_value);
+  if (!addr || (e.cache_value && !want)) {
+    fail(Verdict::kError, make_failure(&e, "harness", "cannot resolve the addresses of this line"));
+    return;
+  }
+  std::string expected = e.cache_value ? options_.book.describe(*want) : "absent";
+  while (true) {
+    NeighbourObservation n = target_.neighbour(*addr);
+    if (!n.ok) {
+      fail(Verdict::kError, make_failure(&e, "setup", "reading the neighbour table failed: " + n.error));
+      return;
+    }
+    bool ok = want ? (n.mac && *n.mac == *want) : !n.mac;
+    std::string actual = n.mac ? options_.book.describe(*n.mac) : "absent";
+    if (ok) {
+      trace(&e, "cache " + options_.book.describe(*addr) + " " + actual);
+      prev_ = target_.now();
+      return;
+    }
+    double now = target_.now();
+    if (now >= end) {
+      Failure f = make_failure(&e, "cache",
+                               "the IUT's neighbour table maps " + options_.book.describe(*addr) +
+                                   " to " + actual + ", not " + expected);
+      f.fields.push_back({"cache " + e.cache_address, expected, actual, false});
+      f.observed = n.detail;
+      fail(Verdict::kFail, std::move(f));
+      return;
+    }
+    if (!pump(std::min(end, now + options_.poll_interval))) return;
+  }
+}
+
+void Executor::finish() {
+  if (!pump(target_.now() + options_.settle)) return;
+  while (!queue_.empty()) {
+    Observed o = std::move(queue_.front());
+    queue_.pop_front();
+    if (allowed(o)) {
+      result_.packets[o.record].disposition = "allowed";
+      continue;
+    }
+    fail_with_packet(nullptr, o, "the IUT sent a packet that no expect consumed");
+    return;
+  }
+}
+
+}  // namespace
+
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::kPass: return "pass";
+    case Verdict::kFail: return "fail";
+    case Verdict::kInconclusive: return "inconclusive";
+    case Verdict::kExpectedDeviation: return "expected deviation";
+    case Verdict::kError: return "error";
+    case Verdict::kSkipped: return "skipped";
+  }
+  return "?";
+}
+
+TestResult execute_test(const TestCase& test, Target& target, const ExecuteOptions& options) {
+  Executor x(test, target, options);
+  return x.run();
+}
+
+}  // namespace sp::harness

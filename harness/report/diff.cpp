@@ -1,0 +1,81 @@
+#include <cstdio>
+
+#include "harness/report/report.hpp"
+
+namespace sp::harness {
+namespace {
+
+std::string time_text(double t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "+%.3f", t);
+  return buf;
+}
+
+}  // namespace
+
+std::string render_diff(const TestResult& r) {
+  if (!r.failure) return "";
+  const Failure& f = *r.failure;
+  std::string s = r.path.empty() ? r.name : r.path;
+  if (f.line > 0) s += ":" + std::to_string(f.line);
+  s += std::string(": ") + verdict_name(r.verdict) + ": " + f.message + "\n";
+  if (f.line > 0) {
+    s += "    line " + std::to_string(f.line) + ": " + f.event + "\n";
+  } else if (!f.event.empty()) {
+    s += "    at: " + f.event + "\n";
+  }
+  if (!f.observed.empty()) s += "    observed: " + f.observed + "\n";
+  for (const FieldDiff& d : f.fields) {
+    if (d.ok) continue;
+    s += "    " + d.field + ": expected: " + d.expected + " vs actual: " + d.actual + "\n";
+  }
+  for (const FieldDiff& d : f.fields) {
+    if (!d.ok) continue;
+    s += "    " + d.field + ": " + d.actual + " (matches " + d.expected + ")\n";
+  }
+  if (r.verdict == Verdict::kExpectedDeviation) {
+    s += "    expected deviation `" + r.deviation + "`: " + r.deviation_text + "\n";
+  }
+  if (!r.note.empty()) s += "    note: " + r.note + "\n";
+  if (!r.packets.empty()) {
+    s += "    packets:\n";
+    size_t from = r.packets.size() > 24 ? r.packets.size() - 24 : 0;
+    if (from > 0) s += "      ... " + std::to_string(from) + " earlier packets\n";
+    for (size_t i = from; i < r.packets.size(); ++i) {
+      const PacketRecord& p = r.packets[i];
+      s += "      " + time_text(p.time) + (p.from_iut ? " IUT>    " : " tester> ") + p.summary;
+      std::string why = p.disposition;
+      if (p.line > 0) why += (why.empty() ? "line " : ", line ") + std::to_string(p.line);
+      if (!why.empty()) s += "  [" + why + "]";
+      s += "\n";
+    }
+  }
+  return s;
+}
+
+std::map<std::string, size_t> count_verdicts(const std::vector<TestResult>& results) {
+  std::map<std::string, size_t> counts;
+  for (const TestResult& r : results) ++counts[verdict_name(r.verdict)];
+  return counts;
+}
+
+std::string format_summary(const std::vector<TestResult>& results, double seconds) {
+  char head[128];
+  size_t ran = 0;
+  for (const TestResult& r : results) ran += r.verdict != Verdict::kSkipped;
+  std::snprintf(head, sizeof head, "%zu tests in %.2f s (%.1f tests/s)", results.size(), seconds,
+                seconds > 0 ? static_cast<double>(ran) / seconds : 0.0);
+  std::string s = head;
+  const char* order[] = {"pass", "fail", "inconclusive", "expected deviation", "error", "skipped"};
+  auto counts = count_verdicts(results);
+  bool first = true;
+  for (const char* v : order) {
+    auto it = counts.find(v);
+    if (it == counts.end()) continue;
+    s += (first ? ": " : ", ") + std::to_string(it->second) + " " + v;
+    first = false;
+  }
+  return s;
+}
+
+}  // namespace sp::harness

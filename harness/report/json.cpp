@@ -1,0 +1,125 @@
+#include <cstdio>
+#include <fstream>
+
+#include "harness/report/report.hpp"
+
+namespace sp::harness {
+
+std::string json_string(const std::string& text) {
+  std::string s = "\"";
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    switch (c) {
+      case '"': s += "\\\""; break;
+      case '\\': s += "\\\\"; break;
+      case '\n': s += "\\n"; break;
+      case '\r': s += "\\r"; break;
+      case '\t': s += "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          s += buf;
+        } else if (c < 0x80) {
+          s += static_cast<char>(c);
+        } else {
+          // Pass valid UTF-8 sequences through, replace stray bytes.
+          size_t n = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+          bool ok = n > 0 && i + n <= text.size();
+          for (size_t k = 1; ok && k < n; ++k) {
+            ok = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
+          }
+          if (ok) {
+            s.append(text, i, n);
+            i += n - 1;
+          } else {
+            s += "\\ufffd";
+          }
+        }
+    }
+  }
+  return s + "\"";
+}
+
+namespace {
+
+std::string hex(const std::vector<uint8_t>& bytes) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string s;
+  s.reserve(bytes.size() * 2);
+  for (uint8_t b : bytes) {
+    s += kDigits[b >> 4];
+    s += kDigits[b & 15];
+  }
+  return s;
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  return buf;
+}
+
+}  // namespace
+
+bool write_results_json(const std::string& path, const std::vector<TestResult>& results,
+                        const ReportInfo& info, std::string* error) {
+  std::string s = "{\n  \"target\": " + json_string(info.target) + ",\n  \"seconds\": " +
+                  number(info.seconds) + ",\n  \"summary\": {";
+  bool first = true;
+  for (const auto& [verdict, n] : count_verdicts(results)) {
+    s += std::string(first ? "" : ", ") + json_string(verdict) + ": " + std::to_string(n);
+    first = false;
+  }
+  s += "},\n  \"tests\": [";
+  for (size_t i = 0; i < results.size(); ++i) {
+    const TestResult& r = results[i];
+    s += i ? ",\n    {" : "\n    {";
+    s += "\"name\": " + json_string(r.name) + ", \"path\": " + json_string(r.path) +
+         ", \"verdict\": " + json_string(verdict_name(r.verdict)) +
+         ", \"duration\": " + number(r.duration);
+    if (r.failure) {
+      const Failure& f = *r.failure;
+      s += ",\n     \"failure\": {\"kind\": " + json_string(f.kind) + ", \"line\": " +
+           std::to_string(f.line) + ", \"event\": " + json_string(f.event) +
+           ", \"message\": " + json_string(f.message) + ", \"observed\": " + json_string(f.observed) +
+           ", \"fields\": [";
+      for (size_t k = 0; k < f.fields.size(); ++k) {
+        const FieldDiff& d = f.fields[k];
+        s += std::string(k ? ", " : "") + "{\"field\": " + json_string(d.field) +
+             ", \"expected\": " + json_string(d.expected) + ", \"actual\": " + json_string(d.actual) +
+             ", \"ok\": " + (d.ok ? "true" : "false") + "}";
+      }
+      s += "]}";
+    }
+    if (!r.diff.empty()) s += ",\n     \"diff\": " + json_string(r.diff);
+    if (!r.deviation.empty()) {
+      s += ",\n     \"deviation\": " + json_string(r.deviation) +
+           ", \"deviation_text\": " + json_string(r.deviation_text);
+    }
+    if (!r.note.empty()) s += ",\n     \"note\": " + json_string(r.note);
+    s += ",\n     \"packets\": [";
+    for (size_t k = 0; k < r.packets.size(); ++k) {
+      const PacketRecord& p = r.packets[k];
+      s += std::string(k ? ",\n       " : "\n       ") + "{\"time\": " + number(p.time) +
+           ", \"from\": " + (p.from_iut ? "\"iut\"" : "\"tester\"") +
+           ", \"disposition\": " + json_string(p.disposition) + ", \"line\": " +
+           std::to_string(p.line) + ", \"summary\": " + json_string(p.summary) +
+           ", \"hex\": \"" + hex(p.bytes) + "\"}";
+    }
+    s += "],\n     \"trace\": [";
+    for (size_t k = 0; k < r.trace.size(); ++k) s += (k ? ", " : "") + json_string(r.trace[k]);
+    s += "]}";
+  }
+  s += "\n  ]\n}\n";
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << s;
+  out.close();
+  if (!out) {
+    *error = "cannot write " + path;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace sp::harness

@@ -1,0 +1,123 @@
+#include <cstdio>
+#include <fstream>
+
+#include "harness/report/report.hpp"
+
+namespace sp::harness {
+
+std::string xml_escape(const std::string& text) {
+  std::string s;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    switch (c) {
+      case '&': s += "&amp;"; break;
+      case '<': s += "&lt;"; break;
+      case '>': s += "&gt;"; break;
+      case '"': s += "&quot;"; break;
+      case '\'': s += "&apos;"; break;
+      case '\n': s += "&#10;"; break;
+      case '\t': s += "&#9;"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          s += "?";
+        } else if (c < 0x80) {
+          s += static_cast<char>(c);
+        } else {
+          size_t n = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+          bool ok = n > 0 && i + n <= text.size();
+          for (size_t k = 1; ok && k < n; ++k) {
+            ok = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
+          }
+          if (ok) {
+            s.append(text, i, n);
+            i += n - 1;
+          } else {
+            s += "?";
+          }
+        }
+    }
+  }
+  return s;
+}
+
+namespace {
+
+std::string seconds(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+// The suite a test belongs to: its folder.
+std::string classname(const TestResult& r, const std::string& target) {
+  std::string dir = r.path;
+  size_t slash = dir.rfind('/');
+  dir = slash == std::string::npos ? "." : dir.substr(0, slash);
+  for (char& c : dir) {
+    if (c == '/') c = '.';
+  }
+  return "stateproof." + target + "." + dir;
+}
+
+}  // namespace
+
+bool write_junit(const std::string& path, const std::vector<TestResult>& results,
+                 const ReportInfo& info, std::string* error) {
+  size_t failures = 0, errors = 0, skipped = 0;
+  for (const TestResult& r : results) {
+    failures += r.verdict == Verdict::kFail;
+    errors += r.verdict == Verdict::kError;
+    skipped += r.verdict == Verdict::kSkipped || r.verdict == Verdict::kInconclusive;
+  }
+  std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  s += "<testsuites name=\"stateproof run\" tests=\"" + std::to_string(results.size()) +
+       "\" failures=\"" + std::to_string(failures) + "\" errors=\"" + std::to_string(errors) +
+       "\" skipped=\"" + std::to_string(skipped) + "\" time=\"" + seconds(info.seconds) + "\">\n";
+  s += "  <testsuite name=\"" + xml_escape("stateproof." + info.target) + "\" tests=\"" +
+       std::to_string(results.size()) + "\" failures=\"" + std::to_string(failures) +
+       "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) +
+       "\" time=\"" + seconds(info.seconds) + "\">\n";
+  for (const TestResult& r : results) {
+    s += "    <testcase name=\"" + xml_escape(r.name) + "\" classname=\"" +
+         xml_escape(classname(r, info.target)) + "\" file=\"" + xml_escape(r.path) + "\" time=\"" +
+         seconds(r.duration) + "\"";
+    std::string message = r.failure ? r.failure->message : r.note;
+    std::string body;
+    switch (r.verdict) {
+      case Verdict::kPass: break;
+      case Verdict::kFail:
+        body = "      <failure message=\"" + xml_escape(message) + "\" type=\"" +
+               xml_escape(r.failure ? r.failure->kind : "fail") + "\">" + xml_escape(r.diff) +
+               "</failure>\n";
+        break;
+      case Verdict::kError:
+        body = "      <error message=\"" + xml_escape(message) + "\">" + xml_escape(r.diff) + "</error>\n";
+        break;
+      case Verdict::kInconclusive:
+        body = "      <skipped message=\"" + xml_escape("inconclusive: " + message) + "\"/>\n" +
+               "      <system-out>" + xml_escape(r.diff) + "</system-out>\n";
+        break;
+      case Verdict::kSkipped:
+        body = "      <skipped message=\"" + xml_escape(r.note) + "\"/>\n";
+        break;
+      case Verdict::kExpectedDeviation:
+        body = "      <system-out>" +
+               xml_escape("expected deviation `" + r.deviation + "`: " + r.deviation_text + "\n" +
+                          r.diff) +
+               "</system-out>\n";
+        break;
+    }
+    s += body.empty() ? "/>\n" : ">\n" + body + "    </testcase>\n";
+  }
+  s += "  </testsuite>\n</testsuites>\n";
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << s;
+  out.close();
+  if (!out) {
+    *error = "cannot write " + path;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace sp::harness

@@ -1,0 +1,47 @@
+// Reports of a run: the readable diff of a failure, the summary line, JUnit XML, the
+// results JSON and a pcap per test. Pure formatting except the writers, which return
+// false with *error set when a file cannot be written.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/engine/result.hpp"
+
+namespace sp::harness {
+
+// The failure of a result, field by field, in packetdrill's "expected: X vs actual: Y"
+// spirit, with the test line and the packets that crossed the device:
+//   suite/x.spt:12: fail: the packet from the IUT does not match the expect
+//       line 12: +0 expect flags=SA seq=0 ack=1 win=*
+//       observed: 192.0.2.1:8080 > 192.0.2.2:40000 Flags [R.], seq 0, ...
+//       flags: expected: SA vs actual: RA
+//       seq: 0 (matches)
+std::string render_diff(const TestResult& result);
+
+// Count of results per verdict name.
+std::map<std::string, size_t> count_verdicts(const std::vector<TestResult>& results);
+
+// "14 tests in 0.8 s (17.5 tests/s): 12 pass, 1 fail, 1 expected deviation".
+std::string format_summary(const std::vector<TestResult>& results, double seconds);
+
+struct ReportInfo {
+  std::string target;  // "linux"
+  double seconds = 0;  // wall clock of the whole run
+};
+
+bool write_junit(const std::string& path, const std::vector<TestResult>& results,
+                 const ReportInfo& info, std::string* error);
+bool write_results_json(const std::string& path, const std::vector<TestResult>& results,
+                        const ReportInfo& info, std::string* error);
+// DIR/<test name>.pcap with every packet that crossed the device (LINKTYPE_RAW for TUN,
+// LINKTYPE_ETHERNET for TAP). Creates DIR if needed.
+bool write_pcap(const std::string& dir, const TestResult& result, std::string* error);
+
+// JSON string literal for `text` (quotes included); exposed for tests.
+std::string json_string(const std::string& text);
+// XML-escaped text (attribute-safe); invalid UTF-8 and control bytes replaced.
+std::string xml_escape(const std::string& text);
+
+}  // namespace sp::harness

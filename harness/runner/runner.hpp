@@ -1,0 +1,66 @@
+// Running a suite against a Linux target: each test in its own forked worker process,
+// which enters a new network namespace, builds its TUN/TAP device there, runs the test
+// and sends the result back through a pipe. Up to `jobs` workers run at once.
+//
+// Isolation (docs/harness.md): nothing is configured in the caller's namespace; workers
+// die with the runner (PR_SET_PDEATHSIG) and their namespaces die with them; a worker
+// that overruns its time budget is killed; SIGINT/SIGTERM (when handle_signals) stop the
+// run after killing and reaping every worker.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/engine/executor.hpp"
+#include "harness/engine/result.hpp"
+#include "harness/profile/profile.hpp"
+#include "harness/suite/testcase.hpp"
+
+namespace sp::harness {
+
+enum class TargetKind { kLinux, kLinuxTap };
+
+// "linux" or "linux-tap".
+std::optional<TargetKind> parse_target(const std::string& text);
+const char* target_name(TargetKind kind);
+
+struct EnvironmentStatus {
+  bool ok = true;
+  std::string message;  // what is missing, exactly, and what to do about it
+};
+
+// Tries, in a throw-away child, what every worker will do: unshare(CLONE_NEWNET), open
+// /dev/net/tun, create the device. Costs a few milliseconds.
+EnvironmentStatus check_environment(TargetKind target);
+
+struct RunOptions {
+  TargetKind target = TargetKind::kLinux;
+  int jobs = 0;  // 0: the number of online CPUs
+  ExecuteOptions execute;
+  std::optional<Profile> profile;  // its sysctls go into every namespace; applied to verdicts
+  // Install SIGINT/SIGTERM/SIGHUP handlers for the duration of the run (the CLI does;
+  // library callers that manage signals themselves do not).
+  bool handle_signals = false;
+  // Added to each test's own time budget before its worker is killed (seconds).
+  double timeout_margin = 10;
+  // Called in the runner process after each result, in completion order.
+  std::function<void(const TestResult& result, size_t done, size_t total)> on_result;
+  // Called in the runner process when a worker starts (for progress lines).
+  std::function<void(const TestCase& test)> on_start;
+};
+
+struct RunOutcome {
+  std::vector<TestResult> results;  // in the order of the tests given; unfinished ones omitted
+  int interrupted_by = 0;           // the signal that stopped the run, or 0
+};
+
+RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& options);
+
+// The time a test may take before its worker is killed: the sum of its event times,
+// waits and tolerances, plus the margin.
+double time_budget(const TestCase& test, double margin);
+
+}  // namespace sp::harness

@@ -1,0 +1,188 @@
+#include "harness/runner/suite_run.hpp"
+
+#include <time.h>
+
+#include <cstdio>
+#include <ostream>
+
+#include "harness/profile/profile.hpp"
+#include "harness/report/report.hpp"
+#include "harness/runner/runner.hpp"
+#include "harness/suite/suite.hpp"
+
+namespace sp::harness {
+namespace {
+
+double monotonic_now() {
+  struct timespec ts {};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+class Progress {
+ public:
+  Progress(std::ostream& err, bool enabled) : err_(err), enabled_(enabled) {}
+  ~Progress() { clear(); }
+
+  void update(const TestResult& r, size_t done, size_t total) {
+    ++counts_[r.verdict == Verdict::kPass                ? 0
+              : r.verdict == Verdict::kFail              ? 1
+              : r.verdict == Verdict::kExpectedDeviation ? 2
+                                                         : 3];
+    if (!enabled_) return;
+    char line[200];
+    std::snprintf(line, sizeof line, "\r[%zu/%zu] %zu pass, %zu fail, %zu deviation, %zu other  %-40.40s",
+                  done, total, counts_[0], counts_[1], counts_[2], counts_[3], r.name.c_str());
+    err_ << line << std::flush;
+    shown_ = true;
+  }
+  void clear() {
+    if (!shown_) return;
+    err_ << "\r" << std::string(120, ' ') << "\r" << std::flush;
+    shown_ = false;
+  }
+
+ private:
+  std::ostream& err_;
+  bool enabled_;
+  bool shown_ = false;
+  size_t counts_[4] = {0, 0, 0, 0};
+};
+
+}  // namespace
+
+SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std::ostream& err) {
+  SuiteRunReport report;
+  const double start = monotonic_now();
+  auto usage = [&](const std::string& message) {
+    err << "stateproof run: " << message << "\n";
+    report.exit_code = kRunBadInput;
+    return report;
+  };
+
+  std::optional<TargetKind> target = parse_target(options.target);
+  if (!target) return usage("unknown target `" + options.target + "` (linux, linux-tap)");
+  Selection selection;
+  selection.filter = options.filter;
+  selection.fast = options.fast;
+  if (!options.shard.empty() && !parse_shard(options.shard, &selection.shard_index, &selection.shard_count)) {
+    return usage("--shard " + options.shard + ": expected I/N with 1 <= I <= N");
+  }
+  if (options.jobs < 0) return usage("--jobs must be at least 1");
+
+  std::optional<Profile> profile;
+  if (options.profile != "none") {
+    std::vector<ParseError> errors;
+    if (options.profile.empty()) {
+      std::optional<std::string> text = builtin_profile_text(options.target);
+      if (text) profile = parse_profile(*text, "<built-in " + options.target + ".profile>", &errors);
+    } else {
+      profile = read_profile(options.profile, &errors);
+    }
+    if (!errors.empty()) {
+      for (const ParseError& e : errors) err << e.format() << "\n";
+      report.exit_code = kRunBadInput;
+      return report;
+    }
+  }
+
+  std::vector<std::string> file_errors;
+  std::vector<std::string> files = collect_test_files(options.paths, &file_errors);
+  for (const std::string& e : file_errors) err << "stateproof run: " << e << "\n";
+  if (!file_errors.empty()) {
+    report.exit_code = kRunBadInput;
+    return report;
+  }
+  if (files.empty()) return usage("no test files (*.spt) found");
+  Suite suite = load_suite(files, selection);
+  for (const ParseError& e : suite.errors) err << e.format() << "\n";
+
+  if (!suite.tests.empty()) {
+    EnvironmentStatus env = check_environment(*target);
+    if (!env.ok) {
+      err << "stateproof run: environment problem: " << env.message << "\n";
+      report.exit_code = kRunEnvironment;
+      return report;
+    }
+  }
+
+  Progress progress(err, options.progress && !options.quiet);
+  size_t total = suite.tests.size();
+  RunOptions run;
+  run.target = *target;
+  run.jobs = options.jobs;
+  run.execute = options.execute;
+  run.profile = profile;
+  run.handle_signals = options.handle_signals;
+  run.on_result = [&](const TestResult& r, size_t done, size_t) {
+    progress.update(r, done, total);
+    bool show = options.verbose || (r.verdict != Verdict::kPass && r.verdict != Verdict::kSkipped &&
+                                    r.verdict != Verdict::kExpectedDeviation);
+    if (show) {
+      progress.clear();
+      out << (r.diff.empty() ? r.name + ": " + verdict_name(r.verdict) + "\n" : r.diff) << std::flush;
+    } else if (!options.quiet && !options.progress) {
+      out << verdict_name(r.verdict) << ": " << r.name
+          << (r.deviation.empty() ? "" : " (deviation " + r.deviation + ")") << "\n";
+    }
+  };
+  RunOutcome outcome = run_tests(suite.tests, run);
+  progress.clear();
+
+  // Every selected test in file order: the ones that ran and the ones that did not.
+  report.results = std::move(outcome.results);
+  for (TestResult& r : suite.not_run) {
+    if (r.verdict == Verdict::kSkipped && !options.quiet && options.verbose) {
+      out << "skipped: " << r.name << " (" << r.note << ")\n";
+    }
+    report.results.push_back(std::move(r));
+  }
+  std::stable_sort(report.results.begin(), report.results.end(),
+                   [](const TestResult& a, const TestResult& b) { return a.path < b.path; });
+  report.seconds = monotonic_now() - start;
+  report.interrupted_by = outcome.interrupted_by;
+
+  ReportInfo info{options.target, report.seconds};
+  bool write_failed = false;
+  std::string error;
+  if (!options.junit.empty() && !write_junit(options.junit, report.results, info, &error)) {
+    err << "stateproof run: " << error << "\n";
+    write_failed = true;
+  }
+  if (!options.results_json.empty() && !write_results_json(options.results_json, report.results, info, &error)) {
+    err << "stateproof run: " << error << "\n";
+    write_failed = true;
+  }
+  if (!options.pcap_dir.empty()) {
+    for (const TestResult& r : report.results) {
+      if (r.packets.empty() && r.verdict == Verdict::kSkipped) continue;
+      if (!write_pcap(options.pcap_dir, r, &error)) {
+        err << "stateproof run: " << error << "\n";
+        write_failed = true;
+        break;
+      }
+    }
+  }
+
+  out << format_summary(report.results, report.seconds) << "\n";
+  if (outcome.interrupted_by) {
+    err << "stateproof run: interrupted by signal " << outcome.interrupted_by << "; "
+        << report.results.size() - suite.not_run.size() << " of " << total
+        << " tests finished, every worker killed\n";
+    report.exit_code = 128 + outcome.interrupted_by;
+    return report;
+  }
+  bool failed = false;
+  for (const TestResult& r : report.results) {
+    failed = failed || r.verdict == Verdict::kFail ||
+             (r.verdict == Verdict::kError && !suite.bad_input);
+  }
+  if (suite.bad_input || write_failed) {
+    report.exit_code = kRunBadInput;
+  } else if (failed) {
+    report.exit_code = kRunFailed;
+  }
+  return report;
+}
+
+}  // namespace sp::harness

@@ -1,0 +1,101 @@
+// A conformance test case (docs/test-format.md) as plain data: the header and the
+// timed events, with the source line of each so that every verdict and every parse
+// error can point at the file. The harness runs test cases; it never sees the spec.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sp::harness {
+
+// One field value as written: `5`, `-1`, `*`, `[1..9]`, `#4294967295`, `none`, a name
+// (`request`, `SA`) or an address (`iut.ip`, `192.0.2.9`, `02:00:00:00:00:09`).
+struct Value {
+  enum class Kind {
+    kAny,       // `*`: matches anything; in an inject, the harness's natural choice
+    kNumber,    // low (relative where the field is relative)
+    kRange,     // [low..high], inclusive
+    kAbsolute,  // `#N`: a raw 32-bit value, never relativised
+    kNone,      // `none`: the option must be absent (expect) / is not sent (inject)
+    kAddress,   // text: a symbol (iut.ip, tester.mac, broadcast, ...) or a literal
+  };
+  Kind kind = Kind::kAny;
+  int64_t low = 0;
+  int64_t high = 0;
+  std::string text;  // exactly as written, for messages
+};
+
+// `NAME=VALUE`; `ts=VAL:ECR` has two values. For `flags`, low holds the flag bits.
+struct Field {
+  std::string name;
+  Value value;
+  std::optional<Value> second;  // ts only: the echo reply
+  std::string text;             // `seq=0`, as written
+};
+
+enum class Wire { kTcp, kArp };
+enum class Tier { kFast, kSlow };
+
+struct Call {
+  enum class Kind { kListen, kConnect, kAccept, kSend, kShutdown, kClose, kAbort, kResolve };
+  Kind kind = Kind::kListen;
+  int64_t bytes = 0;    // send
+  std::string address;  // resolve: a symbol or an IPv4 literal
+};
+
+struct Event {
+  enum class Type { kCall, kInject, kExpectPacket, kExpectState, kExpectNone, kExpectCache, kWait };
+  int line = 0;
+  bool absolute_time = false;  // `@T` (from the start of the test) rather than `+D`
+  double time = 0;             // seconds
+  Type type = Type::kWait;
+  Call call;                    // kCall
+  std::vector<Field> fields;    // kInject, kExpectPacket
+  std::string state;            // kExpectState: canonical name (SYN_RCVD, ...)
+  std::string cache_address;    // kExpectCache: the protocol address looked up
+  std::optional<std::string> cache_value;  // kExpectCache: hardware address; nullopt = absent
+  std::optional<double> within;            // expect: tolerance in seconds
+  double wait = 0;                         // kWait: seconds
+  std::string text;                        // the line as written, without comment
+};
+
+// `allow FIELDS`: a packet the spec permits but the test does not aim at.
+struct Allow {
+  int line = 0;
+  std::vector<Field> fields;
+  std::string text;
+};
+
+struct Sysctl {
+  int line = 0;
+  std::string name;   // dotted: net.ipv4.tcp_rfc1337
+  std::string value;
+};
+
+struct TestCase {
+  std::string path;  // the file it was read from ("" for a string)
+  std::string name;
+  std::vector<std::string> covers;
+  std::vector<std::string> cites;
+  std::vector<std::string> notes;
+  Tier tier = Tier::kFast;
+  Wire wire = Wire::kTcp;
+  bool negative = false;
+  std::vector<Sysctl> sysctls;
+  std::vector<Allow> allows;
+  std::vector<Event> events;
+};
+
+// The canonical TCP state names the format uses (CLOSED, LISTEN, SYN_SENT, SYN_RCVD,
+// ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT).
+const std::vector<std::string>& tcp_state_names();
+
+// "listen", "send", ...
+const char* call_name(Call::Kind kind);
+
+// Default tolerance of an expect when `within` is not given (seconds).
+inline constexpr double kDefaultWithin = 0.5;
+
+}  // namespace sp::harness

@@ -1,0 +1,352 @@
+#include "harness/target/linux_target.hpp"
+
+#include <arpa/inet.h>
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+
+namespace sp::harness {
+namespace {
+
+struct sockaddr_in make_addr(packet::Ipv4Address a, uint16_t port) {
+  struct sockaddr_in s {};
+  s.sin_family = AF_INET;
+  s.sin_addr.s_addr = htonl(a.value);
+  s.sin_port = htons(port);
+  return s;
+}
+
+std::string errno_text(const char* what, int err) {
+  return std::string(what) + ": " + std::strerror(err) + " (" + strerrorname_np(err) + ")";
+}
+
+CallOutcome harness_failure(std::string message) { return {false, true, std::move(message)}; }
+CallOutcome iut_failure(std::string message) { return {false, false, std::move(message)}; }
+
+// The test format's state name for a kernel TCP state.
+const char* spec_state(uint8_t kernel) {
+  switch (kernel) {
+    case 1: return "ESTABLISHED";
+    case 2: return "SYN_SENT";
+    case 3: return "SYN_RCVD";
+    case 4: return "FIN_WAIT_1";
+    case 5: return "FIN_WAIT_2";
+    case 6: return "TIME_WAIT";
+    case 7: return "CLOSED";
+    case 8: return "CLOSE_WAIT";
+    case 9: return "LAST_ACK";
+    case 10: return "LISTEN";
+    case 11: return "CLOSING";
+    case 12: return "SYN_RCVD";  // NEW_SYN_RECV: a request socket
+    default: return "CLOSED";
+  }
+}
+
+// Which of several sockets on the IUT's port stands for "the connection": a full
+// socket over a request socket over a TIME-WAIT one over the listener.
+int rank(uint8_t kernel) {
+  switch (kernel) {
+    case 10: return 0;          // LISTEN
+    case 7: return -1;          // CLOSE: not the connection
+    case 6: return 1;           // TIME_WAIT
+    case 3: case 12: return 2;  // SYN_RECV request socket
+    default: return 3;
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<LinuxTarget> LinuxTarget::create(const LinuxTargetConfig& config, std::string* error) {
+  std::unique_ptr<LinuxTarget> t(new LinuxTarget(config));
+  netns::Status s = t->setup();
+  if (!s.ok()) {
+    *error = s.error;
+    return nullptr;
+  }
+  return t;
+}
+
+LinuxTarget::~LinuxTarget() {
+  for (int fd : {listener_, connection_, udp_}) {
+    if (fd >= 0) close(fd);
+  }
+}
+
+netns::Status LinuxTarget::setup() {
+  const uint64_t host = config_.host_netns;
+  if (netns::Status s = netns::require_private_netns(host); !s.ok()) return s;
+  // No IPv6 on the device: no router solicitations or MLD reports on the wire.
+  for (const char* name : {"net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.default.disable_ipv6"}) {
+    netns::Status s = netns::write_sysctl(host, name, "1");
+    if (!s.ok() && s.error.find("No such file") == std::string::npos) return s;
+  }
+  if (netns::Status s = netns::set_link_up(host, "lo"); !s.ok()) return s;
+  if (netns::Status s = netns::TunDevice::create(host, config_.ifname, config_.tap, &device_); !s.ok()) {
+    return s;
+  }
+  ifindex_ = static_cast<int>(if_nametoindex(device_.name().c_str()));
+  if (ifindex_ == 0) return netns::Status::Errno("if_nametoindex " + device_.name(), errno);
+  if (config_.tap) {
+    if (netns::Status s = netns::set_mac_address(host, device_.name(), config_.book.iut_mac); !s.ok()) {
+      return s;
+    }
+  }
+  if (netns::Status s = netns::set_ipv4_address(host, device_.name(), config_.book.iut_ip, 24); !s.ok()) {
+    return s;
+  }
+  if (netns::Status s = netns::set_link_up(host, device_.name()); !s.ok()) return s;
+  for (const auto& [name, value] : config_.sysctls) {
+    if (netns::Status s = netns::write_sysctl(host, name, value); !s.ok()) return s;
+  }
+  if (netns::Status s = netns::Netlink::open(NETLINK_SOCK_DIAG, &diag_); !s.ok()) return s;
+  if (netns::Status s = netns::Netlink::open(NETLINK_ROUTE, &route_); !s.ok()) return s;
+  if (config_.tap && config_.static_neighbour) {
+    netns::Status s = netns::add_permanent_neighbour(host, route_, ifindex_, config_.book.tester_ip,
+                                                     config_.book.tester_mac);
+    if (!s.ok()) return s;
+  }
+  return netns::Status::Ok();
+}
+
+double LinuxTarget::now() {
+  struct timespec ts {};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+bool LinuxTarget::send(std::span<const uint8_t> packet, std::string* error) {
+  ssize_t n = write(device_.fd(), packet.data(), packet.size());
+  if (n != static_cast<ssize_t>(packet.size())) {
+    *error = n < 0 ? errno_text("write", errno) : "short write to the device";
+    return false;
+  }
+  return true;
+}
+
+Received LinuxTarget::receive(double deadline) {
+  Received r;
+  std::vector<uint8_t> buf(65536 + 64);
+  while (true) {
+    ssize_t n = read(device_.fd(), buf.data(), buf.size());
+    if (n > 0) {
+      r.status = Received::Status::kPacket;
+      r.time = now();
+      buf.resize(static_cast<size_t>(n));
+      r.bytes = std::move(buf);
+      return r;
+    }
+    if (n < 0 && errno != EAGAIN && errno != EINTR) {
+      r.status = Received::Status::kError;
+      r.error = errno_text("read", errno);
+      return r;
+    }
+    double left = deadline - now();
+    if (left <= 0) {
+      r.status = Received::Status::kTimeout;
+      return r;
+    }
+    struct timespec ts;
+    ts.tv_sec = static_cast<time_t>(left);
+    ts.tv_nsec = static_cast<long>((left - static_cast<double>(ts.tv_sec)) * 1e9);
+    struct pollfd p {device_.fd(), POLLIN, 0};
+    int pr = ppoll(&p, 1, &ts, nullptr);
+    if (pr < 0 && errno != EINTR) {
+      r.status = Received::Status::kError;
+      r.error = errno_text("ppoll", errno);
+      return r;
+    }
+  }
+}
+
+CallOutcome LinuxTarget::call(const Call& call) {
+  switch (call.kind) {
+    case Call::Kind::kListen: return do_listen();
+    case Call::Kind::kConnect: return do_connect();
+    case Call::Kind::kAccept: return do_accept();
+    case Call::Kind::kSend: return do_send(call.bytes);
+    case Call::Kind::kShutdown: return do_shutdown();
+    case Call::Kind::kClose: return do_close(false);
+    case Call::Kind::kAbort: return do_close(true);
+    case Call::Kind::kResolve: return do_resolve(call.address);
+  }
+  return harness_failure("unknown call");
+}
+
+CallOutcome LinuxTarget::do_listen() {
+  if (listener_ >= 0) return harness_failure("listen: already listening");
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return harness_failure(errno_text("socket", errno));
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in a = make_addr(config_.book.iut_ip, config_.book.iut_port);
+  if (bind(fd, reinterpret_cast<struct sockaddr*>(&a), sizeof a) != 0 || listen(fd, 16) != 0) {
+    int err = errno;
+    close(fd);
+    return harness_failure(errno_text("listen", err));
+  }
+  listener_ = fd;
+  return {};
+}
+
+CallOutcome LinuxTarget::do_connect() {
+  if (connection_ >= 0) return harness_failure("connect: a connection already exists");
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return harness_failure(errno_text("socket", errno));
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in local = make_addr(config_.book.iut_ip, config_.book.iut_port);
+  if (bind(fd, reinterpret_cast<struct sockaddr*>(&local), sizeof local) != 0) {
+    int err = errno;
+    close(fd);
+    return harness_failure(errno_text("bind", err));
+  }
+  struct sockaddr_in peer = make_addr(config_.book.tester_ip, config_.book.tester_port);
+  if (connect(fd, reinterpret_cast<struct sockaddr*>(&peer), sizeof peer) != 0 &&
+      errno != EINPROGRESS) {
+    int err = errno;
+    close(fd);
+    return iut_failure(errno_text("connect", err));
+  }
+  connection_ = fd;
+  return {};
+}
+
+CallOutcome LinuxTarget::do_accept() {
+  if (listener_ < 0) return harness_failure("accept: no listening socket (call listen first)");
+  if (connection_ >= 0) return harness_failure("accept: a connection already exists");
+  struct pollfd p {listener_, POLLIN, 0};
+  int pr = poll(&p, 1, static_cast<int>(kDefaultWithin * 1000));
+  if (pr <= 0) return iut_failure("accept: no established connection within 0.5 s");
+  int fd = accept4(listener_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd < 0) return iut_failure(errno_text("accept", errno));
+  connection_ = fd;
+  // The RFC's passive OPEN has one TCB that becomes the connection: once the
+  // connection is accepted the listener goes, so that the state observed after the
+  // connection ends is CLOSED (docs/harness.md).
+  close(listener_);
+  listener_ = -1;
+  return {};
+}
+
+CallOutcome LinuxTarget::do_send(int64_t bytes) {
+  if (connection_ < 0) {
+    return harness_failure(listener_ >= 0 ? "send: no accepted connection (call accept first)"
+                                          : "send: no connection");
+  }
+  std::vector<char> data(static_cast<size_t>(bytes), 'x');
+  ssize_t n = ::send(connection_, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  if (n < 0) return iut_failure(errno_text("send", errno));
+  if (n != bytes) {
+    return iut_failure("send: only " + std::to_string(n) + " of " + std::to_string(bytes) +
+                       " bytes accepted");
+  }
+  return {};
+}
+
+CallOutcome LinuxTarget::do_shutdown() {
+  if (connection_ < 0) return harness_failure("shutdown: no connection");
+  if (shutdown(connection_, SHUT_WR) != 0) return iut_failure(errno_text("shutdown", errno));
+  return {};
+}
+
+CallOutcome LinuxTarget::do_close(bool abort) {
+  int* fd = connection_ >= 0 ? &connection_ : listener_ >= 0 ? &listener_ : nullptr;
+  if (!fd) return harness_failure(std::string(abort ? "abort" : "close") + ": no socket");
+  if (abort) {
+    struct linger l {1, 0};
+    if (setsockopt(*fd, SOL_SOCKET, SO_LINGER, &l, sizeof l) != 0) {
+      return harness_failure(errno_text("setsockopt SO_LINGER", errno));
+    }
+  }
+  close(*fd);
+  *fd = -1;
+  return {};
+}
+
+CallOutcome LinuxTarget::do_resolve(const std::string& address) {
+  std::optional<packet::Ipv4Address> a = config_.book.ip(address);
+  if (!a) return harness_failure("resolve: bad address " + address);
+  if (udp_ < 0) {
+    udp_ = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (udp_ < 0) return harness_failure(errno_text("socket", errno));
+  }
+  // Sending a datagram makes the kernel resolve the next hop; the datagram itself
+  // leaves once the address is resolved and is recognised by its payload.
+  struct sockaddr_in to = make_addr(*a, 9);
+  if (sendto(udp_, kResolveMarker.data(), kResolveMarker.size(), 0,
+             reinterpret_cast<struct sockaddr*>(&to), sizeof to) < 0 &&
+      errno != EAGAIN) {
+    return iut_failure(errno_text("resolve (sendto)", errno));
+  }
+  return {};
+}
+
+StateObservation LinuxTarget::tcp_state() {
+  StateObservation o;
+  std::vector<netns::TcpSocketInfo> sockets;
+  netns::Status s = netns::dump_tcp_sockets(diag_, &sockets);
+  if (!s.ok()) {
+    o.ok = false;
+    o.error = s.error;
+    return o;
+  }
+  int best = -2;
+  uint32_t queued = 0;
+  o.state = "CLOSED";
+  for (const netns::TcpSocketInfo& k : sockets) {
+    if (k.src != config_.book.iut_ip || k.sport != config_.book.iut_port) continue;
+    std::string who = std::string(netns::kernel_tcp_state_name(k.state)) + " " + k.src.to_string() +
+                      ":" + std::to_string(k.sport);
+    if (k.state != 10) who += " > " + k.dst.to_string() + ":" + std::to_string(k.dport);
+    if (k.state == 10 && k.rqueue > 0) {
+      queued = k.rqueue;
+      who += " (" + std::to_string(k.rqueue) + " in the accept queue)";
+    }
+    o.detail += (o.detail.empty() ? "" : "; ") + who;
+    int r = rank(k.state);
+    if (r > best) {
+      best = r;
+      o.state = r < 0 ? "CLOSED" : spec_state(k.state);
+    }
+  }
+  // The listener stands for the passive OPEN only until a connection is synchronized:
+  // a connection that reached the accept queue and is no longer in the socket table
+  // has been closed (e.g. reset) before anyone accepted it (docs/harness.md).
+  if (best == 0 && queued > 0) o.state = "CLOSED";
+  if (o.detail.empty()) o.detail = "no TCP socket on " + config_.book.iut_ip.to_string() + ":" +
+                                   std::to_string(config_.book.iut_port);
+  return o;
+}
+
+NeighbourObservation LinuxTarget::neighbour(packet::Ipv4Address address) {
+  NeighbourObservation o;
+  std::vector<netns::NeighbourInfo> entries;
+  netns::Status s = netns::dump_neighbours(route_, ifindex_, &entries);
+  if (!s.ok()) {
+    o.ok = false;
+    o.error = s.error;
+    return o;
+  }
+  o.detail = "no entry for " + address.to_string();
+  for (const netns::NeighbourInfo& n : entries) {
+    if (n.address != address) continue;
+    o.detail = address.to_string() + " " + netns::nud_state_name(n.nud_state) +
+               (n.mac ? " lladdr " + n.mac->to_string() : "");
+    bool usable = n.mac && !(n.nud_state & (NUD_INCOMPLETE | NUD_FAILED)) && n.nud_state != NUD_NONE;
+    if (usable) o.mac = n.mac;
+  }
+  return o;
+}
+
+}  // namespace sp::harness

@@ -1,0 +1,348 @@
+// The executor and the matcher against a scripted fake target: relative sequence
+// numbers, wildcards and ranges, timing tolerances, strictness, allow -> inconclusive,
+// malformed and bad-checksum packets, state and cache expectations. No privileges.
+#include <gtest/gtest.h>
+
+#include "harness/engine/executor.hpp"
+#include "harness/match/match.hpp"
+#include "harness/packet/arp.hpp"
+#include "harness/packet/ethernet.hpp"
+#include "harness/report/report.hpp"
+#include "harness/suite/parse.hpp"
+#include "tests/harness_run/fake_target.hpp"
+
+namespace sp::harness {
+namespace {
+
+using testing::FakeTarget;
+using testing::iut_segment;
+using testing::tcp_of;
+
+constexpr uint32_t kIutIsn = 0x89abcdef;
+constexpr uint32_t kTesterIsn = 1000000;
+
+TestCase parse(const std::string& text) {
+  ParseOutcome p = parse_test(text, "x.spt");
+  for (const ParseError& e : p.errors) ADD_FAILURE() << e.format();
+  return p.test.value_or(TestCase{});
+}
+
+// A listener that answers a SYN with a SYN-ACK after `delay`.
+void listen_like_linux(FakeTarget& t, double delay = 0.001, uint16_t synack_flags = packet::kTcpSyn | packet::kTcpAck) {
+  t.responder = [=](const std::vector<uint8_t>& in) {
+    std::vector<std::pair<double, std::vector<uint8_t>>> out;
+    packet::TcpSegment s = tcp_of(in);
+    if (s.header.has(packet::kTcpSyn) && !s.header.has(packet::kTcpAck)) {
+      out.push_back({delay, iut_segment(synack_flags, kIutIsn, s.header.seq + 1)});
+    }
+    return out;
+  };
+}
+
+TestResult run(const std::string& text, FakeTarget& target) {
+  TestCase t = parse(text);
+  ExecuteOptions o;
+  o.tester_isn = kTesterIsn;
+  TestResult r = execute_test(t, target, o);
+  r.diff = render_diff(r);
+  return r;
+}
+
+const std::string kPassiveOpen =
+    "test p\n"
+    "+0 call listen\n"
+    "+0 inject flags=S seq=0 win=65535 mss=1460\n"
+    "+0 expect flags=SA seq=0 ack=1 win=* within 0.2\n";
+
+TEST(RunExecutor, PassiveOpenPasses) {
+  FakeTarget t;
+  listen_like_linux(t);
+  TestResult r = run(kPassiveOpen, t);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.diff;
+  ASSERT_EQ(t.injected.size(), 1u);
+  packet::TcpSegment syn = tcp_of(t.injected[0]);
+  EXPECT_EQ(syn.header.seq, kTesterIsn);
+  EXPECT_EQ(syn.header.src_port, 40000);
+  EXPECT_EQ(syn.header.dst_port, 8080);
+  ASSERT_NE(packet::find_tcp_option<packet::tcp_option::Mss>(syn.header.options), nullptr);
+  ASSERT_EQ(r.packets.size(), 2u);
+  EXPECT_EQ(r.packets[0].disposition, "injected");
+  EXPECT_EQ(r.packets[1].disposition, "expected");
+  EXPECT_EQ(r.packets[1].line, 4);
+}
+
+TEST(RunExecutor, LearnsIsnAndAcknowledgesRelatively) {
+  FakeTarget t;
+  listen_like_linux(t);
+  TestResult r = run(kPassiveOpen + "+0 inject flags=A seq=1 ack=1\n+0 inject flags=A\n", t);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.diff;
+  ASSERT_EQ(t.injected.size(), 3u);
+  EXPECT_EQ(tcp_of(t.injected[1]).header.ack, kIutIsn + 1);
+  EXPECT_EQ(tcp_of(t.injected[1]).header.seq, kTesterIsn + 1);
+  // Defaults: the tester's next sequence number, and the IUT's next one acknowledged.
+  EXPECT_EQ(tcp_of(t.injected[2]).header.seq, kTesterIsn + 1);
+  EXPECT_EQ(tcp_of(t.injected[2]).header.ack, kIutIsn + 1);
+}
+
+TEST(RunExecutor, FieldMismatchFailsWithDiff) {
+  FakeTarget t;
+  listen_like_linux(t, 0.001, packet::kTcpRst | packet::kTcpAck);
+  TestResult r = run(kPassiveOpen, t);
+  ASSERT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_EQ(r.failure->kind, "packet");
+  EXPECT_EQ(r.failure->line, 4);
+  EXPECT_NE(r.diff.find("x.spt:4: fail: the packet from the IUT does not match the expect"), std::string::npos)
+      << r.diff;
+  EXPECT_NE(r.diff.find("flags: expected: SA vs actual: RA"), std::string::npos) << r.diff;
+  EXPECT_NE(r.diff.find("observed: 192.0.2.1:8080 > 192.0.2.2:40000 Flags [R.]"), std::string::npos) << r.diff;
+  EXPECT_NE(r.diff.find("line 4: +0 expect flags=SA seq=0 ack=1 win=* within 0.2"), std::string::npos);
+}
+
+TEST(RunExecutor, RangesAndWrongAck) {
+  FakeTarget t;
+  listen_like_linux(t);
+  TestResult ok = run(
+      "test r\n+0 call listen\n+0 inject flags=S seq=0\n"
+      "+0 expect flags=SA seq=[0..0] ack=[1..5] win=[1000..65535]\n",
+      t);
+  EXPECT_EQ(ok.verdict, Verdict::kPass) << ok.diff;
+  FakeTarget t2;
+  listen_like_linux(t2);
+  TestResult bad = run("test r\n+0 call listen\n+0 inject flags=S seq=0\n+0 expect flags=SA seq=0 ack=2\n", t2);
+  ASSERT_EQ(bad.verdict, Verdict::kFail);
+  EXPECT_NE(bad.diff.find("ack: expected: 2 vs actual: 1 (absolute 1000001)"), std::string::npos) << bad.diff;
+  EXPECT_NE(bad.diff.find("seq: 0 (absolute 2309737967) (matches 0)"), std::string::npos) << bad.diff;
+}
+
+TEST(RunExecutor, NothingArrivesIsTimeout) {
+  FakeTarget t;  // no responder: silence
+  TestResult r = run(kPassiveOpen, t);
+  ASSERT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_EQ(r.failure->kind, "timeout");
+  EXPECT_NE(r.diff.find("no packet from the IUT within 0.200 s"), std::string::npos) << r.diff;
+}
+
+TEST(RunExecutor, TimingTolerance) {
+  // Expected one second after the previous event, within 0.1: arriving at 0.5 s is early.
+  FakeTarget t;
+  listen_like_linux(t, 0.5);
+  TestResult early = run("test t\n+0 call listen\n+0 inject flags=S seq=0\n+1 expect flags=SA within 0.1\n", t);
+  ASSERT_EQ(early.verdict, Verdict::kFail) << early.diff;
+  EXPECT_EQ(early.failure->kind, "timing");
+  EXPECT_NE(early.diff.find("arrival: expected: +1.000 ± 0.100 vs actual: +0.500"), std::string::npos)
+      << early.diff;
+  FakeTarget t2;
+  listen_like_linux(t2, 1.05);
+  TestResult ok = run("test t\n+0 call listen\n+0 inject flags=S seq=0\n+1 expect flags=SA within 0.1\n", t2);
+  EXPECT_EQ(ok.verdict, Verdict::kPass) << ok.diff;
+  FakeTarget t3;
+  listen_like_linux(t3, 0.3);
+  TestResult late = run("test t\n+0 call listen\n+0 inject flags=S seq=0\n+0 expect flags=SA within 0.2\n", t3);
+  EXPECT_EQ(late.failure->kind, "timeout");
+}
+
+TEST(RunExecutor, UnexpectedTrailingPacketFails) {
+  FakeTarget t;
+  t.responder = [](const std::vector<uint8_t>& in) {
+    packet::TcpSegment s = tcp_of(in);
+    return std::vector<std::pair<double, std::vector<uint8_t>>>{
+        {0.001, iut_segment(packet::kTcpSyn | packet::kTcpAck, kIutIsn, s.header.seq + 1)},
+        {0.01, iut_segment(packet::kTcpRst, kIutIsn + 1, 0)}};
+  };
+  TestResult r = run(kPassiveOpen, t);
+  ASSERT_EQ(r.verdict, Verdict::kFail) << r.diff;
+  EXPECT_EQ(r.failure->kind, "unexpected");
+  EXPECT_EQ(r.failure->line, 0);
+  EXPECT_NE(r.diff.find("x.spt: fail: the IUT sent a packet that no expect consumed"), std::string::npos) << r.diff;
+  EXPECT_NE(r.diff.find("Flags [R]"), std::string::npos);
+}
+
+TEST(RunExecutor, AllowedPacketIsSkipped) {
+  FakeTarget t;
+  t.responder = [](const std::vector<uint8_t>& in) {
+    packet::TcpSegment s = tcp_of(in);
+    return std::vector<std::pair<double, std::vector<uint8_t>>>{
+        {0.001, iut_segment(packet::kTcpAck, kIutIsn + 1, s.header.seq)},  // a duplicate ACK
+        {0.002, iut_segment(packet::kTcpAck | packet::kTcpFin, kIutIsn + 1, s.header.seq)}};
+  };
+  TestResult r = run("test a\nallow flags=A\n+0 inject flags=A seq=0 ack=#0\n+0 expect flags=FA seq=#2309737968\n", t);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.diff;
+  EXPECT_EQ(r.packets[1].disposition, "allowed");
+}
+
+TEST(RunExecutor, AllowedInsteadOfExpectedIsInconclusive) {
+  FakeTarget t;
+  t.responder = [](const std::vector<uint8_t>& in) {
+    packet::TcpSegment s = tcp_of(in);
+    return std::vector<std::pair<double, std::vector<uint8_t>>>{
+        {0.001, iut_segment(packet::kTcpAck, kIutIsn + 1, s.header.seq)}};
+  };
+  TestResult r = run("test a\nallow flags=A\n+0 inject flags=A seq=0 ack=#0\n+0 expect flags=FA within 0.1\n", t);
+  EXPECT_EQ(r.verdict, Verdict::kInconclusive) << r.diff;
+  EXPECT_NE(r.diff.find("x.spt:4: inconclusive:"), std::string::npos) << r.diff;
+}
+
+TEST(RunExecutor, ExpectNoneSeesStrayPacket) {
+  FakeTarget t;
+  t.responder = [](const std::vector<uint8_t>&) {
+    return std::vector<std::pair<double, std::vector<uint8_t>>>{{0.05, iut_segment(packet::kTcpRst, 5, 0)}};
+  };
+  TestResult r = run("test n\n+0 inject flags=R seq=0\n+0 expect none within 0.1\n", t);
+  ASSERT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_EQ(r.failure->kind, "unexpected");
+  EXPECT_EQ(r.failure->line, 3);
+  FakeTarget quiet;
+  EXPECT_EQ(run("test n\n+0 inject flags=R seq=0\n+0 expect none within 0.1\n", quiet).verdict, Verdict::kPass);
+}
+
+TEST(RunExecutor, MalformedPacketFromIutFails) {
+  FakeTarget t;
+  t.responder = [](const std::vector<uint8_t>&) {
+    std::vector<uint8_t> junk = {0x45, 0x00, 0x00, 0x50, 0, 0, 0, 0, 64, 6};  // truncated IPv4
+    return std::vector<std::pair<double, std::vector<uint8_t>>>{{0.001, junk}};
+  };
+  TestResult r = run("test m\n+0 inject flags=S seq=0\n+0 expect flags=SA\n", t);
+  ASSERT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_EQ(r.failure->kind, "malformed");
+  EXPECT_NE(r.diff.find("the IUT sent a malformed packet: ipv4:"), std::string::npos) << r.diff;
+}
+
+TEST(RunExecutor, BadChecksumFromIutFails) {
+  FakeTarget t;
+  t.responder = [](const std::vector<uint8_t>& in) {
+    std::vector<uint8_t> p = iut_segment(packet::kTcpSyn | packet::kTcpAck, kIutIsn, tcp_of(in).header.seq + 1);
+    p[36] ^= 0xff;  // TCP checksum
+    return std::vector<std::pair<double, std::vector<uint8_t>>>{{0.001, p}};
+  };
+  TestResult r = run(kPassiveOpen, t);
+  ASSERT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_EQ(r.failure->kind, "checksum");
+  EXPECT_NE(r.diff.find("tcp: bad checksum"), std::string::npos) << r.diff;
+}
+
+TEST(RunExecutor, RelativeAckBeforeIsnIsAnError) {
+  FakeTarget t;
+  TestResult r = run("test e\n+0 inject flags=A seq=0 ack=5\n", t);
+  ASSERT_EQ(r.verdict, Verdict::kError);
+  EXPECT_NE(r.diff.find("write ack=#N for an absolute value"), std::string::npos) << r.diff;
+}
+
+TEST(RunExecutor, StateExpectationPollsUntilTolerance) {
+  FakeTarget t;
+  t.state = "LISTEN";
+  EXPECT_EQ(run("test s\n+0 expect state LISTEN\n", t).verdict, Verdict::kPass);
+  TestResult r = run("test s\n+0 expect state SYN_RCVD within 0.01\n", t);
+  ASSERT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_EQ(r.failure->kind, "state");
+  EXPECT_NE(r.diff.find("state: expected: SYN_RCVD vs actual: LISTEN"), std::string::npos) << r.diff;
+}
+
+TEST(RunExecutor, FailedCallFails) {
+  FakeTarget t;
+  t.on_call = [](const Call&) { return CallOutcome{false, false, "accept: nothing there"}; };
+  TestResult r = run("test c\n+0 call accept\n", t);
+  ASSERT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_EQ(r.failure->kind, "call");
+  t.on_call = [](const Call&) { return CallOutcome{false, true, "socket: EMFILE"}; };
+  EXPECT_EQ(run("test c\n+0 call accept\n", t).verdict, Verdict::kError);
+}
+
+TEST(RunExecutor, AbsoluteTimes) {
+  FakeTarget t;
+  TestResult r = run("test w\n@0.5 wait 0.25\n@1 inject flags=R seq=0\n", t);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.diff;
+  ASSERT_EQ(r.packets.size(), 1u);
+  EXPECT_NEAR(r.packets[0].time, 1.0, 1e-9);
+}
+
+// --- ARP over the fake Ethernet target.
+
+std::vector<uint8_t> arp_frame(uint16_t op, const AddressBook& b, packet::MacAddress dst, packet::MacAddress tha,
+                               packet::Ipv4Address tpa) {
+  packet::ArpPacket a;
+  a.operation = op;
+  a.sender_mac = b.iut_mac;
+  a.sender_ip = b.iut_ip;
+  a.target_mac = tha;
+  a.target_ip = tpa;
+  return packet::build_frame_arp({dst, b.iut_mac, packet::kEtherTypeArp}, a, {true});
+}
+
+TEST(RunExecutor, ArpRequestReplyAndCache) {
+  AddressBook b;
+  FakeTarget t(LinkType::kEthernet);
+  t.responder = [&](const std::vector<uint8_t>&) {
+    t.neighbours[b.tester_ip.value] = b.tester_mac;
+    return std::vector<std::pair<double, std::vector<uint8_t>>>{
+        {0.001, arp_frame(packet::kArpReply, b, b.tester_mac, b.tester_mac, b.tester_ip)}};
+  };
+  TestResult r = run(
+      "test arp\nwire arp\n+0 inject op=request tpa=iut.ip\n"
+      "+0 expect op=reply sha=iut.mac spa=iut.ip tha=tester.mac tpa=tester.ip dst=tester.mac\n"
+      "+0 expect cache tester.ip = tester.mac\n+0 expect cache other.ip absent\n",
+      t);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.diff;
+  auto injected = packet::decode_frame(t.injected[0]);
+  ASSERT_TRUE(injected.ok());
+  EXPECT_EQ(injected->ethernet.header.dst, packet::MacAddress::broadcast());
+  EXPECT_EQ(injected->arp->sender_ip, b.tester_ip);
+  EXPECT_EQ(injected->arp->target_ip, b.iut_ip);
+
+  TestResult bad = run("test arp\nwire arp\n+0 inject op=request tpa=iut.ip\n+0 expect op=reply tpa=other.ip\n", t);
+  ASSERT_EQ(bad.verdict, Verdict::kFail);
+  EXPECT_NE(bad.diff.find("tpa: expected: 192.0.2.3 (other.ip) vs actual: 192.0.2.2 (tester.ip)"),
+            std::string::npos)
+      << bad.diff;
+  TestResult cache = run("test arp\nwire arp\n+0 expect cache other.ip = other.mac within 0.01\n", t);
+  ASSERT_EQ(cache.verdict, Verdict::kFail);
+  EXPECT_NE(cache.diff.find("cache other.ip: expected: 02:00:00:00:00:03 (other.mac) vs actual: absent"),
+            std::string::npos)
+      << cache.diff;
+}
+
+TEST(RunExecutor, TcpOverEthernetWrapsFrames) {
+  FakeTarget t(LinkType::kEthernet);
+  TestResult r = run("test e\n+0 inject flags=S seq=0\n", t);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.diff;
+  auto f = packet::decode_frame(t.injected[0]);
+  ASSERT_TRUE(f.ok());
+  AddressBook b;
+  EXPECT_EQ(f->ethernet.header.dst, b.iut_mac);
+  EXPECT_EQ(f->ethernet.header.src, b.tester_mac);
+  ASSERT_TRUE(f->ipv4 && f->ipv4->tcp);
+}
+
+TEST(RunMatch, TimestampsAndOptions) {
+  SeqContext ctx;
+  ctx.tester_isn = 1;
+  packet::TcpOptions opts = {packet::tcp_option::Mss{1460}, packet::tcp_option::SackPermitted{},
+                             packet::tcp_option::Timestamps{777, 5}, packet::tcp_option::Nop{},
+                             packet::tcp_option::WindowScale{7}};
+  auto d = packet::decode_ipv4(iut_segment(packet::kTcpSyn, 10, 0, 0, 100, opts)).value();
+  ctx.observe_iut(*d.tcp);
+  EXPECT_EQ(*ctx.iut_isn, 10u);
+  EXPECT_EQ(*ctx.iut_tsval, 777u);
+  TestCase t = parse("test o\n+0 expect flags=S mss=1460 sackok=1 ts=*:5 wscale=[1..14] win=100\n"
+                     "+0 expect flags=S mss=none\n+0 expect flags=S sackok=0\n+0 expect flags=S ts=none\n");
+  EXPECT_TRUE(match_tcp(t.events[0].fields, d, ctx).match);
+  EXPECT_FALSE(match_tcp(t.events[1].fields, d, ctx).match);
+  EXPECT_FALSE(match_tcp(t.events[2].fields, d, ctx).match);
+  EXPECT_FALSE(match_tcp(t.events[3].fields, d, ctx).match);
+  EXPECT_EQ(flags_text(packet::kTcpFin | packet::kTcpAck | packet::kTcpPsh), "FPA");
+  EXPECT_EQ(flags_text(0), ".");
+}
+
+TEST(RunMatch, SequenceWrapAround) {
+  SeqContext ctx;
+  ctx.iut_isn = 0xfffffff0u;
+  auto d = packet::decode_ipv4(iut_segment(packet::kTcpAck, 0x00000010u, 0)).value();
+  TestCase t = parse("test w\n+0 expect flags=A seq=32\n+0 expect flags=A seq=[30..40]\n"
+                     "+0 expect flags=A seq=#16\n+0 expect flags=A seq=[-5..5]\n");
+  EXPECT_TRUE(match_tcp(t.events[0].fields, d, ctx).match);
+  EXPECT_TRUE(match_tcp(t.events[1].fields, d, ctx).match);
+  EXPECT_TRUE(match_tcp(t.events[2].fields, d, ctx).match);
+  EXPECT_FALSE(match_tcp(t.events[3].fields, d, ctx).match);
+}
+
+}  // namespace
+}  // namespace sp::harness

@@ -1,0 +1,174 @@
+// End to end against the Linux kernel: the hand-written suites under suites/ run in
+// private network namespaces through TUN (linux) and TAP (linux-tap), with the built-in
+// profile. Needs root and /dev/net/tun; skipped with the reason otherwise. Also checks
+// that a run leaves the host's interfaces and routes as they were, and that reports
+// (pcap, JUnit, JSON) come out readable.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "harness/report/report.hpp"
+#include "harness/runner/runner.hpp"
+#include "harness/runner/suite_run.hpp"
+#include "harness/suite/suite.hpp"
+#include "tests/harness_run/host_state.hpp"
+
+namespace sp::harness {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSuites = STATEPROOF_SOURCE_DIR "/tests/harness_run/suites";
+
+#define SKIP_WITHOUT_ENVIRONMENT(target)                                             \
+  do {                                                                              \
+    EnvironmentStatus env = check_environment(target);                              \
+    if (!env.ok) GTEST_SKIP() << "needs root and /dev/net/tun: " << env.message;    \
+  } while (0)
+
+std::vector<TestCase> load(const std::string& dir) {
+  std::vector<std::string> errors;
+  Suite s = load_suite(collect_test_files({dir}, &errors), Selection{});
+  EXPECT_TRUE(errors.empty());
+  EXPECT_FALSE(s.bad_input);
+  return s.tests;
+}
+
+RunOptions options_for(TargetKind target) {
+  RunOptions o;
+  o.target = target;
+  o.jobs = 2;
+  std::vector<ParseError> errors;
+  o.profile = parse_profile(*builtin_profile_text(target_name(target)), "linux.profile", &errors);
+  EXPECT_TRUE(errors.empty());
+  return o;
+}
+
+// What each hand-written test gives on Linux: pass, or an expected deviation listed in
+// harness/targets/linux.profile.
+const std::map<std::string, Verdict>& expected_verdicts() {
+  static const std::map<std::string, Verdict> kExpected = {
+      {"passive_open_syn", Verdict::kPass},
+      {"passive_open_established", Verdict::kPass},
+      {"active_open", Verdict::kPass},
+      {"rst_in_listen_ignored", Verdict::kPass},
+      {"ack_in_listen_draws_rst", Verdict::kPass},
+      {"syn_to_closed_port", Verdict::kPass},
+      {"rst_at_rcv_nxt_closes", Verdict::kPass},
+      {"rst_in_window_challenge_ack", Verdict::kPass},
+      {"syn_in_established_challenge_ack", Verdict::kPass},
+      {"close_sends_fin", Verdict::kPass},
+      {"time_wait_by_state", Verdict::kPass},
+      {"passive_close", Verdict::kPass},
+      {"send_data", Verdict::kPass},
+      {"abort_sends_rst", Verdict::kPass},
+      {"syn_rcvd_rst_in_window_challenge_ack", Verdict::kPass},
+      {"time_wait_rst_in_window_challenge_ack", Verdict::kExpectedDeviation},
+      {"request_for_iut_draws_reply", Verdict::kPass},
+      {"request_for_other_no_reply", Verdict::kPass},
+      {"resolve_sends_request", Verdict::kPass},
+      {"unsolicited_reply_merged", Verdict::kExpectedDeviation},
+  };
+  return kExpected;
+}
+
+void check_verdicts(const RunOutcome& out, size_t count) {
+  ASSERT_EQ(out.results.size(), count);
+  for (const TestResult& r : out.results) {
+    auto it = expected_verdicts().find(r.name);
+    ASSERT_NE(it, expected_verdicts().end()) << "no expected verdict for " << r.name;
+    EXPECT_EQ(verdict_name(r.verdict), std::string(verdict_name(it->second)))
+        << r.name << "\n" << render_diff(r) << r.note;
+  }
+}
+
+TEST(RunLinux, TcpSuiteOverTun) {
+  SKIP_WITHOUT_ENVIRONMENT(TargetKind::kLinux);
+  std::vector<TestCase> tests = load(kSuites + "/tcp");
+  check_verdicts(run_tests(tests, options_for(TargetKind::kLinux)), tests.size());
+}
+
+TEST(RunLinux, TcpSuiteOverTap) {
+  SKIP_WITHOUT_ENVIRONMENT(TargetKind::kLinuxTap);
+  std::vector<TestCase> tests = load(kSuites + "/tcp");
+  check_verdicts(run_tests(tests, options_for(TargetKind::kLinuxTap)), tests.size());
+}
+
+TEST(RunLinux, ArpSuiteOverTap) {
+  SKIP_WITHOUT_ENVIRONMENT(TargetKind::kLinuxTap);
+  std::vector<TestCase> tests = load(kSuites + "/arp");
+  check_verdicts(run_tests(tests, options_for(TargetKind::kLinuxTap)), tests.size());
+}
+
+TEST(RunLinux, ArpTestsAreSkippedOverTun) {
+  SKIP_WITHOUT_ENVIRONMENT(TargetKind::kLinux);
+  std::vector<TestCase> tests = load(kSuites + "/arp");
+  RunOutcome out = run_tests(tests, options_for(TargetKind::kLinux));
+  for (const TestResult& r : out.results) {
+    EXPECT_EQ(r.verdict, Verdict::kSkipped) << r.name;
+    EXPECT_EQ(r.note, "wire arp needs an Ethernet target (linux-tap)");
+  }
+}
+
+TEST(RunLinux, WithoutProfileDeviationsFail) {
+  SKIP_WITHOUT_ENVIRONMENT(TargetKind::kLinux);
+  std::vector<TestCase> tests = load(kSuites + "/tcp");
+  RunOptions o = options_for(TargetKind::kLinux);
+  o.profile->deviations.clear();  // keep the sysctls
+  for (const TestResult& r : run_tests(tests, o).results) {
+    Verdict want = expected_verdicts().at(r.name) == Verdict::kExpectedDeviation ? Verdict::kFail : Verdict::kPass;
+    EXPECT_EQ(r.verdict, want) << r.name << "\n" << render_diff(r);
+  }
+}
+
+TEST(RunLinux, RunSuiteWritesReportsAndLeavesHostAlone) {
+  SKIP_WITHOUT_ENVIRONMENT(TargetKind::kLinuxTap);
+  testing::HostState before = testing::HostState::capture();
+  fs::path dir = fs::temp_directory_path() / ("sp_run_reports_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  SuiteRunOptions o;
+  o.paths = {kSuites};
+  o.target = "linux-tap";
+  o.jobs = 2;
+  o.junit = (dir / "junit.xml").string();
+  o.results_json = (dir / "results.json").string();
+  o.pcap_dir = (dir / "pcap").string();
+  o.handle_signals = false;
+  std::ostringstream out, err;
+  fs::create_directories(dir);
+  SuiteRunReport report = run_suite(o, out, err);
+  EXPECT_EQ(report.exit_code, kRunPassed) << out.str() << err.str();
+  EXPECT_NE(out.str().find("tests in"), std::string::npos) << out.str();
+  EXPECT_TRUE(fs::exists(dir / "junit.xml"));
+  EXPECT_TRUE(fs::exists(dir / "results.json"));
+  EXPECT_TRUE(fs::exists(dir / "pcap" / "passive_open_syn.pcap"));
+  std::ifstream junit(dir / "junit.xml");
+  std::string xml((std::istreambuf_iterator<char>(junit)), {});
+  EXPECT_NE(xml.find("<testcase name=\"passive_open_syn\""), std::string::npos);
+  // tshark, when installed, decodes the pcap: SYN in, SYN-ACK out.
+  if (system("command -v tshark >/dev/null 2>&1") == 0) {
+    std::string cmd = "tshark -r " + (dir / "pcap" / "passive_open_syn.pcap").string() +
+                      " -T fields -e tcp.flags.str 2>/dev/null";
+    FILE* p = popen(cmd.c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    std::string text;
+    char buf[256];
+    while (fgets(buf, sizeof buf, p)) text += buf;
+    pclose(p);
+    EXPECT_NE(text.find("S"), std::string::npos) << text;
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2) << text;
+  }
+  fs::remove_all(dir);
+  testing::HostState after = testing::HostState::capture();
+  EXPECT_EQ(before.links, after.links);
+  EXPECT_EQ(before.routes, after.routes);
+  EXPECT_EQ(before.netns, after.netns);
+}
+
+}  // namespace
+}  // namespace sp::harness

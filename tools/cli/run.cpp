@@ -1,0 +1,55 @@
+// stateproof run DIR|FILES --target linux|linux-tap: run conformance tests against a
+// real stack, each in its own network namespace (harness/runner/suite_run.hpp).
+#include <unistd.h>
+
+#include <iostream>
+
+#include "tools/cli/common.hpp"
+
+#ifdef STATEPROOF_HAVE_HARNESS_RUN
+#include "harness/runner/suite_run.hpp"
+#endif
+
+namespace sp::cli {
+
+void add_run(CLI::App& app, Action* run) {
+  auto* cmd = app.add_subcommand(
+      "run", "Run conformance tests (*.spt) against a target stack, each test in its own "
+             "network namespace");
+#ifdef STATEPROOF_HAVE_HARNESS_RUN
+  auto o = std::make_shared<harness::SuiteRunOptions>();
+  cmd->add_option("tests", o->paths, "test files, or directories searched for *.spt")->required();
+  cmd->add_option("--target", o->target, "linux (TUN, IPv4) or linux-tap (TAP, Ethernet and ARP)")
+      ->capture_default_str();
+  cmd->add_option("--jobs,-j", o->jobs, "tests run at once (default: one per CPU)");
+  cmd->add_option("--junit", o->junit, "write a JUnit XML report");
+  cmd->add_option("--pcap", o->pcap_dir, "write DIR/<test>.pcap for every test");
+  cmd->add_option("--results", o->results_json, "write verdicts, diffs and packets as JSON");
+  cmd->add_option("--profile", o->profile,
+                  "target profile of known deviations (default: the target's built-in; none: no "
+                  "profile)");
+  cmd->add_option("--filter", o->filter, "run only tests whose name matches this glob");
+  cmd->add_option("--shard", o->shard, "run shard I of N (I/N, 1-based) of the test files");
+  cmd->add_flag("--fast", o->fast, "skip slow tests (tier slow: those that wait for timers)");
+  cmd->add_flag("--quiet,-q", o->quiet, "no progress and no per-test lines");
+  cmd->add_flag("--verbose,-v", o->verbose, "print the report of every test");
+  cmd->callback([=] {
+    *run = [=] {
+      harness::SuiteRunOptions options = *o;
+      options.progress = !options.quiet && isatty(STDERR_FILENO);
+      return harness::run_suite(options, std::cout, std::cerr).exit_code;
+    };
+  });
+#else
+  cmd->allow_extras();
+  cmd->callback([=] {
+    *run = [] {
+      std::cerr << "stateproof run: this build has no harness (configured with "
+                   "STATEPROOF_SKIP=harness)\n";
+      return static_cast<int>(kEnvironment);
+    };
+  });
+#endif
+}
+
+}  // namespace sp::cli
