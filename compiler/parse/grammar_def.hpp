@@ -510,8 +510,9 @@ auto const property_def = here[set(&Property::loc)]
         >> -(kw("under") > comma_list(fairness[push(&Property::fairness)])));
 auto const fairness_def = here[set(&Fairness::loc)]
     >> (kw("weak") | kw("strong")[assign(&Fairness::strong, true)]) > kw("fair")
-    > (selector_keyword[set(&Fairness::selector)]
-       | name_parser("a fairness selector")[set(&Fairness::selector)])
+    > named("a fairness selector (timeout, recv, call, internal, an instance or a "
+            "transition)")[selector_keyword[set(&Fairness::selector)]
+                           | name_parser("an instance")[set(&Fairness::selector)]]
     >> -(tok(".") > transition_name[set(&Fairness::member)]);
 
 auto const role_end_def = tok("}");

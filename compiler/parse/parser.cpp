@@ -72,6 +72,9 @@ bool parse_spec(Diagnostics& diags, ast::Spec& out) {
   } catch (const std::exception& e) {
     diags.error(st.loc(first), std::string("internal parser error: ") + e.what());
     return false;
+  } catch (...) {
+    diags.error(st.loc(first), "internal parser error");
+    return false;
   }
   out = std::move(spec);
   return true;

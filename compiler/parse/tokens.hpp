@@ -264,6 +264,31 @@ struct nest_gen {
 
 constexpr nest_gen nest{};
 
+// named("what")[p]: p, called `what` in "expected ..." messages.
+template <typename Subject>
+struct named_directive : x3::unary_parser<Subject, named_directive<Subject>> {
+  using base_type = x3::unary_parser<Subject, named_directive<Subject>>;
+  static bool const is_pass_through_unary = true;
+  constexpr named_directive(Subject const& subject, const char* name)
+      : base_type(subject), name(name) {}
+  template <typename It, typename Ctx, typename RCtx, typename Attr>
+  bool parse(It& first, It const& last, Ctx const& ctx, RCtx& rctx, Attr& attr) const {
+    return this->subject.parse(first, last, ctx, rctx, attr);
+  }
+  const char* name;
+};
+
+struct named_gen {
+  template <typename Subject>
+  constexpr named_directive<typename x3::extension::as_parser<Subject>::value_type> operator[](
+      Subject const& subject) const {
+    return {x3::as_parser(subject), name};
+  }
+  const char* name;
+};
+
+constexpr named_gen named(const char* name) { return named_gen{name}; }
+
 }  // namespace sp::parse
 
 // ---------------------------------------------------------------------------------
@@ -321,6 +346,12 @@ struct get_info<sp::parse::nest_directive<Subject>> {
   std::string operator()(sp::parse::nest_directive<Subject> const& p) const {
     return what(p.subject);
   }
+};
+
+template <typename Subject>
+struct get_info<sp::parse::named_directive<Subject>> {
+  using result_type = std::string;
+  std::string operator()(sp::parse::named_directive<Subject> const& p) const { return p.name; }
 };
 
 template <typename Subject, typename Action>

@@ -178,10 +178,12 @@ type D = duration
 type C = map<ip4, mac> capacity 2
 type N = Flags
 type Nested = map<set<E>, int[-1..1]> capacity N + 1
+type SS = set<set<E>>
 )");
   ASSERT_TRUE(p.ok) << p.messages;
   const auto& t = p.spec.types;
-  ASSERT_EQ(t.size(), 11u);
+  ASSERT_EQ(t.size(), 12u);
+  EXPECT_EQ(t[11].type.args.at(0).args.at(0).name.name, "E");
   EXPECT_EQ(t[0].name.name, "B");
   EXPECT_EQ(t[0].type.kind, ast::TypeKind::kBool);
   EXPECT_EQ(t[1].type.kind, ast::TypeKind::kInt);
@@ -868,6 +870,35 @@ TEST(ParserError, UnknownItemsAndTrailingInput) {
             "x.sp:1:17: error: expected a declaration but found '<'\n"
             "  const X = a < b < c\n"
             "                  ^\n");
+}
+
+TEST(ParserError, ListsAndChoices) {
+  // A comma must be followed by another item.
+  EXPECT_EQ(first_line(error("role R { states A, }")),
+            "x.sp:1:20: error: expected a state name but found '}'");
+  EXPECT_EQ(first_line(error("const X = {a, }")),
+            "x.sp:1:15: error: expected expression but found '}'");
+  EXPECT_EQ(first_line(error("role R { var a: bool, }")),
+            "x.sp:1:23: error: expected a variable name but found '}'");
+  EXPECT_EQ(first_line(error("role R { from A on internal -> B { if a {} else x = 1 } }")),
+            "x.sp:1:49: error: expected '{' or 'if' but found 'x'");
+  EXPECT_EQ(first_line(error("system s { environment calls a.b at 2 }")),
+            "x.sp:1:37: error: expected 'most' but found '2'");
+  EXPECT_EQ(first_line(error("system s { environment calls a. }")),
+            "x.sp:1:33: error: expected a call name or '*' but found '}'");
+  EXPECT_EQ(first_line(error("type T = set<>")),
+            "x.sp:1:14: error: expected a type but found '>'");
+  EXPECT_EQ(first_line(error("type T = seq<x>")),
+            "x.sp:1:14: error: expected an integer but found 'x'");
+  EXPECT_EQ(first_line(error("const X = forall p T . a")),
+            "x.sp:1:20: error: expected ':' but found 'T'");
+  EXPECT_EQ(first_line(error("const X = a.")),
+            "x.sp:1:13: error: expected a field name at end of input");
+  EXPECT_EQ(first_line(error("property p in s: deadlock")),
+            "x.sp:1:26: error: expected 'free' at end of input");
+  EXPECT_EQ(first_line(error("property p in s: always a under weak fair 5")),
+            "x.sp:1:43: error: expected a fairness selector (timeout, recv, call, internal, an "
+            "instance or a transition) but found '5'");
 }
 
 TEST(ParserError, ErrorPositionSkipsCommentsAndBlanks) {
