@@ -96,6 +96,7 @@ StateStore::InsertResult StateStore::insert(const uint8_t* key, const void* meta
       const uint64_t id64 = next_id_.fetch_add(1, std::memory_order_acq_rel);
       if (id64 >= kMaxStates || !ensure_chunk(static_cast<uint32_t>(id64))) {
         failed_.store(true, std::memory_order_relaxed);
+        lost_.fetch_add(1, std::memory_order_relaxed);
         slot.store(0, std::memory_order_release);  // waiters see 0 and look again
         return {Status::kFull, 0};
       }

@@ -65,7 +65,9 @@ class StateStore {
   uint8_t* meta(uint32_t id) const { return record(id) + config_.key_bytes; }
 
   // States stored (ids handed out).
-  uint64_t size() const { return next_id_.load(std::memory_order_acquire); }
+  uint64_t size() const {
+    return next_id_.load(std::memory_order_acquire) - lost_.load(std::memory_order_relaxed);
+  }
   size_t buckets() const { return size_t{1} << log2_; }
   size_t key_bytes() const { return config_.key_bytes; }
   size_t record_bytes() const { return record_bytes_; }
@@ -102,6 +104,7 @@ class StateStore {
   std::atomic<size_t> chunk_count_{0};
   std::unique_ptr<std::atomic<uint8_t*>[]> chunks_;
   std::atomic<bool> failed_{false};
+  std::atomic<uint64_t> lost_{0};  // ids handed out by insertions that then failed
 };
 
 }  // namespace sp::checker
