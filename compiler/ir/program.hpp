@@ -49,10 +49,13 @@ struct Check {
 };
 
 struct MapRef {
-  std::string name;    // `cache`, or `a.cache` when read from a property
+  const std::string* var = nullptr;       // `cache`
+  const std::string* instance = nullptr;  // `a` when read by name (properties)
   TypeId key = -1;
   int capacity = 0;
   int64_t key_lo = 0, value_lo = 0;  // the encoding of an unused pair
+
+  std::string Name() const { return (instance ? *instance + "." : std::string()) + (var ? *var : std::string("?")); }
 };
 
 enum class Do : uint8_t { kSend, kAssign, kMapPut, kMapRemove, kSetSlot, kAssert, kIf };
@@ -258,7 +261,8 @@ class Compiler {
         const Role& role = m_.roles[static_cast<size_t>(sys_.instances[static_cast<size_t>(i)].role)];
         const Var& var = role.vars[static_cast<size_t>(e.index)];
         MapRef ref;
-        ref.name = e.instance >= 0 ? sys_.instances[static_cast<size_t>(i)].name + "." + var.name : var.name;
+        ref.var = &var.name;
+        if (e.instance >= 0) ref.instance = &sys_.instances[static_cast<size_t>(i)].name;
         if (var.type >= 0 && var.type < static_cast<int>(m_.types.size())) {
           const Type& t = m_.types[static_cast<size_t>(var.type)];
           ref.key = t.key;
@@ -372,7 +376,7 @@ class Compiler {
         const Var& var = role_->vars.at(static_cast<size_t>(st.index));
         const Type& t = m_.types.at(static_cast<size_t>(var.type));
         MapRef ref;
-        ref.name = var.name;
+        ref.var = &var.name;
         ref.key = t.key;
         ref.capacity = t.capacity < 0 ? 0 : t.capacity;
         if (ref.capacity > 0) {
@@ -442,11 +446,13 @@ inline int MapFind(const int64_t* m, int64_t key) {
   return -size - 1;
 }
 
-inline int64_t Fit(const Check& c, int64_t v) {
+[[noreturn]] __attribute__((noinline, cold)) inline void Overflow(const Check& c, int64_t v) {
+  throw StepFailure{c.what + ": " + c.type + " overflows: " + std::to_string(v)};
+}
+
+__attribute__((always_inline)) inline int64_t Fit(const Check& c, int64_t v) {
   if (c.mask) return static_cast<int64_t>(static_cast<uint64_t>(v) & c.mask);
-  if (c.checked && (v < c.lo || v > c.hi)) {
-    throw StepFailure{c.what + ": " + c.type + " overflows: " + std::to_string(v)};
-  }
+  if (c.checked && (v < c.lo || v > c.hi)) Overflow(c, v);
   return v;
 }
 
@@ -550,7 +556,7 @@ inline int64_t Run(const Program& p, int n, const Frame& f) {
       if (x.code == Code::kMapHas) return j >= 0;
       if (j < 0) {
         const MapRef& ref = p.maps[static_cast<size_t>(x.map)];
-        throw StepFailure{ref.name + "[" + format_value(*p.model, ref.key, key) + "] is absent"};
+        throw StepFailure{ref.Name() + "[" + format_value(*p.model, ref.key, key) + "] is absent"};
       }
       return map[2 + 2 * j];
     }
@@ -566,7 +572,7 @@ inline void MapPut(const MapRef& ref, int64_t* map, int64_t key, int64_t value) 
   }
   const int size = static_cast<int>(map[0]);
   if (size >= ref.capacity) {
-    throw StepFailure{"map " + ref.name + " is full (capacity " + std::to_string(ref.capacity) + ")"};
+    throw StepFailure{"map " + ref.Name() + " is full (capacity " + std::to_string(ref.capacity) + ")"};
   }
   j = -j - 1;
   for (int k = size; k > j; --k) {
