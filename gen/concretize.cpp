@@ -1,0 +1,449 @@
+#include "gen/concretize.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <random>
+
+#include "gen/wire_format.hpp"
+
+namespace sp::gen {
+
+namespace {
+
+// Tolerance of timer expiries: expected in [d * (1 - kTol), d * (1 + kTol) + kSlack].
+constexpr double kTol = 0.25;
+constexpr double kSlack = 0.2;
+
+uint64_t Value(const z3::model& m, const z3::expr& e) {
+  z3::expr v = m.eval(e, true);
+  if (v.is_bool()) return v.is_true() ? 1 : 0;
+  uint64_t out = 0;
+  if (v.is_numeral()) v.is_numeral_u64(out);
+  return out;
+}
+
+uint64_t Fnv(const std::string& s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+std::string Seconds(double s) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3f", s);
+  std::string t = b;
+  while (t.size() > 1 && t.back() == '0') t.pop_back();
+  if (t.back() == '.') t.pop_back();
+  return t;
+}
+
+// The state a step starts from.
+const SymState& Pre(const Explorer& ex, const std::vector<const Node*>& steps, size_t i) {
+  return i == 0 ? ex.node(0).state : steps[i - 1]->state;
+}
+
+}  // namespace
+
+Concretizer::Concretizer(Explorer& ex) : ex_(ex), validity_(ex.encoder().ctx()) {
+  z3::params p(ex.encoder().ctx());
+  p.set("timeout", ex.options().query_timeout_ms);
+  validity_.set(p);
+}
+
+std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string* why) {
+  const Encoder& enc = ex_.encoder();
+  const ir::Model& model = enc.model();
+  const ir::Role& role = enc.role();
+  z3::context& c = enc.ctx();
+  z3::solver& s = ex_.solver();
+
+  std::vector<const Node*> steps;
+  for (int id : ex_.path(in.base)) steps.push_back(&ex_.node(id));
+  for (const Node* n : in.tail) steps.push_back(n);
+  if (steps.empty()) {
+    *why = "empty path";
+    return std::nullopt;
+  }
+
+  ex_.enter(in.base);
+  s.push();
+  int pushes = 1;
+  struct Popper {
+    z3::solver& s;
+    int& n;
+    ~Popper() {
+      if (n > 0) s.pop(static_cast<unsigned>(n));
+    }
+  } popper{s, pushes};
+  z3::expr pc = c.bool_val(true);
+  for (int id : ex_.path(in.base)) pc = pc && ex_.node(id).constraint;
+  for (const Node* n : in.tail) {
+    s.add(n->constraint);
+    pc = pc && n->constraint;
+  }
+  if (in.extra) {
+    s.add(*in.extra);
+    pc = pc && *in.extra;
+  }
+  z3::check_result r = ex_.check_current();
+  if (r != z3::sat) {
+    *why = r == z3::unsat ? "constraints unsatisfiable" : "solver gave up (unknown)";
+    return std::nullopt;
+  }
+
+  std::mt19937_64 rng(in.seed * 0x9E3779B97F4A7C15ull ^ Fnv(in.name));
+  std::vector<z3::expr> fixed;
+  auto try_fix = [&](const z3::expr& cond) {
+    if (ex_.check(cond) != z3::sat) return false;
+    s.push();
+    ++pushes;
+    s.add(cond);
+    fixed.push_back(cond);
+    return true;
+  };
+  auto fix_to_model = [&](const z3::expr& sym) {
+    if (ex_.check_current() != z3::sat) return;
+    z3::model m = s.get_model();
+    z3::expr v = m.eval(sym, true);
+    s.push();
+    ++pushes;
+    s.add(sym == v);
+    fixed.push_back(sym == v);
+  };
+
+  // The tester's ISN stays free (expected values are relative to it) except in tests
+  // that set it (wrap-around), where it is fixed once the other choices are.
+  const z3::expr& T = enc.tester_isn();
+
+  // The tester's choices, step by step.
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const SymState& pre = Pre(ex_, steps, i);
+    for (const Choice& ch : steps[i]->choices) {
+      const ir::TypeKind k = enc.kind(ch.type);
+      const unsigned w = ch.sym.is_bool() ? 1 : ch.sym.get_sort().bv_size();
+      bool done = false;
+      if (in.seed != 0 && (k == ir::TypeKind::kSeq || k == ir::TypeKind::kInt)) {
+        uint64_t v = rng();
+        if (k == ir::TypeKind::kInt) {
+          const ir::Type& t = model.types[ch.type];
+          uint64_t span = static_cast<uint64_t>(t.hi - t.lo) + 1;
+          v = static_cast<uint64_t>(t.lo) + (span ? v % span : 0);
+        } else if (w < 64) {
+          v &= (uint64_t{1} << w) - 1;
+        }
+        done = try_fix(ch.sym == c.bv_val(v, w));
+      }
+      if (!done && ch.space != 0) {
+        // Where the IUT's own variables point in that sequence space, latest first.
+        const z3::expr base = enc.coerce(ch.space == 1 ? T : enc.iut_isn(), ch.sym.get_sort());
+        for (size_t v = role.vars.size(); v-- > 0 && !done;) {
+          if (!enc.is_seq(role.vars[v].type)) continue;
+          const z3::expr& x = pre.vars[v];
+          if (!contains(x, ch.space == 1 ? T : enc.iut_isn())) continue;
+          done = try_fix(ch.sym == (x - base).simplify());
+        }
+      }
+      if (!done && k == ir::TypeKind::kSet) {
+        for (unsigned b = 0; b < w; ++b) try_fix(ch.sym.extract(b, b) == c.bv_val(0, 1));
+      } else if (!done && (k == ir::TypeKind::kIp4 || k == ir::TypeKind::kMac)) {
+        const bool ip = k == ir::TypeKind::kIp4;
+        const uint64_t prefs[] = {ip ? Addresses::kTesterIp : Addresses::kTesterMac,
+                                  ip ? Addresses::kIutIp : Addresses::kIutMac,
+                                  ip ? Addresses::kOtherIp : Addresses::kOtherMac, 0};
+        for (uint64_t a : prefs) {
+          if ((done = try_fix(ch.sym == c.bv_val(a, w)))) break;
+        }
+      } else if (!done && k == ir::TypeKind::kBool) {
+        done = try_fix(!ch.sym);
+      } else if (!done && k == ir::TypeKind::kInt) {
+        const ir::Type& t = model.types[ch.type];
+        done = try_fix(ch.sym == c.bv_val(static_cast<uint64_t>(t.lo), 64));
+      } else if (!done) {
+        done = try_fix(ch.sym == c.bv_val(0, w));
+      }
+      if (!done) fix_to_model(ch.sym);
+    }
+  }
+  if (in.fix_tester_isn) fix_to_model(T);
+  if (ex_.check_current() != z3::sat) {
+    *why = "solver gave up while fixing the tester's values";
+    return std::nullopt;
+  }
+  z3::model m = s.get_model();
+
+  TestCase tc;
+  tc.name = in.name;
+  tc.target_transition = steps.back()->transition;
+
+  // Valid for every ISN of the IUT? (The tester's values fixed, the path condition must
+  // hold whatever the IUT chooses.)
+  validity_.push();
+  for (const z3::expr& f : fixed) validity_.add(f);
+  validity_.add(!pc);
+  z3::check_result vr = z3::unknown;
+  try {
+    vr = validity_.check();
+  } catch (const z3::exception&) {
+  }
+  validity_.pop();
+  if (vr != z3::unsat) {
+    tc.notes.push_back(vr == z3::sat ? "the stimuli are right only for some ISNs of the IUT"
+                                     : "validity for every ISN of the IUT not established");
+  }
+
+  // A concrete run for the pcap and the replay: the IUT's ISN fixed too.
+  z3::model mc = m;
+  const bool have_isn = enc.iut_isn_var() >= 0;
+  for (const z3::expr& conc : {enc.iut_isn() == c.bv_val(kPcapIutIsn, 32) &&
+                                    T == c.bv_val(kPcapTesterIsn, 32),
+                                enc.iut_isn() == c.bv_val(kPcapIutIsn, 32)}) {
+    if (ex_.check(conc) != z3::sat) continue;
+    s.push();
+    s.add(conc);
+    if (ex_.check_current() == z3::sat) mc = s.get_model();
+    s.pop();
+    break;
+  }
+  tc.concrete_iut_isn = static_cast<uint32_t>(Value(mc, enc.iut_isn()));
+  tc.concrete_tester_isn = static_cast<uint32_t>(Value(mc, T));
+  if (in.fix_tester_isn) tc.tester_isn = tc.concrete_tester_isn;
+  for (size_t v = 0; v < role.vars.size(); ++v) {
+    const ir::Var& var = role.vars[v];
+    if (enc.kind(var.type) == ir::TypeKind::kMap) {
+      tc.iut_params.push_back(0);
+    } else if (!var.assigned) {
+      tc.iut_params.push_back(enc.to_ir(var.type, Value(mc, ex_.node(0).state.vars[v])));
+    } else {
+      tc.iut_params.push_back(var.init);
+    }
+  }
+  (void)have_isn;
+
+  const bool tcp_wire = [&] {
+    for (const ir::Port& p : role.ports) {
+      if (model.messages[p.message].wire == "tcp") return true;
+    }
+    return false;
+  }();
+  tc.wire = tcp_wire ? "tcp" : "arp";
+
+  double now = 0;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Node& n = *steps[i];
+    const ir::Transition& tr = role.transitions[n.transition];
+    const bool last = i + 1 == steps.size();
+    ReplayStep rs;
+    rs.transition = n.transition;
+    rs.ignored = n.ignored;
+    rs.state_after = n.state.control;
+    std::string step_note;
+    if (n.ambiguous) {
+      tc.notes.push_back("step " + std::to_string(i + 1) + " (" + tr.name +
+                         "): the spec also lets another transition take this stimulus");
+    }
+    if (tr.event == ir::EventKind::kCall) {
+      const ir::Call& call = role.calls[tr.event_index];
+      Event e;
+      e.kind = Event::Kind::kCall;
+      e.name = call.name;
+      for (size_t a = 0; a < call.params.size(); ++a) {
+        uint64_t v = Value(m, n.stimulus.args[a]);
+        e.args.push_back(value_text(model, call.params[a].type, v));
+        rs.args.push_back(enc.to_ir(call.params[a].type, Value(mc, n.stimulus.args[a])));
+      }
+      e.comment = tr.name;
+      tc.events.push_back(std::move(e));
+    } else if (tr.event == ir::EventKind::kRecv) {
+      const ir::Message& msg = model.messages[role.ports[tr.event_index].message];
+      Event e;
+      e.kind = Event::Kind::kInject;
+      Packet pk;
+      pk.time = now;
+      bool has_win = false;
+      for (size_t f = 0; f < msg.fields.size(); ++f) {
+        const ir::Field& fd = msg.fields[f];
+        const Choice& ch = n.choices[f];
+        uint64_t rel = Value(m, ch.sym);
+        uint64_t abs = Value(mc, n.stimulus.msg[f]);
+        rs.msg.push_back(enc.to_ir(fd.type, abs));
+        std::string text = msg.wire == "tcp" && fd.name == "flags"
+                               ? flag_letters(model, fd.type, rel)
+                               : value_text(model, fd.type, rel);
+        e.fields.emplace_back(fd.name, text);
+        if (fd.name == "flags") pk.flags = flag_bits(model, fd.type, abs);
+        if (fd.name == "seq") pk.seq = static_cast<uint32_t>(abs);
+        if (fd.name == "ack") pk.ack = static_cast<uint32_t>(abs);
+        if (fd.name == "win") pk.win = static_cast<uint16_t>(abs), has_win = true;
+        if (fd.name == "len") pk.len = static_cast<uint16_t>(abs);
+        if (fd.name == "op") pk.op = static_cast<uint16_t>(model.types[fd.type].item_codes.size() > abs
+                                                               ? model.types[fd.type].item_codes[abs]
+                                                               : abs);
+        if (fd.name == "sha") pk.sha = abs;
+        if (fd.name == "tha") pk.tha = abs;
+        if (fd.name == "spa") pk.spa = static_cast<uint32_t>(abs);
+        if (fd.name == "tpa") pk.tpa = static_cast<uint32_t>(abs);
+      }
+      if (msg.wire == "tcp" && !has_win) e.fields.emplace_back("win", "65535");
+      if (msg.wire == "arp") {
+        pk.eth_src = pk.sha;
+        pk.eth_dst = pk.op == 2 ? pk.tha : Addresses::kBroadcastMac;
+      }
+      e.comment = n.ignored ? "no transition takes it" : tr.name;
+      tc.events.push_back(std::move(e));
+      tc.packets.push_back(pk);
+    }
+    // What the IUT sends.
+    double within = -1;
+    if (tr.event == ir::EventKind::kTimeout) {
+      tc.tier = "slow";
+      const double d = static_cast<double>(n.wait_ms) / 1000.0;
+      const TimerState& ts = Pre(ex_, steps, i).timers[n.fired_timer];
+      const ir::Timer& timer = role.timers[n.fired_timer];
+      std::string what = timer.name + " expires after " + Seconds(d) + " s";
+      if (ts.expiries > 0) {
+        what += " (" + Seconds(static_cast<double>(timer.duration_ms) / 1000.0) + " s x " +
+                std::to_string(timer.backoff) + "^" + std::to_string(ts.expiries) + ")";
+      }
+      step_note = what;
+      const double lo = d * (1 - kTol), hi = d * (1 + kTol) + kSlack;
+      bool wire_send = false;
+      for (const SymSend& snd : n.sends) wire_send |= !model.messages[snd.message].wire.empty();
+      if (wire_send) {
+        Event quiet;
+        quiet.kind = Event::Kind::kExpectNone;
+        quiet.within = lo;
+        quiet.comment = tr.name + ": " + what;
+        tc.events.push_back(std::move(quiet));
+        within = hi - lo;
+      } else {
+        Event wait;
+        wait.kind = Event::Kind::kWait;
+        wait.seconds = hi;
+        wait.comment = tr.name + ": " + what;
+        tc.events.push_back(std::move(wait));
+      }
+      now += d;
+    }
+    bool sent = false;
+    for (const SymSend& snd : n.sends) {
+      const ir::Message& msg = model.messages[snd.message];
+      std::vector<int64_t> ir_fields;
+      for (size_t f = 0; f < msg.fields.size(); ++f) {
+        ir_fields.push_back(enc.to_ir(msg.fields[f].type, Value(mc, snd.fields[f])));
+      }
+      rs.sends.emplace_back(snd.port, ir_fields);
+      if (msg.wire.empty()) continue;
+      sent = true;
+      Event e;
+      e.kind = Event::Kind::kExpect;
+      Packet pk;
+      pk.from_iut = true;
+      pk.time = now + 0.001 * static_cast<double>(tc.packets.size());
+      pk.win = 65535;
+      for (size_t f = 0; f < msg.fields.size(); ++f) {
+        const ir::Field& fd = msg.fields[f];
+        z3::expr val = snd.fields[f];
+        z3::expr rel = val;
+        if (msg.wire == "tcp" && enc.is_seq(fd.type) && (fd.name == "seq" || fd.name == "ack")) {
+          rel = val - enc.coerce(fd.name == "seq" ? enc.iut_isn() : T, val.get_sort());
+        }
+        uint64_t v = Value(m, rel);
+        z3::expr vv = rel.is_bool() ? c.bool_val(v != 0) : c.bv_val(v, rel.get_sort().bv_size());
+        const bool determined = ex_.check(rel != vv) == z3::unsat;
+        std::string text;
+        if (msg.wire == "tcp" && fd.name == "flags") {
+          text = flag_letters(model, fd.type, v);
+          if (!determined) tc.notes.push_back("the flags of a sent segment are not determined");
+        } else {
+          text = determined ? value_text(model, fd.type, v) : "*";
+        }
+        e.fields.emplace_back(fd.name, text);
+        uint64_t abs = Value(mc, val);
+        if (fd.name == "flags") pk.flags = flag_bits(model, fd.type, abs);
+        if (fd.name == "seq") pk.seq = static_cast<uint32_t>(abs);
+        if (fd.name == "ack") pk.ack = static_cast<uint32_t>(abs);
+        if (fd.name == "win") pk.win = static_cast<uint16_t>(abs);
+        if (fd.name == "len") pk.len = static_cast<uint16_t>(abs);
+        if (fd.name == "op") pk.op = static_cast<uint16_t>(model.types[fd.type].item_codes.size() > abs
+                                                               ? model.types[fd.type].item_codes[abs]
+                                                               : abs);
+        if (fd.name == "sha") pk.sha = abs;
+        if (fd.name == "tha") pk.tha = abs;
+        if (fd.name == "spa") pk.spa = static_cast<uint32_t>(abs);
+        if (fd.name == "tpa") pk.tpa = static_cast<uint32_t>(abs);
+      }
+      if (msg.wire == "tcp") {
+        // Unnamed fields are not checked; drop `ack=*` on segments without ACK (noise).
+        if (!(pk.flags & 0x10)) {
+          for (auto it = e.fields.begin(); it != e.fields.end(); ++it) {
+            if (it->first == "ack" && it->second == "*") {
+              e.fields.erase(it);
+              break;
+            }
+          }
+        }
+      } else if (msg.wire == "arp") {
+        pk.eth_src = pk.sha;
+        pk.eth_dst = pk.op == 2 ? pk.tha : Addresses::kBroadcastMac;
+      }
+      if (within > 0) {
+        e.within = within;
+        within = -1;
+      }
+      e.comment = step_note.empty() ? tr.name : tr.name + ": " + step_note;
+      if (tr.event == ir::EventKind::kInternal) e.comment = tr.name + " (the IUT by itself)";
+      tc.events.push_back(std::move(e));
+      tc.packets.push_back(pk);
+    }
+    if (last && !sent && tr.event != ir::EventKind::kTimeout) {
+      Event e;
+      e.kind = Event::Kind::kExpectNone;
+      e.within = 0.5;
+      e.comment = (n.ignored ? std::string("ignored") : tr.name) + ": no answer";
+      tc.events.push_back(std::move(e));
+    }
+    // Observations after the step.
+    const size_t first_obs = tc.events.size();
+    if (tc.wire == "tcp") {
+      Event e;
+      e.kind = Event::Kind::kExpectState;
+      e.name = role.states[n.state.control];
+      tc.events.push_back(std::move(e));
+    } else {
+      for (const auto& [var, key] : n.map_writes) {
+        const ir::Type& mt = model.types[role.vars[var].type];
+        if (enc.kind(mt.key) != ir::TypeKind::kIp4 || enc.kind(mt.value) != ir::TypeKind::kMac) {
+          continue;
+        }
+        const auto& entries = n.state.maps[var];
+        uint64_t kv = Value(m, key);
+        z3::expr kconst = c.bv_val(kv, 32);
+        const bool key_fixed = ex_.check(key != kconst) == z3::unsat;
+        if (!key_fixed) continue;
+        z3::expr has = enc.map_has(entries, kconst);
+        Event e;
+        e.kind = Event::Kind::kExpectCache;
+        e.name = ip_name(kv);
+        if (ex_.check(has) == z3::unsat) {
+          e.args.push_back("absent");
+        } else if (ex_.check(!has) == z3::unsat) {
+          z3::expr val = enc.map_get(entries, kconst);
+          uint64_t vv = Value(m, val);
+          if (ex_.check(val != c.bv_val(vv, 48)) != z3::unsat) continue;
+          e.args.push_back(mac_name(vv));
+        } else {
+          continue;
+        }
+        bool dup = false;
+        for (size_t x = first_obs; x < tc.events.size(); ++x) {
+          dup |= tc.events[x].kind == Event::Kind::kExpectCache && tc.events[x].name == e.name;
+        }
+        if (!dup) tc.events.push_back(std::move(e));
+      }
+    }
+    tc.replay.push_back(std::move(rs));
+  }
+  return tc;
+}
+
+}  // namespace sp::gen

@@ -1,0 +1,127 @@
+// Transition coverage: one test per reachable transition (the shortest feasible path
+// ending in it), plus one per further feasible branch of its `if`s; the rest explained.
+#include <algorithm>
+#include <map>
+
+#include "gen/suite.hpp"
+
+namespace sp::gen {
+
+namespace {
+
+std::string BranchSuffix(const std::string& branch) {
+  std::string s = branch;
+  std::replace(s.begin(), s.end(), '.', '_');
+  return s;
+}
+
+// Why no path reaches `t` (it is not covered).
+std::string Explain(SuiteContext& sc, int t) {
+  const ir::Role& role = sc.enc.role();
+  const ir::Transition& tr = role.transitions[t];
+  std::vector<bool> reached(role.states.size());
+  std::vector<bool> armed(role.timers.size());
+  for (const Node& n : sc.ex.nodes()) {
+    reached[n.state.control] = true;
+    if (tr.event == ir::EventKind::kTimeout && tr.from[n.state.control] &&
+        n.state.timers[tr.event_index].armed) {
+      armed[tr.event_index] = true;
+    }
+  }
+  std::string from;
+  bool any = false;
+  for (size_t s = 0; s < role.states.size(); ++s) {
+    if (!tr.from[s]) continue;
+    from += (from.empty() ? "" : ", ") + role.states[s];
+    any |= reached[s];
+  }
+  const std::string depth = std::to_string(sc.options.depth);
+  if (tr.event == ir::EventKind::kRecv) {
+    const ir::Message& m = sc.model.messages[role.ports[tr.event_index].message];
+    if (m.wire.empty()) return "message " + m.name + " has no wire binding: the tester cannot inject it";
+  }
+  // The guard alone, over arbitrary variable values.
+  {
+    SymState free = sc.enc.initial_state();
+    for (size_t v = 0; v < role.vars.size(); ++v) {
+      if (sc.enc.kind(role.vars[v].type) == ir::TypeKind::kMap) continue;
+      free.vars[v] = sc.enc.fresh("free_" + role.vars[v].name, role.vars[v].type);
+    }
+    for (TimerState& ts : free.timers) ts.armed = true;
+    std::vector<Choice> ch;
+    z3::expr dom = sc.enc.ctx().bool_val(true);
+    Stimulus stim = sc.ex.stimulus(t, 99, &ch, &dom);
+    Encoder::Env env;
+    env.state = &free;
+    env.msg = &stim.msg;
+    env.args = &stim.args;
+    std::vector<z3::expr> side;
+    env.side = &side;
+    z3::expr g = sc.enc.truth(sc.enc.eval(tr.guard, env));
+    z3::solver s(sc.enc.ctx());
+    s.add(g && dom);
+    if (s.check() == z3::unsat) return "guard unsatisfiable for every state and stimulus";
+  }
+  if (!any) {
+    return "none of its from-states (" + from + ") is reachable by tester actions within depth " +
+           depth;
+  }
+  if (tr.event == ir::EventKind::kTimeout && !armed[tr.event_index]) {
+    return "timer " + role.timers[tr.event_index].name + " is never armed in " + from +
+           " on any path within depth " + depth;
+  }
+  return "no feasible path within depth " + depth +
+         ": the guard never holds in the reached states (" + from + ")";
+}
+
+}  // namespace
+
+void add_transition_tests(SuiteContext& sc) {
+  const ir::Role& role = sc.enc.role();
+  for (int t = 0; t < static_cast<int>(role.transitions.size()); ++t) {
+    const ir::Transition& tr = role.transitions[t];
+    CoverageEntry ce;
+    ce.transition = tr.name;
+    const int f = sc.ex.first(t);
+    if (f < 0) {
+      ce.why = Explain(sc, t);
+      ce.status = ce.why.find("wire binding") != std::string::npos
+                      ? CoverageEntry::Status::kNotGenerated
+                      : CoverageEntry::Status::kUnreachable;
+      sc.out.coverage.push_back(std::move(ce));
+      continue;
+    }
+    // The shortest path, then the shortest for each further branch.
+    std::vector<int> targets{f};
+    std::vector<std::string> seen{sc.ex.node(f).branch};
+    for (size_t id = 0; id < sc.ex.nodes().size(); ++id) {
+      const Node& n = sc.ex.node(static_cast<int>(id));
+      if (n.transition != t) continue;
+      if (std::find(seen.begin(), seen.end(), n.branch) != seen.end()) continue;
+      seen.push_back(n.branch);
+      targets.push_back(static_cast<int>(id));
+    }
+    for (size_t k = 0; k < targets.size(); ++k) {
+      ConcretizeInput in;
+      in.base = targets[k];
+      in.seed = sc.options.seed;
+      in.name = k == 0 ? tr.name : tr.name + "." + BranchSuffix(sc.ex.node(targets[k]).branch);
+      std::string why;
+      std::optional<TestCase> tc = sc.conc.run(in, &why);
+      if (!tc) {
+        sc.out.skipped.push_back(in.name + ": " + why);
+        continue;
+      }
+      if (k > 0) tc->notes.push_back("branch " + sc.ex.node(targets[k]).branch);
+      ce.tests.push_back(in.name);
+      sc.add(std::move(*tc), t);
+    }
+    if (ce.tests.empty()) {
+      ce.status = CoverageEntry::Status::kNotGenerated;
+      ce.why = "a path exists but no concrete values were found (see skipped)";
+    }
+    sc.out.coverage.push_back(std::move(ce));
+  }
+}
+
+}  // namespace sp::gen

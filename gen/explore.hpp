@@ -1,0 +1,116 @@
+// Breadth-first symbolic exploration of the IUT role driven by tester actions.
+//
+// Each step is one tester action -- inject a message on a port (a recv transition), make
+// a call, let the earliest armed timer expire, or let the IUT take an internal
+// transition -- and one Outcome of the transition it triggers. A node's path condition is
+// the conjunction of the constraints along its path from the root; one z3::solver holds
+// the current path with push/pop (enter()), so a feasibility query only adds one step.
+// Nodes are merged by an abstraction of their state (control state, timers, small
+// variables, sequence variables relative to the ISNs); at most `per_key` nodes per
+// abstract state are expanded. Not thread-safe.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gen/sym_exec.hpp"
+
+namespace sp::gen {
+
+struct ExploreOptions {
+  int depth = 10;
+  int per_key = 2;
+  int max_nodes = 100000;
+  unsigned query_timeout_ms = 5000;
+};
+
+// A tester's free choice introduced at one step: a message field (its relative value for
+// TCP `seq`/`ack`) or a call argument.
+struct Choice {
+  z3::expr sym;
+  ir::TypeId type = -1;
+  std::string field;      // field or parameter name
+  int space = 0;          // TCP fields: 1 = tester's sequence space (seq), 2 = IUT's (ack)
+};
+
+struct Node {
+  explicit Node(z3::context& c) : constraint(c), stim_domain(c), guard(c), body(c) {}
+
+  int parent = -1;
+  int depth = 0;
+  int transition = -1;             // -1: the root
+  std::string branch;
+  SymState state;                  // after the step
+  std::vector<SymSend> sends;
+  Stimulus stimulus;
+  std::vector<Choice> choices;
+  z3::expr constraint;             // what this step adds to the path condition
+  z3::expr stim_domain;            // the choices' domains
+  z3::expr guard;                  // the transition's guard (on the stimulus)
+  z3::expr body;                   // branch conditions etc. (without exclusions)
+  std::vector<Atom> atoms;
+  std::vector<std::pair<int, z3::expr>> map_writes;
+  int fired_timer = -1;            // timeout steps
+  int64_t wait_ms = 0;             // test time this step waits (timeouts)
+  bool ambiguous = false;          // another transition accepts the same stimulus too
+  bool ignored = false;            // no transition takes the stimulus (state unchanged)
+};
+
+struct QueryStats {
+  long queries = 0;
+  long unknown = 0;
+  double seconds = 0;
+};
+
+class Explorer {
+ public:
+  Explorer(const Encoder& enc, z3::solver& solver, ExploreOptions options);
+
+  void run();
+
+  const std::vector<Node>& nodes() const { return nodes_; }
+  const Node& node(int id) const { return nodes_[id]; }
+  int first(int transition) const;              // shortest node ending in it, or -1
+  std::vector<int> path(int node) const;        // root excluded, in order
+  int reached_states() const;
+  bool truncated() const { return truncated_; }
+  const ExploreOptions& options() const { return options_; }
+
+  // The solver's assertions become the path condition of `node`.
+  void enter(int node);
+  // sat / unsat / unknown of the current path condition plus `extra`.
+  z3::check_result check(const z3::expr& extra);
+  z3::check_result check_current();
+  const QueryStats& stats() const { return stats_; }
+  z3::solver& solver() { return solver_; }
+  const Encoder& encoder() const { return enc_; }
+
+  // The stimulus of a tester action of `transition`'s event at depth `depth`.
+  Stimulus stimulus(int transition, int depth, std::vector<Choice>* choices,
+                    z3::expr* domain) const;
+  // Children of `parent` for one transition (unchecked): one per Outcome. Exclusions of
+  // the other transitions on the same event are in `exclusion`.
+  std::vector<Node> expand(int parent, int transition, z3::expr* exclusion) const;
+  // Is the transition's event something the tester can cause in `parent`'s state?
+  bool controllable(int parent, int transition, std::string* why) const;
+  // Adds a node (already known feasible); returns its id.
+  int add(Node n);
+
+ private:
+  std::string Key(const Node& n) const;
+
+  const Encoder& enc_;
+  z3::solver& solver_;
+  ExploreOptions options_;
+  std::vector<Node> nodes_;
+  std::vector<int> trail_;
+  std::map<std::string, int> key_count_;
+  std::vector<int> first_;
+  bool truncated_ = false;
+  QueryStats stats_;
+};
+
+}  // namespace sp::gen

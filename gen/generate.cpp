@@ -1,0 +1,181 @@
+#include "gen/generate.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "gen/packetdrill_writer.hpp"
+#include "gen/pcap_writer.hpp"
+#include "gen/spt_writer.hpp"
+#include "gen/suite.hpp"
+
+namespace sp::gen {
+
+std::string SuiteContext::unique(const std::string& name) const {
+  if (!names.count(name)) return name;
+  for (int i = 2;; ++i) {
+    std::string n = name + "." + std::to_string(i);
+    if (!names.count(n)) return n;
+  }
+}
+
+void SuiteContext::add(TestCase tc, int target) {
+  const ir::Role& role = enc.role();
+  const ir::Transition& tr = role.transitions[target];
+  tc.name = unique(tc.name);
+  names.insert(tc.name);
+  tc.covers.insert(tc.covers.begin(), role.name + "." + tr.name);
+  if (!tr.cite.empty()) tc.cites.insert(tc.cites.begin(), tr.cite);
+  out.tests.push_back(std::move(tc));
+}
+
+std::optional<Node> respond(SuiteContext& sc, int parent, int transition,
+                            const z3::expr& stimulus, const Node& templ) {
+  const ir::Role& role = sc.enc.role();
+  const ir::Transition& tr = role.transitions[transition];
+  const Node& p = sc.ex.node(parent);
+  sc.ex.enter(parent);
+  if (sc.ex.check(stimulus && templ.stim_domain) != z3::sat) return std::nullopt;
+  std::vector<int> order{transition};
+  for (int t = 0; t < static_cast<int>(role.transitions.size()); ++t) {
+    const ir::Transition& o = role.transitions[t];
+    if (t != transition && o.from[p.state.control] && o.event == tr.event &&
+        o.event_index == tr.event_index) {
+      order.push_back(t);
+    }
+  }
+  for (int t : order) {
+    if (!sc.ex.controllable(parent, t, nullptr)) continue;
+    for (Node& kid : sc.ex.expand(parent, t, nullptr)) {
+      z3::expr c = stimulus && kid.stim_domain && kid.guard && kid.body;
+      if (sc.ex.check(c) == z3::sat) {
+        kid.constraint = c;
+        return std::move(kid);
+      }
+    }
+  }
+  Node n = templ;
+  n.parent = parent;
+  n.ignored = true;
+  n.sends.clear();
+  n.state = p.state;
+  n.atoms.clear();
+  n.map_writes.clear();
+  n.branch.clear();
+  n.constraint = stimulus && templ.stim_domain;
+  return n;
+}
+
+bool generate(const ir::Model& model, const GenOptions& options, GenResult* out,
+              std::string* error) {
+  auto t0 = std::chrono::steady_clock::now();
+  const int role = model.find_role(options.role);
+  if (role < 0) {
+    *error = "no role '" + options.role + "' in this spec";
+    if (!model.roles.empty()) {
+      *error += " (roles:";
+      for (const ir::Role& r : model.roles) *error += " " + r.name;
+      *error += ")";
+    }
+    return false;
+  }
+  *out = GenResult();
+  out->role = options.role;
+  z3::context ctx;
+  Encoder enc(model, role, ctx);
+  z3::solver solver(ctx);
+  ExploreOptions eo;
+  eo.depth = options.depth;
+  eo.per_key = options.per_key;
+  Explorer ex(enc, solver, eo);
+  try {
+    ex.run();
+    Concretizer conc(ex);
+    SuiteContext sc{model, options, enc, ex, conc, *out, {}};
+    add_transition_tests(sc);
+    if (options.coverage == Coverage::kBoundary) add_boundary_tests(sc);
+    if (options.coverage == Coverage::kWMethod) add_wmethod_tests(sc);
+  } catch (const z3::exception& e) {
+    *error = std::string("solver error: ") + e.msg();
+    return false;
+  }
+  out->queries = ex.stats().queries;
+  out->unknown = ex.stats().unknown;
+  out->solver_seconds = ex.stats().seconds;
+  out->nodes = static_cast<int>(ex.nodes().size());
+  out->depth = options.depth;
+  out->states_reached = ex.reached_states();
+  out->states = static_cast<int>(model.roles[role].states.size());
+  out->truncated = ex.truncated();
+  out->total_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return true;
+}
+
+std::string GenResult::report() const {
+  std::ostringstream o;
+  int covered = 0, unreachable = 0, notgen = 0;
+  for (const CoverageEntry& c : coverage) {
+    covered += c.status == CoverageEntry::Status::kCovered;
+    unreachable += c.status == CoverageEntry::Status::kUnreachable;
+    notgen += c.status == CoverageEntry::Status::kNotGenerated;
+  }
+  const int reachable = covered + notgen;
+  o << "role " << role << ": " << coverage.size() << " transitions, " << covered
+    << " covered, " << unreachable << " unreachable, " << notgen << " not generated\n";
+  char pct[32];
+  std::snprintf(pct, sizeof pct, "%.0f%%", reachable ? 100.0 * covered / reachable : 100.0);
+  o << "transition coverage of reachable transitions: " << pct << "\n";
+  o << "tests: " << tests.size() << "\n";
+  o << "exploration: depth " << depth << ", " << nodes << " paths, " << states_reached << "/"
+    << states << " control states reached" << (truncated ? " (node limit reached)" : "") << "\n";
+  o << "\ncovered:\n";
+  for (const CoverageEntry& c : coverage) {
+    if (c.status != CoverageEntry::Status::kCovered) continue;
+    o << "  " << c.transition << ":";
+    for (const std::string& t : c.tests) o << " " << t;
+    o << "\n";
+  }
+  o << "\nunreachable:\n";
+  for (const CoverageEntry& c : coverage) {
+    if (c.status == CoverageEntry::Status::kUnreachable) o << "  " << c.transition << ": " << c.why << "\n";
+  }
+  o << "\nnot generated:\n";
+  for (const CoverageEntry& c : coverage) {
+    if (c.status == CoverageEntry::Status::kNotGenerated) o << "  " << c.transition << ": " << c.why << "\n";
+  }
+  for (const std::string& s : skipped) o << "  " << s << "\n";
+  return o.str();
+}
+
+bool write_suite(const ir::Model& model, const GenResult& result, const GenOptions& options,
+                 const std::string& dir, std::string* error) {
+  (void)model;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    *error = "cannot create " + dir + ": " + ec.message();
+    return false;
+  }
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream f(std::filesystem::path(dir) / name, std::ios::binary);
+    f << text;
+    if (!f) *error = "cannot write " + (std::filesystem::path(dir) / name).string();
+    return static_cast<bool>(f);
+  };
+  for (const TestCase& tc : result.tests) {
+    if (!write(tc.name + ".spt", to_spt(tc))) return false;
+    if (options.packetdrill && tc.wire == "tcp" && !write(tc.name + ".pkt", to_packetdrill(tc))) {
+      return false;
+    }
+    if (options.pcap) {
+      std::string path = (std::filesystem::path(dir) / (tc.name + ".pcap")).string();
+      if (!write_pcap(tc, path, error)) return false;
+    }
+  }
+  return write("coverage.txt", result.report());
+}
+
+}  // namespace sp::gen

@@ -1,0 +1,67 @@
+// A generated conformance test: the data the writers turn into a `.spt` file
+// (docs/test-format.md), a pcap and a packetdrill script, plus the concrete trace that
+// replays it on the IR interpreter (tests).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sp::gen {
+
+struct Event {
+  enum class Kind { kCall, kInject, kExpect, kExpectNone, kExpectState, kExpectCache, kWait };
+  Kind kind = Kind::kCall;
+  std::string name;                                    // call name, state, cache key
+  std::vector<std::string> args;                       // call arguments; cache: value/absent
+  std::vector<std::pair<std::string, std::string>> fields;  // inject / expect
+  std::optional<double> within;                        // expect / expect none
+  double seconds = 0;                                  // wait
+  std::string comment;
+};
+
+// One packet of the expected exchange with concrete values (ISNs: see Concrete below).
+struct Packet {
+  bool from_iut = false;
+  double time = 0;                 // seconds since the test started
+  // wire tcp
+  uint8_t flags = 0;               // TCP header bits
+  uint32_t seq = 0, ack = 0;
+  uint16_t win = 65535;
+  uint16_t len = 0;
+  // wire arp
+  uint16_t op = 1;
+  uint64_t sha = 0, tha = 0, eth_src = 0, eth_dst = 0;
+  uint32_t spa = 0, tpa = 0;
+};
+
+// The path as IR steps with concrete IR values, for replay on ir::TransitionSystem.
+struct ReplayStep {
+  int transition = -1;             // ignored: the transition whose event the stimulus is
+  bool ignored = false;            // no transition may take the stimulus
+  std::vector<int64_t> msg;        // received message (IR values)
+  std::vector<int64_t> args;       // call arguments
+  std::vector<std::pair<int, std::vector<int64_t>>> sends;  // (port, fields) expected
+  int state_after = -1;
+};
+
+struct TestCase {
+  std::string name;
+  std::vector<std::string> covers;
+  std::vector<std::string> cites;
+  std::string tier = "fast";
+  std::string wire = "tcp";
+  std::string kind = "positive";
+  std::vector<std::string> notes;
+  std::optional<uint32_t> tester_isn;   // header `isn` (absolute), for wrap-around tests
+  std::vector<Event> events;
+  std::vector<Packet> packets;
+  uint32_t concrete_iut_isn = 0, concrete_tester_isn = 0;
+  std::vector<ReplayStep> replay;
+  std::vector<int64_t> iut_params;      // values of the role's unassigned vars (replay)
+  int target_transition = -1;
+};
+
+}  // namespace sp::gen

@@ -1,0 +1,243 @@
+// The Wp-method (Fujiwara et al., a refinement of Chow's W-method) over the role's
+// control-state machine, for black-box targets whose state cannot be observed.
+//
+// The machine: states are the reachable control states, each represented by the first
+// (shortest) explored path that reaches it; inputs are the role's transitions, input `t`
+// meaning "the tester's stimulus for t" (t's event with t's guard evaluated in the current
+// state); the response to an input in a state is what the spec does with that stimulus
+// there (possibly another transition, or nothing), so the machine is complete wherever the
+// stimulus is possible. Outputs are the IUT's sends, abstracted to message kinds and
+// flags. Tests: phase 1, access(s) . W for every state s; phase 2, access(s) . t .
+// W(s') for every spec transition t from s to s', where W(s') identifies s' among all
+// states. With `extra_states` e > 0 every input sequence of length <= e is inserted
+// after access(s) . t (m-complete for m = n + e).
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+
+#include "gen/suite.hpp"
+#include "gen/wire_format.hpp"
+
+namespace sp::gen {
+
+namespace {
+
+using Seq = std::vector<int>;  // inputs (transition indices)
+
+struct Fsm {
+  int n = 0;                                  // states (control state indices)
+  std::vector<int> rep;                       // explorer node per state (-1: unreached)
+  std::vector<std::vector<int>> next;         // next[s][t]: state, -1 inapplicable
+  std::vector<std::vector<std::string>> out;  // out[s][t]
+};
+
+std::string Output(const SuiteContext& sc, const Node& n) {
+  if (n.ignored) return "-";
+  std::string o;
+  for (const SymSend& s : n.sends) {
+    const ir::Message& m = sc.model.messages[s.message];
+    o += m.name;
+    for (size_t f = 0; f < m.fields.size(); ++f) {
+      if (sc.enc.kind(m.fields[f].type) != ir::TypeKind::kSet &&
+          sc.enc.kind(m.fields[f].type) != ir::TypeKind::kEnum) {
+        continue;
+      }
+      z3::expr v = s.fields[f].simplify();
+      uint64_t x = 0;
+      o += v.is_numeral() && v.is_numeral_u64(x) ? ":" + std::to_string(x) : ":?";
+    }
+    o += ";";
+  }
+  return o.empty() ? "." : o;
+}
+
+// The response to input t at explorer node `at`, added to the explorer (or -1).
+int Apply(SuiteContext& sc, int at, int t) {
+  const ir::Transition& tr = sc.enc.role().transitions[t];
+  const Node& cur = sc.ex.node(at);
+  if (tr.event == ir::EventKind::kTimeout && !cur.state.timers[tr.event_index].armed) return -1;
+  if (tr.event == ir::EventKind::kTimeout && !sc.ex.controllable(at, t, nullptr) &&
+      tr.from[cur.state.control]) {
+    return -1;  // another timer expires first
+  }
+  if (tr.event == ir::EventKind::kInternal && !tr.from[cur.state.control]) return -1;
+  std::vector<Node> kids = sc.ex.expand(at, t, nullptr);
+  if (kids.empty()) return -1;
+  std::optional<Node> r = respond(sc, at, t, kids[0].guard, kids[0]);
+  if (!r) return -1;
+  r->parent = at;
+  return sc.ex.add(std::move(*r));
+}
+
+Fsm Build(SuiteContext& sc) {
+  const ir::Role& role = sc.enc.role();
+  Fsm f;
+  f.n = static_cast<int>(role.states.size());
+  f.rep.assign(f.n, -1);
+  for (size_t id = 0; id < sc.ex.nodes().size(); ++id) {
+    const Node& n = sc.ex.node(static_cast<int>(id));
+    if (f.rep[n.state.control] < 0 && !n.ignored) f.rep[n.state.control] = static_cast<int>(id);
+  }
+  const int ni = static_cast<int>(role.transitions.size());
+  f.next.assign(f.n, std::vector<int>(ni, -1));
+  f.out.assign(f.n, std::vector<std::string>(ni));
+  for (int s = 0; s < f.n; ++s) {
+    if (f.rep[s] < 0) continue;
+    for (int t = 0; t < ni; ++t) {
+      int r = Apply(sc, f.rep[s], t);
+      if (r < 0) continue;
+      f.next[s][t] = sc.ex.node(r).state.control;
+      f.out[s][t] = Output(sc, sc.ex.node(r));
+    }
+  }
+  return f;
+}
+
+// A shortest input sequence distinguishing s1 and s2 (empty if none).
+Seq Distinguish(const Fsm& f, int s1, int s2) {
+  const int ni = f.next.empty() ? 0 : static_cast<int>(f.next[0].size());
+  std::map<std::pair<int, int>, std::pair<std::pair<int, int>, int>> from;
+  std::deque<std::pair<int, int>> q{{s1, s2}};
+  from[{s1, s2}] = {{-1, -1}, -1};
+  while (!q.empty()) {
+    auto [a, b] = q.front();
+    q.pop_front();
+    for (int t = 0; t < ni; ++t) {
+      const int x = f.next[a][t], y = f.next[b][t];
+      if (x < 0 || y < 0) continue;  // only inputs applicable in both
+      const bool differ = f.out[a][t] != f.out[b][t];
+      if (differ || !from.count({x, y})) {
+        if (!differ) {
+          from[{x, y}] = {{a, b}, t};
+          q.push_back({x, y});
+          continue;
+        }
+        Seq seq{t};
+        for (std::pair<int, int> p{a, b}; from[p].second >= 0; p = from[p].first) {
+          seq.push_back(from[p].second);
+        }
+        std::reverse(seq.begin(), seq.end());
+        return seq;
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+void add_wmethod_tests(SuiteContext& sc) {
+  const ir::Role& role = sc.enc.role();
+  Fsm f = Build(sc);
+  std::vector<int> states;
+  for (int s = 0; s < f.n; ++s) {
+    if (f.rep[s] >= 0) states.push_back(s);
+  }
+  // W(s): sequences telling s from every other state; W: their union.
+  std::map<int, std::set<Seq>> ws;
+  std::set<Seq> w;
+  for (size_t i = 0; i < states.size(); ++i) {
+    for (size_t j = i + 1; j < states.size(); ++j) {
+      Seq d = Distinguish(f, states[i], states[j]);
+      if (d.empty()) {
+        sc.out.skipped.push_back("wmethod: states " + role.states[states[i]] + " and " +
+                                 role.states[states[j]] +
+                                 " are not distinguishable by their outputs");
+        continue;
+      }
+      ws[states[i]].insert(d);
+      ws[states[j]].insert(d);
+      w.insert(d);
+    }
+  }
+  // Input sequences of length <= extra_states (m-completeness beyond n states).
+  std::vector<Seq> middles{{}};
+  const int ni = static_cast<int>(role.transitions.size());
+  for (int e = 0; e < sc.options.extra_states; ++e) {
+    std::vector<Seq> more;
+    for (const Seq& m : middles) {
+      if (static_cast<int>(m.size()) != e) continue;
+      for (int t = 0; t < ni; ++t) {
+        Seq x = m;
+        x.push_back(t);
+        more.push_back(x);
+      }
+    }
+    middles.insert(middles.end(), more.begin(), more.end());
+  }
+  struct Plan {
+    std::string name;
+    int start;          // explorer node after the access sequence (and t)
+    int target;         // transition the test is about
+    Seq rest;
+  };
+  std::vector<Plan> plans;
+  for (int s : states) {
+    int k = 0;
+    const std::set<Seq>& id = w;
+    for (const Seq& x : id) {
+      const std::vector<int> p = sc.ex.path(f.rep[s]);
+      plans.push_back({"wp." + role.states[s] + ".w" + std::to_string(++k), f.rep[s],
+                       p.empty() ? -1 : sc.ex.node(p.back()).transition, x});
+    }
+  }
+  for (int s : states) {
+    for (int t = 0; t < ni; ++t) {
+      if (!role.transitions[t].from[s] || f.next[s][t] < 0) continue;
+      const int s2 = f.next[s][t];
+      int k = 0;
+      for (const Seq& mid : middles) {
+        std::set<Seq> ident = ws.count(s2) ? ws[s2] : std::set<Seq>{};
+        if (ident.empty()) ident.insert(Seq{});
+        for (const Seq& x : ident) {
+          Seq rest{t};
+          rest.insert(rest.end(), mid.begin(), mid.end());
+          rest.insert(rest.end(), x.begin(), x.end());
+          plans.push_back({"wp." + role.states[s] + "." + role.transitions[t].name + ".w" +
+                               std::to_string(++k),
+                           f.rep[s], t, rest});
+        }
+      }
+    }
+  }
+  int made = 0;
+  for (const Plan& p : plans) {
+    int at = p.start;
+    bool ok = true;
+    for (int t : p.rest) {
+      int r = Apply(sc, at, t);
+      if (r < 0) {
+        ok = false;
+        break;
+      }
+      at = r;
+    }
+    if (!ok || at == 0) {
+      sc.out.skipped.push_back(p.name + ": an input of the sequence is not applicable");
+      continue;
+    }
+    ConcretizeInput in;
+    in.base = at;
+    in.seed = sc.options.seed;
+    in.name = p.name;
+    std::string why;
+    std::optional<TestCase> tc = sc.conc.run(in, &why);
+    if (!tc) {
+      sc.out.skipped.push_back(p.name + ": " + why);
+      continue;
+    }
+    // Black box: the control state is not observed.
+    std::vector<Event> ev;
+    for (Event& e : tc->events) {
+      if (e.kind != Event::Kind::kExpectState) ev.push_back(std::move(e));
+    }
+    tc->events = std::move(ev);
+    tc->notes.push_back("W-method (Wp), black box: states are identified by outputs only");
+    sc.add(std::move(*tc), p.target >= 0 ? p.target : sc.ex.node(at).transition);
+    ++made;
+  }
+  (void)made;
+}
+
+}  // namespace sp::gen

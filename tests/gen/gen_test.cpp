@@ -1,0 +1,301 @@
+// The conformance test generator: coverage on small specs with known transition sets,
+// replay of every generated tcp.sp test on the IR interpreter, boundary values, ARP,
+// determinism, and tshark decoding of the pcaps.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "compiler/sema/compile.hpp"
+#include "gen/generate.hpp"
+#include "gen/pcap_writer.hpp"
+#include "gen/replay.hpp"
+#include "gen/spt_writer.hpp"
+
+namespace sp::gen {
+namespace {
+
+ir::Model Compile(const std::string& text, const std::string& path = "t.sp") {
+  SourceFile file{path, text};
+  Diagnostics diags(file);
+  CompileOptions o;
+  o.seq_bits = 32;  // full width: the replay runs the interpreter on wire values
+  o.warnings = false;
+  ir::Model m;
+  EXPECT_TRUE(compile_spec(diags, o, m)) << diags.format_all();
+  return m;
+}
+
+std::string Read(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::ostringstream b;
+  b << f.rdbuf();
+  return b.str();
+}
+
+ir::Model Spec(const std::string& name) {
+  std::string path = std::string(STATEPROOF_SOURCE_DIR) + "/spec/" + name;
+  return Compile(Read(path), path);
+}
+
+GenResult Gen(const ir::Model& m, const std::string& role, Coverage c = Coverage::kTransition,
+              uint64_t seed = 0) {
+  GenOptions o;
+  o.role = role;
+  o.coverage = c;
+  o.seed = seed;
+  GenResult r;
+  std::string error;
+  EXPECT_TRUE(generate(m, o, &r, &error)) << error;
+  return r;
+}
+
+const CoverageEntry* Entry(const GenResult& r, const std::string& t) {
+  for (const CoverageEntry& c : r.coverage) {
+    if (c.transition == t) return &c;
+  }
+  return nullptr;
+}
+
+const TestCase* Test(const GenResult& r, const std::string& name) {
+  for (const TestCase& t : r.tests) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+// A toy handshake: known reachable, unreachable and unsatisfiable transitions.
+const char* const kToy = R"(protocol toy "toy"
+type Flags = set<enum { FIN, SYN, RST, PSH, ACK, URG }>
+type Seq = seq<32>
+message Seg wire tcp { flags: Flags, seq: Seq, ack: Seq }
+role Peer {
+  port net: Seg
+  calls open, close
+  states IDLE, WAIT, OPEN, NEVER
+  initial IDLE
+  var iss: Seq
+  var nxt, rnxt: Seq
+  var n: int[0..2] = 0
+  timer rtx = 1s backoff 2
+  start_it: from IDLE on call open -> WAIT cite "RFC 9293 §3.10.1" {
+    nxt = iss + 1
+    send net { flags = {SYN}, seq = iss }
+    start rtx
+  }
+  again: from WAIT on timeout rtx if n < 2 -> same { n = n + 1 send net { flags = {SYN}, seq = iss } start rtx }
+  got: from WAIT on recv net(s) if SYN in s.flags && ACK in s.flags && s.ack == nxt -> OPEN {
+    rnxt = s.seq + 1
+    send net { flags = {ACK}, seq = nxt, ack = rnxt }
+    stop rtx
+  }
+  rst: from OPEN on recv net(s) if RST in s.flags && s.seq == rnxt -> IDLE
+  never: from NEVER on call close -> IDLE
+  unsat: from OPEN on recv net(s) if s.seq == rnxt && s.seq != rnxt -> IDLE
+}
+system one {
+  instance a, b: Peer
+  channel a.net -> b.net capacity 2
+  channel b.net -> a.net capacity 2
+}
+)";
+
+TEST(GenCoverage, ToySpecTransitions) {
+  ir::Model m = Compile(kToy);
+  GenResult r = Gen(m, "Peer");
+  ASSERT_EQ(r.coverage.size(), 6u);
+  for (const char* t : {"start_it", "again", "got", "rst"}) {
+    const CoverageEntry* e = Entry(r, t);
+    ASSERT_NE(e, nullptr) << t;
+    EXPECT_EQ(e->status, CoverageEntry::Status::kCovered) << t << ": " << e->why;
+  }
+  const CoverageEntry* never = Entry(r, "never");
+  EXPECT_EQ(never->status, CoverageEntry::Status::kUnreachable);
+  EXPECT_NE(never->why.find("from-states (NEVER)"), std::string::npos) << never->why;
+  const CoverageEntry* unsat = Entry(r, "unsat");
+  EXPECT_EQ(unsat->status, CoverageEntry::Status::kUnreachable);
+  EXPECT_NE(unsat->why.find("guard unsatisfiable"), std::string::npos) << unsat->why;
+  EXPECT_NE(r.report().find("unreachable:\n  never:"), std::string::npos) << r.report();
+}
+
+TEST(GenCoverage, ToyExpectedValuesRelativeToIsns) {
+  ir::Model m = Compile(kToy);
+  GenResult r = Gen(m, "Peer");
+  const TestCase* got = Test(r, "got");
+  ASSERT_NE(got, nullptr);
+  const std::string spt = to_spt(*got);
+  EXPECT_NE(spt.find("call open"), std::string::npos) << spt;
+  EXPECT_NE(spt.find("expect flags=S seq=0"), std::string::npos) << spt;
+  EXPECT_NE(spt.find("inject flags=SA seq=0 ack=1"), std::string::npos) << spt;
+  EXPECT_NE(spt.find("expect flags=A seq=1 ack=1"), std::string::npos) << spt;
+  EXPECT_NE(spt.find("expect state OPEN"), std::string::npos) << spt;
+  EXPECT_NE(spt.find("cite") == std::string::npos, true);
+  const TestCase* again = Test(r, "again");
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->tier, "slow");
+  const std::string a = to_spt(*again);
+  EXPECT_NE(a.find("expect none within 0.75"), std::string::npos) << a;
+  EXPECT_NE(a.find("expect flags=S seq=0 within 0.7"), std::string::npos) << a;
+  EXPECT_EQ(replay_on_ir(m, "Peer", *got), "");
+  EXPECT_EQ(replay_on_ir(m, "Peer", *again), "");
+}
+
+TEST(GenBoundary, ToyRstAtRcvNxtEdges) {
+  ir::Model m = Compile(kToy);
+  GenResult r = Gen(m, "Peer", Coverage::kBoundary);
+  // rst's guard `s.seq == rnxt`: at the edge the connection resets; one off either side
+  // it is ignored (no transition takes it).
+  const TestCase* at = Test(r, "rst.b1.at");
+  const TestCase* below = Test(r, "rst.b1.below");
+  const TestCase* above = Test(r, "rst.b1.above");
+  ASSERT_TRUE(at && below && above) << r.report();
+  EXPECT_EQ(at->kind, "positive");
+  EXPECT_EQ(below->kind, "negative");
+  EXPECT_EQ(above->kind, "negative");
+  EXPECT_NE(to_spt(*at).find("inject flags=R seq=1 "), std::string::npos) << to_spt(*at);
+  EXPECT_NE(to_spt(*below).find("inject flags=R seq=0 "), std::string::npos) << to_spt(*below);
+  EXPECT_NE(to_spt(*above).find("inject flags=R seq=2 "), std::string::npos) << to_spt(*above);
+  EXPECT_NE(to_spt(*above).find("expect none within 0.5"), std::string::npos);
+  for (const TestCase* t : {at, below, above}) EXPECT_EQ(replay_on_ir(m, "Peer", *t), "") << t->name;
+  // Across 2^32: the tester's ISN just below the wrap, the RST's absolute seq past it.
+  const TestCase* wrap = Test(r, "rst.b1.wrap");
+  ASSERT_NE(wrap, nullptr) << r.report();
+  ASSERT_TRUE(wrap->tester_isn.has_value());
+  EXPECT_GE(*wrap->tester_isn, 0xFFFF0000u);
+  const Packet& rst = wrap->packets.back();
+  EXPECT_FALSE(rst.from_iut);
+  EXPECT_LT(rst.seq, *wrap->tester_isn);  // wrapped
+  EXPECT_EQ(rst.seq, static_cast<uint32_t>(*wrap->tester_isn + 1));
+  EXPECT_EQ(replay_on_ir(m, "Peer", *wrap), "");
+}
+
+TEST(GenTcp, TransitionCoverageIsCompleteAndReplays) {
+  ir::Model m = Spec("tcp.sp");
+  GenResult r = Gen(m, "Endpoint");
+  int covered = 0;
+  for (const CoverageEntry& c : r.coverage) {
+    if (c.status == CoverageEntry::Status::kCovered) {
+      ++covered;
+    } else {
+      EXPECT_FALSE(c.why.empty()) << c.transition;
+    }
+    EXPECT_NE(c.status, CoverageEntry::Status::kNotGenerated) << c.transition << ": " << c.why;
+  }
+  EXPECT_GE(covered, 55) << r.report();
+  for (const TestCase& t : r.tests) {
+    EXPECT_EQ(replay_on_ir(m, "Endpoint", t), "") << t.name << "\n" << to_spt(t);
+    EXPECT_FALSE(t.cites.empty()) << t.name;
+  }
+  const TestCase* syn = Test(r, "rcv_syn_listen");
+  ASSERT_NE(syn, nullptr);
+  const std::string s = to_spt(*syn);
+  EXPECT_NE(s.find("inject flags=S seq=0 ack=0 win=65535"), std::string::npos) << s;
+  EXPECT_NE(s.find("expect flags=SA seq=0 ack=1"), std::string::npos) << s;
+  EXPECT_NE(s.find("expect state SYN_RCVD"), std::string::npos) << s;
+}
+
+TEST(GenTcp, BoundarySuiteReplaysAndIsFast) {
+  ir::Model m = Spec("tcp.sp");
+  GenResult r = Gen(m, "Endpoint", Coverage::kBoundary);
+  EXPECT_LT(r.total_seconds, 20.0);  // 5 s on an idle machine; CI machines are shared
+  int negative = 0;
+  for (const TestCase& t : r.tests) {
+    negative += t.kind == "negative";
+    EXPECT_EQ(replay_on_ir(m, "Endpoint", t), "") << t.name << "\n" << to_spt(t);
+  }
+  EXPECT_GT(negative, 10);
+  // RFC 5961 §3.2 in ESTABLISHED: RST exactly at RCV.NXT closes, in the window but not
+  // at RCV.NXT draws a challenge ACK, outside the window is dropped.
+  const TestCase* at = nullptr;
+  for (const TestCase& t : r.tests) {
+    if (t.name.rfind("rcv_rst_synchronized.", 0) == 0 && t.name.find(".at") != std::string::npos &&
+        t.kind == "positive") {
+      at = &t;
+    }
+  }
+  ASSERT_NE(at, nullptr) << r.report();
+}
+
+TEST(GenArp, HostSuite) {
+  ir::Model m = Spec("arp.sp");
+  GenResult r = Gen(m, "Host");
+  const TestCase* req = Test(r, "rcv_request");
+  ASSERT_NE(req, nullptr) << r.report();
+  EXPECT_EQ(req->wire, "arp");
+  const std::string s = to_spt(*req);
+  EXPECT_NE(s.find("inject op=request sha=tester.mac spa=tester.ip"), std::string::npos) << s;
+  EXPECT_NE(s.find("tpa=iut.ip"), std::string::npos) << s;
+  EXPECT_NE(s.find("expect op=reply sha=iut.mac spa=iut.ip tha=tester.mac tpa=tester.ip"),
+            std::string::npos)
+      << s;
+  const TestCase* other = Test(r, "rcv_merge_only");
+  ASSERT_NE(other, nullptr);
+  EXPECT_NE(to_spt(*other).find("expect none"), std::string::npos) << to_spt(*other);
+  const TestCase* update = Test(r, "rcv_merge_only.then");
+  ASSERT_NE(update, nullptr) << r.report();
+  EXPECT_NE(to_spt(*update).find("expect cache"), std::string::npos) << to_spt(*update);
+  const TestCase* miss = Test(r, "resolve_miss");
+  ASSERT_NE(miss, nullptr);
+  EXPECT_NE(to_spt(*miss).find("expect op=request sha=iut.mac spa=iut.ip tha=broadcast"),
+            std::string::npos)
+      << to_spt(*miss);
+  ASSERT_NE(Test(r, "retransmit"), nullptr);
+  ASSERT_NE(Test(r, "give_up"), nullptr);
+  for (const TestCase& t : r.tests) EXPECT_EQ(replay_on_ir(m, "Host", t), "") << t.name;
+}
+
+TEST(GenDeterminism, SameSeedSameSuite) {
+  ir::Model m = Compile(kToy);
+  GenResult a = Gen(m, "Peer", Coverage::kBoundary, 7);
+  GenResult b = Gen(m, "Peer", Coverage::kBoundary, 7);
+  ASSERT_EQ(a.tests.size(), b.tests.size());
+  for (size_t i = 0; i < a.tests.size(); ++i) EXPECT_EQ(to_spt(a.tests[i]), to_spt(b.tests[i]));
+  EXPECT_EQ(a.report(), b.report());
+}
+
+TEST(GenPcap, TsharkDecodesEveryPacket) {
+  if (std::system("command -v tshark >/dev/null 2>&1") != 0) GTEST_SKIP() << "no tshark";
+  for (const char* spec : {"tcp.sp", "arp.sp"}) {
+    ir::Model m = Spec(spec);
+    GenResult r = Gen(m, std::string(spec) == "tcp.sp" ? "Endpoint" : "Host");
+    auto dir = std::filesystem::temp_directory_path() / ("gen_pcap_" + std::string(spec));
+    std::filesystem::remove_all(dir);
+    GenOptions o;
+    o.role = r.role;
+    o.pcap = true;
+    std::string error;
+    ASSERT_TRUE(write_suite(m, r, o, dir.string(), &error)) << error;
+    for (const TestCase& t : r.tests) {
+      std::string f = (dir / (t.name + ".pcap")).string();
+      std::string cmd = "tshark -r '" + f +
+                        "' -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -T fields "
+                        "-e frame.number -e _ws.malformed -e ip.checksum.status "
+                        "-e tcp.checksum.status -e _ws.expert.severity 2>&1";
+      FILE* p = popen(cmd.c_str(), "r");
+      ASSERT_NE(p, nullptr);
+      std::string out;
+      char buf[512];
+      while (fgets(buf, sizeof buf, p)) out += buf;
+      pclose(p);
+      int lines = 0;
+      std::istringstream in(out);
+      for (std::string line; std::getline(in, line);) {
+        ++lines;
+        std::vector<std::string> cols;
+        std::stringstream ls(line);
+        for (std::string c; std::getline(ls, c, '\t');) cols.push_back(c);
+        cols.resize(5);
+        EXPECT_TRUE(cols[1].empty()) << t.name << ": malformed: " << line;
+        EXPECT_TRUE(cols[2].empty() || cols[2] == "1") << t.name << ": IP checksum: " << line;
+        EXPECT_TRUE(cols[3].empty() || cols[3] == "1") << t.name << ": TCP checksum: " << line;
+      }
+      EXPECT_EQ(lines, static_cast<int>(t.packets.size())) << t.name << "\n" << out;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sp::gen

@@ -1,0 +1,64 @@
+// stateproof gen SPEC --role R --out DIR: a conformance test suite for one role
+// (library: gen/generate.hpp; design: docs/gen.md).
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "gen/generate.hpp"
+#include "tools/cli/common.hpp"
+
+namespace sp::cli {
+
+void add_gen(CLI::App& app, Action* run) {
+  auto* cmd = app.add_subcommand("gen", "Generate a conformance test suite for one role");
+  auto opts = std::make_shared<SpecOptions>();
+  auto g = std::make_shared<gen::GenOptions>();
+  auto out = std::make_shared<std::string>();
+  auto coverage = std::make_shared<std::string>("transition");
+  auto quiet = std::make_shared<bool>(false);
+  opts->add_to(*cmd);
+  cmd->add_option("--role", g->role, "the role the implementation under test plays")->required();
+  cmd->add_option("--out", *out, "directory for the .spt files and coverage.txt")->required();
+  cmd->add_option("--coverage", *coverage, "transition (default), boundary or wmethod")
+      ->check(CLI::IsMember({"transition", "boundary", "wmethod"}));
+  cmd->add_option("--seed", g->seed, "pick among solutions (same seed, same suite; default 0)");
+  cmd->add_option("--depth", g->depth, "exploration depth in tester actions (default 10)");
+  cmd->add_option("--extra-states", g->extra_states, "W-method: states beyond the spec's (default 0)");
+  cmd->add_flag("--pcap", g->pcap, "also write each test's expected exchange as a pcap");
+  cmd->add_flag("--packetdrill", g->packetdrill, "also write packetdrill scripts (wire tcp)");
+  cmd->add_flag("-q,--quiet", *quiet, "print nothing but errors");
+  cmd->callback([=] {
+    *run = [=]() -> int {
+      int code = kOk;
+      std::optional<ir::Model> model = load_spec(*opts, &code);
+      if (!model) return code;
+      g->coverage = *coverage == "boundary" ? gen::Coverage::kBoundary
+                    : *coverage == "wmethod" ? gen::Coverage::kWMethod
+                                             : gen::Coverage::kTransition;
+      gen::GenResult result;
+      std::string error;
+      if (!gen::generate(*model, *g, &result, &error)) {
+        std::cerr << "stateproof: " << error << "\n";
+        return kUsage;
+      }
+      if (!gen::write_suite(*model, result, *g, *out, &error)) {
+        std::cerr << "stateproof: " << error << "\n";
+        return kEnvironment;
+      }
+      if (!*quiet) {
+        std::cout << result.report();
+        char line[200];
+        std::snprintf(line, sizeof line,
+                      "\n%zu tests written to %s in %.2f s (%ld solver queries, %.3f ms each, %ld unknown)\n",
+                      result.tests.size(), out->c_str(), result.total_seconds, result.queries,
+                      result.queries ? 1000.0 * result.solver_seconds / result.queries : 0.0,
+                      result.unknown);
+        std::cout << line;
+      }
+      return kOk;
+    };
+  });
+}
+
+}  // namespace sp::cli
