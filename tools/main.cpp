@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   sp::cli::add_export(app, &run);
   sp::cli::add_simulate(app, &run);
   sp::cli::add_run(app, &run);
+  sp::cli::add_gen(app, &run);
   sp::cli::add_check(app, &run);
   sp::cli::add_replay(app, &run);
   try {

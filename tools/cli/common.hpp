@@ -45,6 +45,7 @@ void add_show(CLI::App& app, Action* run);
 void add_export(CLI::App& app, Action* run);
 void add_simulate(CLI::App& app, Action* run);
 void add_run(CLI::App& app, Action* run);
+void add_gen(CLI::App& app, Action* run);
 void add_check(CLI::App& app, Action* run);
 void add_replay(CLI::App& app, Action* run);
 
