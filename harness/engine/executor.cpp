@@ -239,6 +239,10 @@ void Executor::fail_with_packet(const Event* e, const Observed& o, const char* w
   rec.disposition = "unexpected";
   Failure f = make_failure(e, "unexpected", why);
   f.observed = rec.summary;
+  std::string actual = o.cls == Observed::Class::kTcp ? tcp_notation(*o.ip->tcp, ctx_)
+                       : o.arp                        ? arp_notation(*o.arp, options_.book)
+                                                      : rec.summary;
+  f.fields.push_back({"packet", "no packet", actual, false});
   fail(Verdict::kFail, std::move(f));
 }
 

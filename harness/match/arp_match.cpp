@@ -61,6 +61,24 @@ const Field* find_field(const std::vector<Field>& fields, const char* name) {
 
 }  // namespace
 
+std::string arp_notation(const packet::ArpPacket& arp, const AddressBook& book) {
+  auto mac = [&](const MacAddress& m) {
+    if (m == book.iut_mac) return std::string("iut.mac");
+    if (m == book.tester_mac) return std::string("tester.mac");
+    if (m == book.other_mac) return std::string("other.mac");
+    if (m == MacAddress{}) return std::string("zero");
+    return m.to_string();
+  };
+  auto ip = [&](Ipv4Address a) {
+    if (a == book.iut_ip) return std::string("iut.ip");
+    if (a == book.tester_ip) return std::string("tester.ip");
+    if (a == book.other_ip) return std::string("other.ip");
+    return a.to_string();
+  };
+  return "op=" + op_text(arp.operation) + " sha=" + mac(arp.sender_mac) + " spa=" + ip(arp.sender_ip) +
+         " tha=" + mac(arp.target_mac) + " tpa=" + ip(arp.target_ip);
+}
+
 MatchOutcome match_arp(const std::vector<Field>& fields, const packet::EthernetHeader& ethernet,
                        const packet::ArpPacket& arp, const AddressBook& book) {
   MatchOutcome out;

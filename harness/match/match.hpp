@@ -66,4 +66,12 @@ std::string flags_text(uint16_t flags);
 // The fields of an expectation as the test wrote them: `flags=SA seq=0 ack=1`.
 std::string fields_text(const std::vector<Field>& fields);
 
+// An observed packet in the test's notation, for failures without an expectation to
+// compare with (an unexpected packet) and for profiles to match on:
+// `flags=RA seq=#0 ack=1001 win=0 len=0` (seq relative once the IUT's ISN is known, else
+// `#` absolute; ack relative to the tester's ISN), or
+// `op=reply sha=iut.mac spa=iut.ip tha=tester.mac tpa=tester.ip`.
+std::string tcp_notation(const packet::TcpSegment& segment, const SeqContext& ctx);
+std::string arp_notation(const packet::ArpPacket& arp, const AddressBook& book);
+
 }  // namespace sp::harness

@@ -82,6 +82,15 @@ std::string rel_text(uint32_t rel) {
 
 }  // namespace
 
+std::string tcp_notation(const TcpSegment& segment, const SeqContext& ctx) {
+  const packet::TcpHeader& h = segment.header;
+  std::string s = "flags=" + flags_text(h.flags & 0x1ff);
+  s += ctx.iut_isn ? " seq=" + rel_text(h.seq - *ctx.iut_isn) : " seq=#" + num(h.seq);
+  if (h.has(packet::kTcpAck)) s += " ack=" + rel_text(h.ack - ctx.tester_isn);
+  s += " win=" + num(h.window) + " len=" + num(static_cast<int64_t>(segment.payload.size()));
+  return s;
+}
+
 MatchOutcome match_tcp(const std::vector<Field>& fields, const packet::DecodedIpv4& packet,
                        const SeqContext& ctx) {
   MatchOutcome out;

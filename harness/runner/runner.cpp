@@ -82,8 +82,11 @@ TestResult error_result(const TestCase& test, std::string kind, std::string mess
   return r;
 }
 
-// Everything a worker does between fork and _exit.
-TestResult run_in_new_namespace(const TestCase& test, const RunOptions& options, uint64_t host_netns) {
+// Everything a worker does between fork and _exit. The target is handed back in *keep:
+// destroying it closes the device, which takes tens of milliseconds (unregistering a
+// netdevice waits for RCU), so the worker does that only after delivering the result.
+TestResult run_in_new_namespace(const TestCase& test, const RunOptions& options, uint64_t host_netns,
+                                std::unique_ptr<LinuxTarget>* keep) {
   if (netns::Status s = netns::enter_new_netns(); !s.ok()) {
     return error_result(test, "setup", "cannot create a network namespace: " + s.error);
   }
@@ -100,6 +103,7 @@ TestResult run_in_new_namespace(const TestCase& test, const RunOptions& options,
   int64_t start = realtime_ns();
   TestResult r = execute_test(test, *target, options.execute);
   r.start_realtime_ns = start;
+  *keep = std::move(target);
   return r;
 }
 
@@ -115,8 +119,12 @@ TestResult run_in_new_namespace(const TestCase& test, const RunOptions& options,
   sigset_t all;
   sigemptyset(&all);
   sigprocmask(SIG_SETMASK, &all, nullptr);
-  TestResult r = run_in_new_namespace(test, options, host_netns);
+  std::unique_ptr<LinuxTarget> target;
+  TestResult r = run_in_new_namespace(test, options, host_netns, &target);
   write_all(result_fd, encode_result(r));
+  // The runner takes the result at EOF; the device goes when the process exits, while
+  // the runner already starts the next test.
+  close(result_fd);
   _exit(0);
 }
 
@@ -178,19 +186,28 @@ std::string signal_text(int sig) {
   return std::to_string(sig) + (abbrev ? std::string(" (SIG") + abbrev + ")" : "");
 }
 
-// Reaps a worker whose pipe reached EOF (or that was killed) and turns what it sent into
-// a result.
-TestResult collect(const TestCase& test, Worker& w, bool timed_out) {
-  int status = 0;
-  while (waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
+void reap(pid_t pid, int* status) {
+  while (waitpid(pid, status, 0) < 0 && errno == EINTR) {
   }
+}
+
+// Turns what a worker sent into a result once its pipe reached EOF (or it was killed).
+// A worker that delivered its result is left to finish exiting (*exiting); otherwise it
+// is reaped here for its exit status.
+TestResult collect(const TestCase& test, Worker& w, bool timed_out, std::vector<pid_t>* exiting) {
   close(w.fd);
   w.fd = -1;
   TestResult r;
+  int status = 0;
   if (timed_out) {
+    reap(w.pid, &status);
     return error_result(test, "harness", "the test overran its time budget and its worker was killed");
   }
-  if (decode_result(w.data, &r)) return r;
+  if (decode_result(w.data, &r)) {
+    exiting->push_back(w.pid);
+    return r;
+  }
+  reap(w.pid, &status);
   if (WIFSIGNALED(status)) {
     return error_result(test, "harness", "the worker process was killed by signal " +
                                              signal_text(WTERMSIG(status)));
@@ -296,6 +313,7 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
   SignalWatch signals(options.handle_signals);
   const pid_t runner = getpid();
   std::vector<Worker> running;
+  std::vector<pid_t> exiting;  // delivered their result, still tearing down
   size_t next = 0;
 
   while ((next < pending.size() || !running.empty()) && signals.signal() == 0) {
@@ -328,6 +346,7 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
       running.push_back({pid, p[0], i, monotonic_now() + time_budget(test, options.timeout_margin), {}});
     }
     if (running.empty()) break;
+    std::erase_if(exiting, [](pid_t pid) { return waitpid(pid, nullptr, WNOHANG) == pid; });
 
     std::vector<struct pollfd> fds;
     for (const Worker& w : running) fds.push_back({w.fd, POLLIN, 0});
@@ -357,7 +376,7 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
       bool timed_out = !eof && now >= w.deadline;
       if (timed_out) kill(w.pid, SIGKILL);
       if (eof || timed_out) {
-        finish(w.index, collect(tests[w.index], w, timed_out));
+        finish(w.index, collect(tests[w.index], w, timed_out, &exiting));
         running.erase(running.begin() + static_cast<std::ptrdiff_t>(k));
       } else {
         ++k;
@@ -365,13 +384,17 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
     }
   }
 
-  // Interrupted (or poll failed): kill and reap every worker still running.
+  // Interrupted (or poll failed): kill and reap every worker still running; wait for
+  // the ones still exiting, so that none outlives the run.
   for (Worker& w : running) {
     kill(w.pid, SIGKILL);
     int status = 0;
-    while (waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    reap(w.pid, &status);
     close(w.fd);
+  }
+  for (pid_t pid : exiting) {
+    int status = 0;
+    reap(pid, &status);
   }
   out.interrupted_by = signals.signal();
   for (auto& r : results) {

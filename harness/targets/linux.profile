@@ -39,3 +39,34 @@ rfc    "translation table."
 reason "With net.ipv4.conf.*.arp_accept=0 (the default) arp_process() only updates"
 reason "existing neighbour entries from replies it did not ask for; it never creates one."
 match  kind=cache field=cache* actual=absent
+
+deviation syn_rcvd_duplicate_syn_answered_with_synack
+tests  *syn_rcvd*duplicate_syn*
+cite   "RFC 9293 §3.10.7.4"
+rfc    "If an incoming segment is not acceptable, an acknowledgment should be sent in reply"
+rfc    "(unless the RST bit is set, if so drop the segment and return):"
+rfc    "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"
+reason "tcp_check_req() takes a SYN carrying the peer's initial sequence number as a sign"
+reason "that its SYN-ACK was lost and retransmits the SYN-ACK (<SEQ=ISS><CTL=SYN,ACK>)"
+reason "instead of acknowledging with SND.NXT."
+match  kind=packet field=flags expected=A actual=SA
+
+deviation syn_rcvd_in_window_syn_draws_rst
+tests  *syn_in_syn_rcvd*
+cite   "RFC 9293 §3.10.7.4"
+rfc    "SYN-RECEIVED STATE: If the connection was initiated with a passive OPEN, then return"
+rfc    "this connection to the LISTEN state and return."
+reason "tcp_check_req() handles an in-window SYN with a new sequence number as an"
+reason "embryonic reset: the request socket is dropped (so the listener is back to LISTEN)"
+reason "but a RST is sent to the peer first (<SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK>)."
+match  kind=unexpected field=packet actual=flags=RA*
+
+deviation time_wait_60_seconds
+tests  *time_wait_lasts_2msl*
+cite   "RFC 9293 §3.10.8"
+cite   "RFC 9293 §3.4.2"
+rfc    "When a connection is closed actively, it MUST linger in the TIME-WAIT state for a"
+rfc    "time 2xMSL (Maximum Segment Lifetime) (MUST-13)" (MSL: 2 minutes, RFC 9293 §3.4.2)
+reason "TIME-WAIT lasts TCP_TIMEWAIT_LEN = 60 s (a compile-time constant, not a sysctl),"
+reason "not 4 minutes."
+match  kind=state field=state expected=TIME_WAIT actual=CLOSED

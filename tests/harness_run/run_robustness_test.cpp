@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 
 #define SKIP_WITHOUT_BINARY()                                                            \
   do {                                                                                  \
-    if (access(STATEPROOF_BINARY, X_OK) != 0) GTEST_SKIP() << "no " STATEPROOF_BINARY;  \
+    if (access(STATEPROOF_RUN_BINARY, X_OK) != 0) GTEST_SKIP() << "no " STATEPROOF_RUN_BINARY;  \
   } while (0)
 
 // Processes whose parent is `parent`, with their command names.
@@ -99,7 +99,7 @@ pid_t spawn_runner(const std::vector<std::string>& args, const fs::path& log) {
     (void)f;
     dup2(STDOUT_FILENO, STDERR_FILENO);
     std::vector<char*> argv;
-    std::string bin = STATEPROOF_BINARY;
+    std::string bin = STATEPROOF_RUN_BINARY;
     argv.push_back(bin.data());
     std::vector<std::string> copy = args;
     for (std::string& a : copy) argv.push_back(a.data());

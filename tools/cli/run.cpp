@@ -30,6 +30,9 @@ void add_run(CLI::App& app, Action* run) {
                   "profile)");
   cmd->add_option("--filter", o->filter, "run only tests whose name matches this glob");
   cmd->add_option("--shard", o->shard, "run shard I of N (I/N, 1-based) of the test files");
+  cmd->add_option("--settle", o->execute.settle,
+                  "seconds to keep listening for trailing packets after a test's last event")
+      ->capture_default_str();
   cmd->add_flag("--fast", o->fast, "skip slow tests (tier slow: those that wait for timers)");
   cmd->add_flag("--quiet,-q", o->quiet, "no progress and no per-test lines");
   cmd->add_flag("--verbose,-v", o->verbose, "print the report of every test");
