@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "harness/report/report.hpp"
@@ -48,15 +49,10 @@ std::string seconds(double v) {
   return buf;
 }
 
-// The suite a test belongs to: its folder.
+// The suite a test belongs to: the name of its folder (`tcp` for suites/tcp/x.spt).
 std::string classname(const TestResult& r, const std::string& target) {
-  std::string dir = r.path;
-  size_t slash = dir.rfind('/');
-  dir = slash == std::string::npos ? "." : dir.substr(0, slash);
-  for (char& c : dir) {
-    if (c == '/') c = '.';
-  }
-  return "stateproof." + target + "." + dir;
+  std::string dir = std::filesystem::path(r.path).parent_path().filename().string();
+  return "stateproof." + target + (dir.empty() || dir == ".." ? "" : "." + dir);
 }
 
 }  // namespace

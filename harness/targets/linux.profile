@@ -31,7 +31,7 @@ reason "challenge ACK; the TIME-WAIT state stays."
 match  kind=timeout field=packet expected=flags=A* actual=nothing
 
 deviation arp_unsolicited_reply_not_added
-tests  *unsolicited_reply*
+tests  *unsolicited_reply_merged
 cite   "RFC 826"
 rfc    "?Am I the target protocol address? Yes: If Merge_flag is false, add the triplet"
 rfc    "<protocol type, sender protocol address, sender hardware address> to the"

@@ -75,6 +75,7 @@ const std::map<std::string, Verdict>& expected_verdicts() {
       {"request_for_other_no_reply", Verdict::kPass},
       {"resolve_sends_request", Verdict::kPass},
       {"unsolicited_reply_merged", Verdict::kExpectedDeviation},
+      {"unsolicited_reply_merged_arp_accept", Verdict::kPass},
   };
   return kExpected;
 }
