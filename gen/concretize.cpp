@@ -46,7 +46,7 @@ const SymState& Pre(const Explorer& ex, const std::vector<const Node*>& steps, s
 
 Concretizer::Concretizer(Explorer& ex) : ex_(ex), validity_(ex.encoder().ctx()) {
   z3::params p(ex.encoder().ctx());
-  p.set("timeout", ex.options().query_timeout_ms);
+  if (ex.options().query_rlimit) p.set("rlimit", ex.options().query_rlimit);
   validity_.set(p);
 }
 
@@ -85,10 +85,27 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
     s.add(*in.extra);
     pc = pc && *in.extra;
   }
+  std::vector<std::string> tc_notes;
   z3::check_result r = ex_.check_current();
   if (r != z3::sat) {
     *why = r == z3::unsat ? "constraints unsatisfiable" : "solver gave up (unknown)";
     return std::nullopt;
+  }
+
+  // Determinism: no other transition may take any stimulus of the path (soft: when
+  // impossible, the test says so).
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const z3::expr& ex = steps[i]->exclusion;
+    if (ex.is_true()) continue;
+    if (ex_.check(ex) == z3::sat) {
+      s.push();
+      ++pushes;
+      s.add(ex);
+    } else {
+      tc_notes.push_back("step " + std::to_string(i + 1) + " (" +
+                         role.transitions[steps[i]->transition].name +
+                         "): the spec also lets another transition take this stimulus");
+    }
   }
 
   std::mt19937_64 rng(in.seed * 0x9E3779B97F4A7C15ull ^ Fnv(in.name));
@@ -143,8 +160,17 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
           done = try_fix(ch.sym == (x - base).simplify());
         }
       }
-      if (!done && k == ir::TypeKind::kSet) {
-        for (unsigned b = 0; b < w; ++b) try_fix(ch.sym.extract(b, b) == c.bv_val(0, 1));
+      if (!done && k == ir::TypeKind::kSet && ex_.check_current() == z3::sat) {
+        // Fewest flags: clear the model's bits one by one, highest first.
+        uint64_t v = Value(s.get_model(), ch.sym);
+        for (unsigned b = w; b-- > 0;) {
+          if (!((v >> b) & 1)) continue;
+          if (try_fix(ch.sym == c.bv_val(v & ~(uint64_t{1} << b), w))) {
+            v &= ~(uint64_t{1} << b);
+            done = true;
+          }
+        }
+        if (!done) done = try_fix(ch.sym == c.bv_val(v, w));
       } else if (!done && (k == ir::TypeKind::kIp4 || k == ir::TypeKind::kMac)) {
         const bool ip = k == ir::TypeKind::kIp4;
         const uint64_t prefs[] = {ip ? Addresses::kTesterIp : Addresses::kTesterMac,
@@ -170,9 +196,18 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
     return std::nullopt;
   }
   z3::model m = s.get_model();
+  z3::expr_vector fixed_src(c), fixed_dst(c);
+  for (const z3::expr& f : fixed) {
+    if (f.is_app() && f.decl().decl_kind() == Z3_OP_EQ && f.arg(0).is_const() &&
+        f.arg(1).is_numeral()) {
+      fixed_src.push_back(f.arg(0));
+      fixed_dst.push_back(f.arg(1));
+    }
+  }
 
   TestCase tc;
   tc.name = in.name;
+  tc.notes = tc_notes;
   tc.target_transition = steps.back()->transition;
 
   // Valid for every ISN of the IUT? (The tester's values fixed, the path condition must
@@ -237,10 +272,6 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
     rs.ignored = n.ignored;
     rs.state_after = n.state.control;
     std::string step_note;
-    if (n.ambiguous) {
-      tc.notes.push_back("step " + std::to_string(i + 1) + " (" + tr.name +
-                         "): the spec also lets another transition take this stimulus");
-    }
     if (tr.event == ir::EventKind::kCall) {
       const ir::Call& call = role.calls[tr.event_index];
       Event e;
@@ -349,7 +380,9 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
         }
         uint64_t v = Value(m, rel);
         z3::expr vv = rel.is_bool() ? c.bool_val(v != 0) : c.bv_val(v, rel.get_sort().bv_size());
-        const bool determined = ex_.check(rel != vv) == z3::unsat;
+        z3::expr folded = rel.substitute(fixed_src, fixed_dst).simplify();
+        const bool determined = folded.is_numeral() || folded.is_true() || folded.is_false() ||
+                                ex_.check(rel != vv) == z3::unsat;
         std::string text;
         if (msg.wire == "tcp" && fd.name == "flags") {
           text = flag_letters(model, fd.type, v);

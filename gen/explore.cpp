@@ -7,7 +7,7 @@ namespace sp::gen {
 Explorer::Explorer(const Encoder& enc, z3::solver& solver, ExploreOptions options)
     : enc_(enc), solver_(solver), options_(options) {
   z3::params p(enc.ctx());
-  p.set("timeout", options_.query_timeout_ms);
+  if (options_.query_rlimit) p.set("rlimit", options_.query_rlimit);
   solver_.set(p);
   first_.assign(enc.role().transitions.size(), -1);
 }
@@ -239,7 +239,7 @@ void Explorer::run() {
   Node root(enc_.ctx());
   root.state = enc_.initial_state();
   root.constraint = enc_.ctx().bool_val(true);
-  root.stim_domain = root.guard = root.body = root.constraint;
+  root.stim_domain = root.guard = root.body = root.exclusion = root.constraint;
   nodes_.push_back(std::move(root));
   key_count_[Key(nodes_[0])] = 1;
   std::deque<int> queue{0};
@@ -258,15 +258,10 @@ void Explorer::run() {
           truncated_ = true;
           return;
         }
-        if (kid.constraint.simplify().is_false()) continue;
-        z3::check_result r = check(kid.constraint && excl);
-        if (r != z3::sat) {
-          if (r == z3::unknown || check(kid.constraint) != z3::sat) continue;
-          kid.ambiguous = true;
-          kid.constraint = kid.constraint;  // no exclusion: another transition may fire
-        } else {
-          kid.constraint = kid.constraint && excl;
-        }
+        kid.constraint = kid.constraint.simplify();
+        if (kid.constraint.is_false()) continue;
+        if (check(kid.constraint) != z3::sat) continue;
+        kid.exclusion = excl;
         std::string key = Key(kid);
         int& count = key_count_[key];
         int nid = add(std::move(kid));

@@ -22,9 +22,9 @@ namespace sp::gen {
 
 struct ExploreOptions {
   int depth = 10;
-  int per_key = 2;
+  int per_key = 1;
   int max_nodes = 100000;
-  unsigned query_timeout_ms = 5000;
+  unsigned query_rlimit = 0;  // Z3 resource limit per query, 0: none (then: unknown)
 };
 
 // A tester's free choice introduced at one step: a message field (its relative value for
@@ -37,7 +37,8 @@ struct Choice {
 };
 
 struct Node {
-  explicit Node(z3::context& c) : constraint(c), stim_domain(c), guard(c), body(c) {}
+  explicit Node(z3::context& c)
+      : constraint(c), stim_domain(c), guard(c), body(c), exclusion(c) {}
 
   int parent = -1;
   int depth = 0;
@@ -51,11 +52,12 @@ struct Node {
   z3::expr stim_domain;            // the choices' domains
   z3::expr guard;                  // the transition's guard (on the stimulus)
   z3::expr body;                   // branch conditions etc. (without exclusions)
+  z3::expr exclusion;              // no other transition takes the same stimulus
   std::vector<Atom> atoms;
   std::vector<std::pair<int, z3::expr>> map_writes;
   int fired_timer = -1;            // timeout steps
   int64_t wait_ms = 0;             // test time this step waits (timeouts)
-  bool ambiguous = false;          // another transition accepts the same stimulus too
+  bool ambiguous = false;          // (set by the concretizer) another transition may take it
   bool ignored = false;            // no transition takes the stimulus (state unchanged)
 };
 

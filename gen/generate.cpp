@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -48,10 +49,12 @@ std::optional<Node> respond(SuiteContext& sc, int parent, int transition,
   }
   for (int t : order) {
     if (!sc.ex.controllable(parent, t, nullptr)) continue;
-    for (Node& kid : sc.ex.expand(parent, t, nullptr)) {
-      z3::expr c = stimulus && kid.stim_domain && kid.guard && kid.body;
+    z3::expr excl = sc.enc.ctx().bool_val(true);
+    for (Node& kid : sc.ex.expand(parent, t, &excl)) {
+      z3::expr c = (stimulus && kid.stim_domain && kid.guard && kid.body).simplify();
       if (sc.ex.check(c) == z3::sat) {
         kid.constraint = c;
+        kid.exclusion = excl;
         return std::move(kid);
       }
     }
@@ -65,6 +68,7 @@ std::optional<Node> respond(SuiteContext& sc, int parent, int transition,
   n.map_writes.clear();
   n.branch.clear();
   n.constraint = stimulus && templ.stim_domain;
+  n.exclusion = sc.enc.ctx().bool_val(true);
   return n;
 }
 
@@ -85,7 +89,12 @@ bool generate(const ir::Model& model, const GenOptions& options, GenResult* out,
   out->role = options.role;
   z3::context ctx;
   Encoder enc(model, role, ctx);
-  z3::solver solver(ctx);
+  // The solver: Z3's default (combined) incremental solver, or -- for measurements --
+  // STATEPROOF_GEN_SOLVER=simple (the SMT kernel alone) / qfbv (the QF_BV logic solver).
+  const char* kind = std::getenv("STATEPROOF_GEN_SOLVER");
+  z3::solver solver = kind && std::string(kind) == "simple" ? z3::solver(ctx, z3::solver::simple())
+                      : kind && std::string(kind) == "qfbv" ? z3::solver(ctx, "QF_BV")
+                                                            : z3::solver(ctx);
   ExploreOptions eo;
   eo.depth = options.depth;
   eo.per_key = options.per_key;
