@@ -57,7 +57,8 @@ struct Stats {
   uint64_t states = 0;           // distinct states stored
   uint64_t transitions = 0;      // successors generated (error successors included)
   uint64_t max_depth = 0;        // BFS: levels; DFS: deepest stack
-  double seconds = 0;
+  double seconds = 0;             // wall-clock
+  double cpu_seconds = 0;         // CPU time of the process (all workers) during the search
   uint64_t peak_memory_bytes = 0;  // estimated: state store + queue or stack
   double states_per_second() const { return seconds > 0 ? static_cast<double>(states) / seconds : 0; }
 };

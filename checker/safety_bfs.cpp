@@ -139,6 +139,7 @@ Stats Bfs::now(uint64_t depth) const {
   s.transitions = transitions_.load(std::memory_order_relaxed);
   s.max_depth = depth;
   s.seconds = clock_.seconds();
+  s.cpu_seconds = clock_.cpu_seconds();
   s.peak_memory_bytes = std::max(peak_memory_.load(std::memory_order_relaxed), memory_estimate());
   return s;
 }
@@ -363,6 +364,7 @@ Result Bfs::run() {
   result.stats.transitions = transitions_.load();
   result.stats.max_depth = max_depth_;
   result.stats.seconds = clock_.seconds();
+  result.stats.cpu_seconds = clock_.cpu_seconds();
   result.stats.peak_memory_bytes = std::max(peak_memory_.load(), memory_estimate());
   result.complete = complete_;
   result.limit = limit_;

@@ -111,6 +111,7 @@ Stats Dfs::now() const {
   s.transitions = transitions_;
   s.max_depth = max_depth_;
   s.seconds = clock_.seconds();
+  s.cpu_seconds = clock_.cpu_seconds();
   s.peak_memory_bytes = std::max(peak_memory_, memory());
   return s;
 }

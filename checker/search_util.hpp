@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,13 +19,20 @@ inline constexpr uint64_t kSignatureSeed = 0x9e3779b97f4a7c15ULL;
 
 class Clock {
  public:
-  Clock() : start_(std::chrono::steady_clock::now()) {}
+  Clock() : start_(std::chrono::steady_clock::now()), cpu_start_(ProcessCpu()) {}
   double seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
+  double cpu_seconds() const { return ProcessCpu() - cpu_start_; }
 
  private:
+  static double ProcessCpu() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+  }
   std::chrono::steady_clock::time_point start_;
+  double cpu_start_;
 };
 
 // The limit that ends a search now, or "" (timeout, cancellation).

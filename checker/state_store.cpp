@@ -79,7 +79,7 @@ StateStore::InsertResult StateStore::insert(const uint8_t* key, const void* meta
   const uint64_t h = hash(key);
   const uint64_t tag = h & 0xffffffffu;
   const uint64_t mask = (uint64_t{1} << log2_) - 1;
-  uint64_t i = h >> (64 - log2_);
+  uint64_t i = h & mask;
   for (;;) {
     std::atomic_ref<uint64_t> slot(buckets_[i]);
     uint64_t b = slot.load(std::memory_order_acquire);
@@ -130,7 +130,7 @@ std::optional<uint32_t> StateStore::find(const uint8_t* key) const {
   const uint64_t h = hash(key);
   const uint64_t tag = h & 0xffffffffu;
   const uint64_t mask = (uint64_t{1} << log2_) - 1;
-  uint64_t i = h >> (64 - log2_);
+  uint64_t i = h & mask;
   for (;;) {
     std::atomic_ref<uint64_t> slot(buckets_[i]);
     uint64_t b = slot.load(std::memory_order_acquire);
@@ -165,13 +165,16 @@ bool StateStore::grow() {
   }
   auto* table = static_cast<uint64_t*>(std::calloc(size_t{1} << log2, sizeof(uint64_t)));
   if (table == nullptr) return false;
+  // The tag is the low 32 bits of the hash, which is also where the bucket index comes
+  // from: entries move to their new home without reading records or rehashing keys.
   const uint64_t mask = (uint64_t{1} << log2) - 1;
-  const uint64_t n = next_id_.load(std::memory_order_acquire);
-  for (uint64_t id = 0; id < n; ++id) {
-    const uint64_t h = hash(record(static_cast<uint32_t>(id)));
-    uint64_t i = h >> (64 - log2);
+  const uint64_t old_n = uint64_t{1} << log2_;
+  for (uint64_t j = 0; j < old_n; ++j) {
+    const uint64_t b = buckets_[j];
+    if (b == 0) continue;
+    uint64_t i = (b >> 32) & mask;
     while (table[i] != 0) i = (i + 1) & mask;
-    table[i] = ((h & 0xffffffffu) << 32) | (id + 1);
+    table[i] = b;
   }
   std::free(buckets_);
   buckets_ = table;

@@ -8,8 +8,9 @@
 //     of 2^16 records that never move, so a state's id (its insertion number, uint32) and
 //     the pointers key(id) / meta(id) stay valid for the store's lifetime;
 //   - buckets: a power-of-two array of 64-bit words, linear probing; a word holds the low
-//     32 bits of the key's hash (a tag that avoids most key comparisons) and id + 1
-//     (0 = empty). The high hash bits choose the bucket.
+//     32 bits of the key's hash (a tag that avoids most key comparisons; the low bits
+//     of the same hash choose the bucket, so growing needs no record reads) and id + 1
+//     (0 = empty).
 // So a state costs key_bytes + meta_bytes + 8 / load bytes (load 0.375..0.75).
 //
 // Thread safety: with Config::concurrent, insert(), find(), key() and meta() may be
@@ -77,7 +78,7 @@ class StateStore {
   // Whether the load factor passed the growth threshold (0.75) and growing is possible
   // within max_memory. Concurrent users call grow() at a safe point when this is true.
   bool needs_grow() const;
-  // Doubles the bucket array and rehashes (reads every record once, sequentially).
+  // Doubles the bucket array, moving every bucket word by its tag (records untouched).
   // Not thread-safe. Returns false (and changes nothing) when the larger array would not
   // fit in max_memory; the store keeps working up to a load of 0.9, then reports kFull.
   bool grow();

@@ -231,8 +231,8 @@ int RunCheck(const CheckOptions& co) {
       std::cout << "  safety search (" << mode << (mode == "BFS" ? ", " + std::to_string(jobs) + " jobs" : "")
                 << (co.bitstate ? ", bitstate" : co.hash_compact ? ", hash-compact" : "") << "): "
                 << Count(st.states) << " states, " << Count(st.transitions) << " transitions, depth "
-                << Count(st.max_depth) << ", " << Seconds(st.seconds) << ", "
-                << Rate(st.states_per_second()) << " states/s, " << Megabytes(st.peak_memory_bytes);
+                << Count(st.max_depth) << ", " << Seconds(st.seconds) << " (cpu " << Seconds(st.cpu_seconds)
+                << "), " << Rate(st.states_per_second()) << " states/s, " << Megabytes(st.peak_memory_bytes);
       if (st.states > 0) std::cout << " (" << Fixed(static_cast<double>(st.peak_memory_bytes) / st.states, 1) << " B/state)";
       std::cout << (r.complete ? "" : ", stopped: " + r.limit) << "\n";
       for (const std::string& n : r.notes) std::cout << "  note: " << n << "\n";
