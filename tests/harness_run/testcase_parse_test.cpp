@@ -160,6 +160,8 @@ struct Malformed {
   const char* error;  // the formatted first error
 };
 
+void PrintTo(const Malformed& m, std::ostream* os) { *os << "\"" << m.text << "\""; }
+
 class MalformedTest : public ::testing::TestWithParam<Malformed> {};
 
 TEST_P(MalformedTest, GivesFileLineError) {
@@ -228,7 +230,8 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"test a\nwire arp\n+0 expect cache other.ip == x\n",
                   "t.spt:3:11: error: expected `expect cache IPADDR = MACADDR` or `expect cache "
                   "IPADDR absent`"},
-        Malformed{"test a\n+0 inject flags=S\x01\n", "t.spt:2:18: error: control character in line"}));
+        Malformed{"test a\n+0 inject flags=S\x01\n", "t.spt:2:18: error: control character in line"}),
+    [](const ::testing::TestParamInfo<Malformed>& info) { return "case" + std::to_string(info.index); });
 
 TEST(TestcaseParse, ReportsSeveralErrorsWithLines) {
   ParseOutcome p = parse_test("test a\n+0 call x\n+0 expect flags=Q\nbad\n", "dir/x.spt");
