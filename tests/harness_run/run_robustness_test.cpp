@@ -236,7 +236,7 @@ size_t open_fds() {
 TEST(RunRobustness, ManyTinyTestsLeakNoDescriptors) {
   SKIP_WITHOUT_ENVIRONMENT();
   std::vector<TestCase> tests;
-  for (int i = 0; i < 300; ++i) {
+  for (int i = 0; i < 200; ++i) {
     ParseOutcome p = parse_test("test tiny" + std::to_string(i) +
                                     "\n+0 call listen\n+0 inject flags=S seq=0\n+0 expect flags=SA seq=0 ack=1\n",
                                 "tiny.spt");
