@@ -113,7 +113,7 @@ std::string nearest_name(std::string_view name, const std::vector<std::string>& 
   // A plausible typo: about a third of the name differs (1 to 3 edits); names of one or
   // two letters are too short to guess from.
   if (name.size() <= 2 || name.size() > 64) return "";
-  size_t limit = std::clamp<size_t>((name.size() + 1) / 3, 1, 3);
+  size_t limit = std::clamp<size_t>((name.size() + 2) / 3, 1, 3);
   if (best.empty() || best_distance > limit) return "";
   return best;
 }

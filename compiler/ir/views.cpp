@@ -159,7 +159,7 @@ std::string summary(const Model& m, bool with_slots) {
   return o.str();
 }
 
-std::string to_dot(const Model& m) {
+std::string to_dot(const Model& m, bool self_loops) {
   std::ostringstream o;
   o << "digraph " << dot_id(m.protocol.empty() ? "spec" : m.protocol) << " {\n"
     << "  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
@@ -180,6 +180,7 @@ std::string to_dot(const Model& m) {
       for (size_t s = 0; s < r.states.size(); ++s) {
         if (!t.from[s]) continue;
         size_t target = t.target < 0 ? s : static_cast<size_t>(t.target);
+        if (target == s && !self_loops) continue;
         edges[s][target].push_back(t.name);
       }
     }

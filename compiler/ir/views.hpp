@@ -17,8 +17,10 @@ namespace sp::ir {
 std::string summary(const Model& model, bool with_slots);
 
 // One Graphviz digraph with a cluster per role: states as nodes (the initial one
-// doubled), one edge per (from-state, transition), labelled with the transition name.
-std::string to_dot(const Model& model);
+// doubled), one edge per pair of states, labelled with the names of the transitions
+// between them. Transitions that keep the state are left out unless `self_loops`: the
+// picture then has the shape of the RFC's state diagram.
+std::string to_dot(const Model& model, bool self_loops = false);
 
 struct SimulationStep {
   Label label;

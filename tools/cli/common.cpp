@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -21,6 +22,12 @@ void SpecOptions::add_to(CLI::App& app) {
 std::optional<ir::Model> load_spec(const SpecOptions& options, int* exit_code) {
   SourceFile file;
   file.path = options.path;
+  std::error_code ec;
+  if (std::filesystem::is_directory(options.path, ec)) {
+    std::cerr << "stateproof: cannot read " << options.path << ": it is a directory\n";
+    *exit_code = kUsage;
+    return std::nullopt;
+  }
   std::ifstream in(options.path, std::ios::binary);
   if (!in) {
     std::cerr << "stateproof: cannot read " << options.path << ": " << std::strerror(errno) << "\n";

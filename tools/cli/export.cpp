@@ -57,7 +57,9 @@ void add_export(CLI::App& app, Action* run) {
   auto opts = std::make_shared<SpecOptions>();
   auto to = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
+  auto self_loops = std::make_shared<bool>(false);
   opts->add_to(*cmd);
+  cmd->add_flag("--self-loops", *self_loops, "dot: also draw transitions that keep the state");
   cmd->add_option("--to", *to, "format: dot")->required()->check(CLI::IsMember({"dot"}));
   cmd->add_option("-o,--out", *out, "output file (default: standard output; .svg renders with dot)");
   cmd->callback([=] {
@@ -65,7 +67,7 @@ void add_export(CLI::App& app, Action* run) {
       int code = kOk;
       std::optional<ir::Model> model = load_spec(*opts, &code);
       if (!model) return code;
-      return write_output(ir::to_dot(*model), *out);
+      return write_output(ir::to_dot(*model, *self_loops), *out);
     };
   });
 }
