@@ -48,6 +48,18 @@ struct Consume {
   int slot = -1;
 };
 
+// What enables one firing: how it is consumed, the message bound (recv) and the label
+// parts that come from the event (written only once the guard holds).
+struct Event {
+  Consume consume;
+  const int64_t* msg = nullptr;  // recv: the message, inside the current state
+  int nmsg = 0;
+  int recv_queue = -1;
+  int recv_position = 0;
+  int env_entry = -1;
+  bool call = false;             // the arguments are in the label already
+};
+
 struct Scratch {
   Successor succ;
   std::vector<SendEvent> spare;  // SendEvents (with their buffers) not in use
@@ -59,7 +71,6 @@ struct Scratch {
   std::vector<uint8_t> choice;  // per copy: 0 delivered, 1 lost, 2 duplicated
   std::vector<int64_t> arg_lo, arg_hi;
   int line = 0;
-  Program property;  // eval(): the expression, compiled
 };
 
 thread_local std::vector<std::unique_ptr<Scratch>> t_scratch;
@@ -111,15 +122,40 @@ struct TransitionSystem::Impl {
     int guard = -1;                 // node; -1: always true
     int body = 0, nbody = 0;        // instrs
     std::vector<uint8_t> from;      // per control state
+    // Conjuncts of the guard that test the received message only (`SYN in s.flags`,
+    // `s.op == REQUEST`): checked first, so most non-matching receives cost a few
+    // instructions. The guard still checks them.
+    struct MsgTest {
+      int field;
+      uint64_t mask, want;
+    };
+    std::vector<MsgTest> msg_tests;
   };
+
+  // Fills k.msg_tests from the compiled guard.
+  static void ExtractMsgTests(const Program& p, Code& k);
   std::vector<Program> programs;             // per role
   std::vector<std::vector<Code>> code;       // per role, per transition
+  std::vector<std::vector<std::vector<int>>> enabled_in;  // per role, per control state: transitions
 
+  // A queue an instance receives from, with what the inner loop needs.
+  struct RecvQueue {
+    int queue, len, first, fields;
+    bool bag;
+  };
+  // A transition of an instance: its event, resolved.
+  struct Entry {
+    EventKind event = EventKind::kInternal;
+    int event_index = -1;
+    int timer = -1;                // kTimeout: the armed slot
+    int recv_begin = 0, recv_end = 0;  // kRecv: range in Inst::recv
+  };
   struct Inst {
     int role = -1;
     const Role* r = nullptr;
     int base = 0;                                // control state slot: relative slots start here
-    std::vector<std::vector<int>> recv_queues;   // per transition
+    std::vector<Entry> entries;                  // per transition
+    std::vector<RecvQueue> recv;
     std::vector<std::vector<int>> send_queues;   // per port
     std::vector<std::vector<CallChoice>> calls;  // per call
   };
@@ -129,9 +165,11 @@ struct TransitionSystem::Impl {
   Impl(const Model& model, int system, const Layout& layout);
 
   void Gen(const Slots& state, int i, int t, Scratch& sc, const Out& out) const;
+  // Gen without the from-state check (the caller made it).
+  void GenEnabled(const Slots& state, int i, int t, Scratch& sc, const Out& out) const;
   void GenCall(const Slots& state, int i, int t, const std::vector<Field>& params,
-               const CallEntry::Target* target, const Consume& consume, Scratch& sc, const Out& out) const;
-  void Fire(const Slots& state, int i, int t, const Consume& consume, Scratch& sc, const Out& out) const;
+               const CallEntry::Target* target, const Event& ev, Scratch& sc, const Out& out) const;
+  void Fire(const Slots& state, int i, int t, const Event& ev, Scratch& sc, const Out& out) const;
   void Branch(size_t k, Scratch& sc, const Out& out) const;
   void Emit(size_t nsends, Scratch& sc, const Out& out) const;
   void EmitError(size_t nsends, std::string message, int line, Scratch& sc, const Out& out) const;
@@ -155,6 +193,7 @@ TransitionSystem::Impl::Impl(const Model& model, int system, const Layout& layou
   for (size_t t = 0; t < m.types.size(); ++t) ranges.push_back(detail::RangeOf(m, static_cast<TypeId>(t)));
   programs.resize(m.roles.size());
   code.resize(m.roles.size());
+  enabled_in.resize(m.roles.size());
   const Environment& env = sys.environment;
 
   for (size_t i = 0; i < sys.instances.size(); ++i) {
@@ -174,11 +213,19 @@ TransitionSystem::Impl::Impl(const Model& model, int system, const Layout& layou
       for (const Transition& tr : role.transitions) {
         Code k;
         if (!(tr.guard.op == Op::kConst && tr.guard.value != 0)) k.guard = c.Expr(tr.guard);
+        if (tr.event == EventKind::kRecv) ExtractMsgTests(p, k);
         k.body = c.Body(tr.actions);
         k.nbody = static_cast<int>(tr.actions.size());
         k.from.assign(role.states.size(), 0);
         for (size_t s = 0; s < tr.from.size() && s < role.states.size(); ++s) k.from[s] = tr.from[s] ? 1 : 0;
         codes.push_back(std::move(k));
+      }
+      auto& by_state = enabled_in[static_cast<size_t>(in.role)];
+      by_state.resize(role.states.size());
+      for (size_t t = 0; t < codes.size(); ++t) {
+        for (size_t st = 0; st < role.states.size(); ++st) {
+          if (codes[t].from[st]) by_state[st].push_back(static_cast<int>(t));
+        }
       }
     }
 
@@ -191,7 +238,19 @@ TransitionSystem::Impl::Impl(const Model& model, int system, const Layout& layou
           }
         }
       }
-      in.recv_queues.push_back(std::move(qs));
+      Entry entry;
+      entry.event = tr.event;
+      entry.event_index = tr.event_index;
+      if (tr.event == EventKind::kTimeout) {
+        entry.timer = l.instances[i].timers.at(static_cast<size_t>(tr.event_index));
+      }
+      entry.recv_begin = static_cast<int>(in.recv.size());
+      for (int q : qs) {
+        const QueueLayout& ql = l.queues[static_cast<size_t>(q)];
+        in.recv.push_back(RecvQueue{q, ql.len, ql.first, ql.fields, sys.queues[static_cast<size_t>(q)].bag});
+      }
+      entry.recv_end = static_cast<int>(in.recv.size());
+      in.entries.push_back(entry);
     }
     for (size_t p = 0; p < role.ports.size(); ++p) {
       std::vector<int> qs;
@@ -224,6 +283,74 @@ TransitionSystem::Impl::Impl(const Model& model, int system, const Layout& layou
   }
   for (const Queue& q : sys.queues) {
     overflow.push_back("channel " + q.name + " overflows (capacity " + std::to_string(q.capacity) + ")");
+  }
+}
+
+void TransitionSystem::Impl::ExtractMsgTests(const Program& p, Code& k) {
+  if (k.guard < 0) return;
+  const detail::Node& g = p.nodes[static_cast<size_t>(k.guard)];
+  int first = k.guard, count = 1;
+  if (g.code == detail::Code::kAll) {
+    first = g.a;
+    count = g.b;
+  }
+  auto add = [&](int field, uint64_t mask, uint64_t want) {
+    for (Code::MsgTest& t : k.msg_tests) {
+      if (t.field == field && (t.mask & mask) == 0) {
+        t.mask |= mask;
+        t.want |= want;
+        return;
+      }
+    }
+    k.msg_tests.push_back(Code::MsgTest{field, mask, want});
+  };
+  // Only conjuncts before the first one that may raise an error: skipping on a failed
+  // test must not hide an error the guard would have raised first.
+  std::function<bool(int)> may_throw = [&](int n) {
+    const detail::Node& x = p.nodes[static_cast<size_t>(n)];
+    switch (x.code) {
+      case detail::Code::kConst:
+      case detail::Code::kLoadRel:
+      case detail::Code::kLoadAbs:
+        return false;
+      case detail::Code::kNot:
+      case detail::Code::kNeg:
+      case detail::Code::kBit:
+        return may_throw(x.a);
+      case detail::Code::kAll:
+      case detail::Code::kAny:
+      case detail::Code::kSetLit:
+        for (int c = x.a; c < x.a + x.b; ++c) {
+          if (may_throw(c)) return true;
+        }
+        return false;
+      case detail::Code::kAdd: case detail::Code::kSub: case detail::Code::kMul:
+      case detail::Code::kEq: case detail::Code::kNe: case detail::Code::kLt: case detail::Code::kLe:
+      case detail::Code::kGt: case detail::Code::kGe: case detail::Code::kAnd: case detail::Code::kOr:
+      case detail::Code::kImplies: case detail::Code::kSetHas:
+        return may_throw(x.a) || may_throw(x.b);
+      case detail::Code::kMsg:  // in range: checked against the message before the test is used
+        return false;
+      default:  // division, map reads, argument reads, unresolved names
+        return true;
+    }
+  };
+  for (int n = first; n < first + count; ++n) {
+    if (may_throw(n)) break;
+    const detail::Node& x = p.nodes[static_cast<size_t>(n)];
+    if (x.code == detail::Code::kBit && p.nodes[static_cast<size_t>(x.a)].code == detail::Code::kMsg) {
+      const uint64_t bit = uint64_t{1} << x.v;
+      add(p.nodes[static_cast<size_t>(x.a)].a, bit, x.b ? 0 : bit);
+    } else if (x.code == detail::Code::kEq) {
+      const detail::Node& a = p.nodes[static_cast<size_t>(x.a)];
+      const detail::Node& b = p.nodes[static_cast<size_t>(x.b)];
+      const detail::Node* msg = a.code == detail::Code::kMsg ? &a : b.code == detail::Code::kMsg ? &b : nullptr;
+      const detail::Node* cst = a.code == detail::Code::kConst ? &a : b.code == detail::Code::kConst ? &b : nullptr;
+      if (msg != nullptr && cst != nullptr) {
+        const uint64_t mask = x.mask ? x.mask : ~uint64_t{0};
+        add(msg->a, mask, static_cast<uint64_t>(cst->v) & mask);
+      }
+    }
   }
 }
 
@@ -300,29 +427,50 @@ void TransitionSystem::Impl::Branch(size_t k, Scratch& sc, const Out& out) const
   }
 }
 
-void TransitionSystem::Impl::Fire(const Slots& state, int i, int t, const Consume& consume, Scratch& sc,
+void TransitionSystem::Impl::Fire(const Slots& state, int i, int t, const Event& ev, Scratch& sc,
                                   const Out& out) const {
   const Inst& in = inst[static_cast<size_t>(i)];
   const Program& p = programs[static_cast<size_t>(in.role)];
   const Code& k = code[static_cast<size_t>(in.role)][static_cast<size_t>(t)];
-  const Transition& tr = in.r->transitions[static_cast<size_t>(t)];
   Label& label = sc.succ.label;
   Frame f;
   f.s = state.data();
   f.cur = f.s + in.base;
-  f.msg = label.received.data();
-  f.nmsg = static_cast<int>(label.received.size());
-  f.args = label.args.data();
-  f.nargs = static_cast<int>(label.args.size());
+  f.msg = ev.msg;
+  f.nmsg = ev.nmsg;
+  if (ev.call) {
+    f.args = label.args.data();
+    f.nargs = static_cast<int>(label.args.size());
+  }
+  std::optional<StepFailure> guard_error;
   if (k.guard >= 0) {
     try {
       if (detail::Run(p, k.guard, f) == 0) return;
     } catch (StepFailure& err) {
-      sc.succ.state.assign(state.begin(), state.end());
-      EmitError(0, std::move(err.message), tr.line, sc, out);
-      return;
+      guard_error.emplace(std::move(err));
     }
   }
+
+  // The guard holds (or failed): this is a successor; label it.
+  const Transition& tr = in.r->transitions[static_cast<size_t>(t)];
+  label.instance = i;
+  label.transition = t;
+  label.from_state = static_cast<int>(state[static_cast<size_t>(in.base)]);
+  label.recv_queue = ev.recv_queue;
+  label.recv_position = ev.recv_position;
+  label.env_entry = ev.env_entry;
+  if (ev.msg != nullptr) {
+    label.received.assign(ev.msg, ev.msg + ev.nmsg);
+  } else {
+    label.received.clear();
+  }
+  if (!ev.call) label.args.clear();
+  if (guard_error) {
+    sc.succ.state.assign(state.begin(), state.end());
+    EmitError(0, std::move(guard_error->message), tr.line, sc, out);
+    return;
+  }
+  const Consume& consume = ev.consume;
 
   Slots& next = sc.succ.state;
   next.assign(state.begin(), state.end());
@@ -375,13 +523,13 @@ void TransitionSystem::Impl::Fire(const Slots& state, int i, int t, const Consum
 }
 
 void TransitionSystem::Impl::GenCall(const Slots& state, int i, int t, const std::vector<Field>& params,
-                                     const CallEntry::Target* target, const Consume& consume, Scratch& sc,
+                                     const CallEntry::Target* target, const Event& ev, Scratch& sc,
                                      const Out& out) const {
   auto& args = sc.succ.label.args;
   const size_t n = params.size();
   if (n == 0) {
     args.clear();
-    Fire(state, i, t, consume, sc, out);
+    Fire(state, i, t, ev, sc, out);
     return;
   }
   sc.arg_lo.resize(n);
@@ -404,7 +552,7 @@ void TransitionSystem::Impl::GenCall(const Slots& state, int i, int t, const std
   }
   args.assign(sc.arg_lo.begin(), sc.arg_lo.end());
   while (true) {
-    Fire(state, i, t, consume, sc, out);
+    Fire(state, i, t, ev, sc, out);
     size_t k = n;
     while (true) {  // odometer, last argument fastest
       --k;
@@ -423,71 +571,82 @@ void TransitionSystem::Impl::Gen(const Slots& state, int i, int t, Scratch& sc, 
   const Code& k = code[static_cast<size_t>(in.role)][static_cast<size_t>(t)];
   const int64_t cs = state[static_cast<size_t>(in.base)];
   if (cs < 0 || cs >= static_cast<int64_t>(k.from.size()) || !k.from[static_cast<size_t>(cs)]) return;
-  const Transition& tr = in.r->transitions[static_cast<size_t>(t)];
+  GenEnabled(state, i, t, sc, out);
+}
 
-  Label& label = sc.succ.label;
-  label.instance = i;
-  label.transition = t;
-  label.from_state = static_cast<int>(cs);
-  label.recv_queue = -1;
-  label.recv_position = 0;
-  label.received.clear();
-  label.args.clear();
-  label.env_entry = -1;
+void TransitionSystem::Impl::GenEnabled(const Slots& state, int i, int t, Scratch& sc, const Out& out) const {
+  const Inst& in = inst[static_cast<size_t>(i)];
+  const Entry& e = in.entries[static_cast<size_t>(t)];
+  const int64_t* s = state.data();
 
-  switch (tr.event) {
-    case EventKind::kRecv:
-      for (int q : in.recv_queues[static_cast<size_t>(t)]) {
-        const QueueLayout& ql = l.queues[static_cast<size_t>(q)];
-        const int len = static_cast<int>(state[static_cast<size_t>(ql.len)]);
-        const int npos = sys.queues[static_cast<size_t>(q)].bag ? len : (len > 0 ? 1 : 0);
+  switch (e.event) {
+    case EventKind::kRecv: {
+      const Code& k = code[static_cast<size_t>(in.role)][static_cast<size_t>(t)];
+      for (int r = e.recv_begin; r < e.recv_end; ++r) {
+        const RecvQueue& rq = in.recv[static_cast<size_t>(r)];
+        const int len = static_cast<int>(s[rq.len]);
+        const int npos = rq.bag ? len : (len > 0 ? 1 : 0);
         for (int pos = 0; pos < npos; ++pos) {
-          const int64_t* msg = state.data() + ql.first + pos * ql.fields;
+          const int64_t* msg = s + rq.first + pos * rq.fields;
           bool seen = false;  // a bag offers each distinct message once
           for (int prev = 0; prev < pos && !seen; ++prev) {
-            seen = std::equal(msg, msg + ql.fields, state.data() + ql.first + prev * ql.fields);
+            seen = std::equal(msg, msg + rq.fields, s + rq.first + prev * rq.fields);
           }
           if (seen) continue;
-          label.recv_queue = q;
-          label.recv_position = pos;
-          label.received.assign(msg, msg + ql.fields);
-          Fire(state, i, t, Consume{ConsumeKind::kRecv, q, pos, -1}, sc, out);
+          bool match = true;
+          for (const Code::MsgTest& mt : k.msg_tests) {
+            if (mt.field < rq.fields && (static_cast<uint64_t>(msg[mt.field]) & mt.mask) != mt.want) {
+              match = false;
+              break;
+            }
+          }
+          if (!match) continue;
+          Event ev;
+          ev.consume = Consume{ConsumeKind::kRecv, rq.queue, pos, -1};
+          ev.msg = msg;
+          ev.nmsg = rq.fields;
+          ev.recv_queue = rq.queue;
+          ev.recv_position = pos;
+          Fire(state, i, t, ev, sc, out);
         }
       }
       break;
+    }
     case EventKind::kCall: {
-      const std::vector<Field>& params = in.r->calls.at(static_cast<size_t>(tr.event_index)).params;
+      const std::vector<Field>& params = in.r->calls.at(static_cast<size_t>(e.event_index)).params;
       const Environment& env = sys.environment;
-      for (const CallChoice& ch : in.calls[static_cast<size_t>(tr.event_index)]) {
+      for (const CallChoice& ch : in.calls[static_cast<size_t>(e.event_index)]) {
+        Event ev;
+        ev.call = true;
         if (ch.entry < 0) {
-          GenCall(state, i, t, params, nullptr, Consume{}, sc, out);
+          GenCall(state, i, t, params, nullptr, ev, sc, out);
           continue;
         }
         const CallEntry& entry = env.entries[static_cast<size_t>(ch.entry)];
-        Consume consume;
         if (env.script) {
           if (state[static_cast<size_t>(l.script_pc)] != ch.entry) continue;
-          consume = Consume{ConsumeKind::kIncrement, -1, 0, l.script_pc};
+          ev.consume = Consume{ConsumeKind::kIncrement, -1, 0, l.script_pc};
         } else {
           const int slot = l.env_counters[static_cast<size_t>(ch.entry)];
           if (slot >= 0) {
             if (state[static_cast<size_t>(slot)] >= *entry.bound) continue;
-            consume = Consume{ConsumeKind::kIncrement, -1, 0, slot};
+            ev.consume = Consume{ConsumeKind::kIncrement, -1, 0, slot};
           }
         }
-        label.env_entry = ch.entry;
-        GenCall(state, i, t, params, &entry.targets[static_cast<size_t>(ch.target)], consume, sc, out);
+        ev.env_entry = ch.entry;
+        GenCall(state, i, t, params, &entry.targets[static_cast<size_t>(ch.target)], ev, sc, out);
       }
       break;
     }
     case EventKind::kTimeout: {
-      const int slot = l.instances[static_cast<size_t>(i)].timers.at(static_cast<size_t>(tr.event_index));
-      if (state[static_cast<size_t>(slot)] == 0) return;
-      Fire(state, i, t, Consume{ConsumeKind::kClear, -1, 0, slot}, sc, out);
+      if (s[e.timer] == 0) return;
+      Event ev;
+      ev.consume = Consume{ConsumeKind::kClear, -1, 0, e.timer};
+      Fire(state, i, t, ev, sc, out);
       break;
     }
     case EventKind::kInternal:
-      Fire(state, i, t, Consume{}, sc, out);
+      Fire(state, i, t, Event{}, sc, out);
       break;
   }
 }
@@ -545,8 +704,11 @@ void TransitionSystem::successors(const Slots& state, const std::function<void(c
   Scratch& sc = lease.get();
   const Impl& impl = *impl_;
   for (size_t i = 0; i < impl.inst.size(); ++i) {
-    const size_t nt = impl.inst[i].r->transitions.size();
-    for (size_t t = 0; t < nt; ++t) impl.Gen(state, static_cast<int>(i), static_cast<int>(t), sc, out);
+    const Impl::Inst& in = impl.inst[i];
+    const auto& by_state = impl.enabled_in[static_cast<size_t>(in.role)];
+    const int64_t cs = state[static_cast<size_t>(in.base)];
+    if (cs < 0 || cs >= static_cast<int64_t>(by_state.size())) continue;
+    for (int t : by_state[static_cast<size_t>(cs)]) impl.GenEnabled(state, static_cast<int>(i), t, sc, out);
   }
 }
 
@@ -563,15 +725,8 @@ void TransitionSystem::successors_of(const Slots& state, int instance, int trans
 }
 
 std::optional<int64_t> TransitionSystem::eval(const Slots& state, const Expr& e, std::string* error) const {
-  ScratchLease lease;
-  Program& p = lease.get().property;
-  p.clear();
-  detail::Compiler compiler(*model_, system(), layout_, impl_->ranges, -1, p);
-  const int root = compiler.Expr(e);
-  Frame f;
-  f.s = state.data();
   try {
-    return detail::Run(p, root, f);
+    return detail::PropertyEval(*model_, system(), layout_, impl_->ranges, state.data())(e);
   } catch (StepFailure& err) {
     if (error != nullptr) *error = std::move(err.message);
     return std::nullopt;

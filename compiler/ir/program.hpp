@@ -26,6 +26,8 @@ enum class Code : uint8_t {
   kNot, kNeg, kAdd, kSub, kMul, kDiv, kMod,
   kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kImplies,
   kSetHas, kSetLit, kMapHas, kMapGet,
+  kBit,  // bit `v` (a constant item) of child a: `SYN in s.flags`; b == 1: negated
+  kAll, kAny,  // `&&` / `||` chains: children a .. a + b - 1, left to right
 };
 
 struct Node {
@@ -111,6 +113,112 @@ struct SendBuffer {
 };
 
 // ---------------------------------------------------------------------------------------
+// Operator semantics, shared by compiled programs and the property evaluator.
+
+inline Code BinaryCode(Op op) {
+  switch (op) {
+    case Op::kAdd: return Code::kAdd;
+    case Op::kSub: return Code::kSub;
+    case Op::kMul: return Code::kMul;
+    case Op::kDiv: return Code::kDiv;
+    case Op::kMod: return Code::kMod;
+    case Op::kEq: return Code::kEq;
+    case Op::kNe: return Code::kNe;
+    case Op::kLt: return Code::kLt;
+    case Op::kLe: return Code::kLe;
+    case Op::kGt: return Code::kGt;
+    case Op::kGe: return Code::kGe;
+    case Op::kAnd: return Code::kAnd;
+    case Op::kOr: return Code::kOr;
+    case Op::kImplies: return Code::kImplies;
+    case Op::kSetHas: return Code::kSetHas;
+    default: return Code::kNoInstance;
+  }
+}
+
+inline uint64_t SeqMaskOf(const std::vector<ValueRange>& ranges, TypeId t) {
+  return t >= 0 && t < static_cast<int>(ranges.size()) ? ranges[static_cast<size_t>(t)].seq_mask : 0;
+}
+
+// Arithmetic wraps when the result or an operand is a sequence number (seq - seq is the
+// distance mod 2^bits); comparisons are serial when an operand is one.
+inline uint64_t OperatorMask(const std::vector<ValueRange>& ranges, const sp::ir::Expr& e) {
+  uint64_t operand = 0;
+  if (e.args.size() == 2) {
+    operand = SeqMaskOf(ranges, e.args[0].type);
+    if (operand == 0) operand = SeqMaskOf(ranges, e.args[1].type);
+  }
+  switch (e.op) {
+    case Op::kNeg: return SeqMaskOf(ranges, e.type);
+    case Op::kAdd:
+    case Op::kSub:
+    case Op::kMul: {
+      const uint64_t result = SeqMaskOf(ranges, e.type);
+      return result ? result : operand;
+    }
+    case Op::kEq:
+    case Op::kNe:
+    case Op::kLt:
+    case Op::kLe:
+    case Op::kGt:
+    case Op::kGe:
+      return operand;
+    default:
+      return 0;
+  }
+}
+
+inline bool SerialLess(uint64_t a, uint64_t b, uint64_t mask) {
+  a &= mask;
+  b &= mask;
+  return a != b && ((b - a) & mask) < (mask >> 1) + 1;
+}
+
+// kAdd .. kMod and kEq .. kGe on evaluated operands.
+__attribute__((always_inline)) inline int64_t Apply(Code code, int64_t a, int64_t b, uint64_t mask) {
+  const uint64_t ua = static_cast<uint64_t>(a), ub = static_cast<uint64_t>(b);
+  switch (code) {
+    case Code::kAdd:
+    case Code::kSub:
+    case Code::kMul: {
+      const uint64_t r = code == Code::kAdd ? ua + ub : code == Code::kSub ? ua - ub : ua * ub;
+      return static_cast<int64_t>(mask ? r & mask : r);
+    }
+    case Code::kDiv:
+    case Code::kMod:
+      if (b == 0) throw StepFailure{code == Code::kDiv ? "division by zero" : "modulo by zero"};
+      if (b == -1) return code == Code::kDiv ? static_cast<int64_t>(0 - ua) : 0;
+      return code == Code::kDiv ? a / b : a % b;
+    case Code::kEq:
+    case Code::kNe: {
+      const bool eq = mask ? ((ua ^ ub) & mask) == 0 : a == b;
+      return eq == (code == Code::kEq) ? 1 : 0;
+    }
+    default:
+      break;
+  }
+  if (mask) {
+    const bool eq = ((ua ^ ub) & mask) == 0;
+    switch (code) {
+      case Code::kLt: return SerialLess(ua, ub, mask);
+      case Code::kLe: return eq || SerialLess(ua, ub, mask);
+      case Code::kGt: return SerialLess(ub, ua, mask);
+      default: return eq || SerialLess(ub, ua, mask);
+    }
+  }
+  switch (code) {
+    case Code::kLt: return a < b;
+    case Code::kLe: return a <= b;
+    case Code::kGt: return a > b;
+    default: return a >= b;
+  }
+}
+
+inline int64_t SetHas(int64_t item, int64_t set) {
+  return item >= 0 && item < 64 ? static_cast<int64_t>((static_cast<uint64_t>(set) >> item) & 1) : 0;
+}
+
+// ---------------------------------------------------------------------------------------
 // Compiling.
 
 class Compiler {
@@ -140,10 +248,6 @@ class Compiler {
   }
 
  private:
-  uint64_t SeqMaskOf(TypeId t) const {
-    return t >= 0 && t < static_cast<int>(ranges_.size()) ? ranges_[static_cast<size_t>(t)].seq_mask : 0;
-  }
-
   int AddCheck(TypeId t, std::string what) {
     Check c;
     c.what = std::move(what);
@@ -194,8 +298,50 @@ class Compiler {
     return first;
   }
 
+  static void Flatten(const sp::ir::Expr& e, Op op, std::vector<const sp::ir::Expr*>& out) {
+    if (e.op == op && e.args.size() == 2) {
+      Flatten(e.args[0], op, out);
+      Flatten(e.args[1], op, out);
+    } else {
+      out.push_back(&e);
+    }
+  }
+
   void Fill(int n, const sp::ir::Expr& e) {
     bool rel = false;
+    if ((e.op == Op::kAnd || e.op == Op::kOr) && e.args.size() == 2) {
+      std::vector<const sp::ir::Expr*> terms;
+      Flatten(e, e.op, terms);
+      const int first = static_cast<int>(p_.nodes.size());
+      p_.nodes.resize(p_.nodes.size() + terms.size());
+      for (size_t k = 0; k < terms.size(); ++k) Fill(first + static_cast<int>(k), *terms[k]);
+      Node& x = p_.nodes[static_cast<size_t>(n)];
+      x.code = e.op == Op::kAnd ? Code::kAll : Code::kAny;
+      x.a = first;
+      x.b = static_cast<int>(terms.size());
+      return;
+    }
+    if (e.op == Op::kNot && e.args.size() == 1 && e.args[0].op == Op::kSetHas) {
+      Fill(n, e.args[0]);
+      Node& x = p_.nodes[static_cast<size_t>(n)];
+      if (x.code == Code::kBit) {
+        x.b = 1;
+        return;
+      }
+      // Not a constant item: compile the general form below.
+    }
+    if (e.op == Op::kSetHas && e.args.size() == 2 && e.args[0].op == Op::kConst && e.args[0].value >= 0 &&
+        e.args[0].value < 64) {
+      const int c = static_cast<int>(p_.nodes.size());
+      p_.nodes.emplace_back();
+      Fill(c, e.args[1]);
+      Node& x = p_.nodes[static_cast<size_t>(n)];
+      x.code = Code::kBit;
+      x.a = c;
+      x.v = e.args[0].value;
+      x.b = 0;
+      return;
+    }
     auto node = [&]() -> Node& { return p_.nodes[static_cast<size_t>(n)]; };
     switch (e.op) {
       case Op::kConst:
@@ -239,7 +385,7 @@ class Compiler {
         Node& x = node();
         x.code = e.op == Op::kNot ? Code::kNot : Code::kNeg;
         x.a = c;
-        x.mask = SeqMaskOf(e.type);
+        x.mask = OperatorMask(ranges_, e);
         return;
       }
       case Op::kSetLit: {
@@ -290,51 +436,8 @@ class Compiler {
     Node& x = node();
     x.a = c;
     x.b = c + 1;
-    switch (e.op) {
-      case Op::kAdd: x.code = Code::kAdd; break;
-      case Op::kSub: x.code = Code::kSub; break;
-      case Op::kMul: x.code = Code::kMul; break;
-      case Op::kDiv: x.code = Code::kDiv; break;
-      case Op::kMod: x.code = Code::kMod; break;
-      case Op::kEq: x.code = Code::kEq; break;
-      case Op::kNe: x.code = Code::kNe; break;
-      case Op::kLt: x.code = Code::kLt; break;
-      case Op::kLe: x.code = Code::kLe; break;
-      case Op::kGt: x.code = Code::kGt; break;
-      case Op::kGe: x.code = Code::kGe; break;
-      case Op::kAnd: x.code = Code::kAnd; break;
-      case Op::kOr: x.code = Code::kOr; break;
-      case Op::kImplies: x.code = Code::kImplies; break;
-      case Op::kSetHas: x.code = Code::kSetHas; break;
-      default: x.code = Code::kNoInstance; break;
-    }
-    // Arithmetic wraps when the result or an operand is a sequence number (seq - seq is
-    // the distance mod 2^bits); comparisons are serial when an operand is one.
-    uint64_t k0 = 0, k1 = 0;
-    if (e.args.size() == 2) {
-      k0 = SeqMaskOf(e.args[0].type);
-      k1 = SeqMaskOf(e.args[1].type);
-    }
-    const uint64_t operand = k0 ? k0 : k1;
-    switch (e.op) {
-      case Op::kAdd:
-      case Op::kSub:
-      case Op::kMul: {
-        const uint64_t result = SeqMaskOf(e.type);
-        x.mask = result ? result : operand;
-        break;
-      }
-      case Op::kEq:
-      case Op::kNe:
-      case Op::kLt:
-      case Op::kLe:
-      case Op::kGt:
-      case Op::kGe:
-        x.mask = operand;
-        break;
-      default:
-        break;
-    }
+    x.code = BinaryCode(e.op);
+    x.mask = OperatorMask(ranges_, e);
   }
 
   void Statement(int at, const Stmt& st) {
@@ -429,12 +532,6 @@ class Compiler {
 // ---------------------------------------------------------------------------------------
 // Running.
 
-inline bool SerialLess(uint64_t a, uint64_t b, uint64_t mask) {
-  a &= mask;
-  b &= mask;
-  return a != b && ((b - a) & mask) < (mask >> 1) + 1;
-}
-
 // Position of `key` in the map whose size slot is m[0]: >= 0 found; else -(insertion) - 1.
 inline int MapFind(const int64_t* m, int64_t key) {
   const int size = static_cast<int>(m[0]);
@@ -456,6 +553,23 @@ __attribute__((always_inline)) inline int64_t Fit(const Check& c, int64_t v) {
   return v;
 }
 
+inline int64_t Run(const Program& p, int n, const Frame& f);
+
+// An operand: leaves are read here, without a call.
+__attribute__((always_inline)) inline int64_t Fetch(const Program& p, int n, const Frame& f) {
+  const Node& x = p.nodes[static_cast<size_t>(n)];
+  switch (x.code) {
+    case Code::kLoadRel: return f.cur[x.a];
+    case Code::kConst: return x.v;
+    case Code::kMsg:
+      if (x.a >= 0 && x.a < f.nmsg) return f.msg[x.a];
+      break;
+    default:
+      break;
+  }
+  return Run(p, n, f);
+}
+
 inline int64_t Run(const Program& p, int n, const Frame& f) {
   const Node& x = p.nodes[static_cast<size_t>(n)];
   switch (x.code) {
@@ -474,82 +588,58 @@ inline int64_t Run(const Program& p, int n, const Frame& f) {
     case Code::kNoInstance:
       throw StepFailure{"no such instance, variable or operator"};
     case Code::kNot:
-      return Run(p, x.a, f) == 0 ? 1 : 0;
+      return Fetch(p, x.a, f) == 0 ? 1 : 0;
     case Code::kNeg: {
-      const uint64_t v = 0 - static_cast<uint64_t>(Run(p, x.a, f));
+      const uint64_t v = 0 - static_cast<uint64_t>(Fetch(p, x.a, f));
       return static_cast<int64_t>(x.mask ? v & x.mask : v);
     }
     case Code::kAdd:
     case Code::kSub:
-    case Code::kMul: {
-      const uint64_t a = static_cast<uint64_t>(Run(p, x.a, f));
-      const uint64_t b = static_cast<uint64_t>(Run(p, x.b, f));
-      const uint64_t r = x.code == Code::kAdd ? a + b : x.code == Code::kSub ? a - b : a * b;
-      return static_cast<int64_t>(x.mask ? r & x.mask : r);
-    }
+    case Code::kMul:
     case Code::kDiv:
-    case Code::kMod: {
-      const int64_t a = Run(p, x.a, f);
-      const int64_t b = Run(p, x.b, f);
-      if (b == 0) throw StepFailure{x.code == Code::kDiv ? "division by zero" : "modulo by zero"};
-      if (b == -1) return x.code == Code::kDiv ? static_cast<int64_t>(0 - static_cast<uint64_t>(a)) : 0;
-      return x.code == Code::kDiv ? a / b : a % b;
-    }
+    case Code::kMod:
     case Code::kEq:
-    case Code::kNe: {
-      uint64_t a = static_cast<uint64_t>(Run(p, x.a, f));
-      uint64_t b = static_cast<uint64_t>(Run(p, x.b, f));
-      if (x.mask) {
-        a &= x.mask;
-        b &= x.mask;
-      }
-      return (a == b) == (x.code == Code::kEq) ? 1 : 0;
-    }
+    case Code::kNe:
     case Code::kLt:
     case Code::kLe:
     case Code::kGt:
     case Code::kGe: {
-      const int64_t a = Run(p, x.a, f);
-      const int64_t b = Run(p, x.b, f);
-      if (x.mask) {
-        const uint64_t ua = static_cast<uint64_t>(a), ub = static_cast<uint64_t>(b);
-        const bool eq = ((ua ^ ub) & x.mask) == 0;
-        switch (x.code) {
-          case Code::kLt: return SerialLess(ua, ub, x.mask);
-          case Code::kLe: return eq || SerialLess(ua, ub, x.mask);
-          case Code::kGt: return SerialLess(ub, ua, x.mask);
-          default: return eq || SerialLess(ub, ua, x.mask);
-        }
-      }
-      switch (x.code) {
-        case Code::kLt: return a < b;
-        case Code::kLe: return a <= b;
-        case Code::kGt: return a > b;
-        default: return a >= b;
-      }
+      const int64_t a = Fetch(p, x.a, f);
+      return Apply(x.code, a, Fetch(p, x.b, f), x.mask);
     }
     case Code::kAnd:
-      return Run(p, x.a, f) != 0 && Run(p, x.b, f) != 0;
+      return Fetch(p, x.a, f) != 0 && Fetch(p, x.b, f) != 0;
     case Code::kOr:
-      return Run(p, x.a, f) != 0 || Run(p, x.b, f) != 0;
+      return Fetch(p, x.a, f) != 0 || Fetch(p, x.b, f) != 0;
     case Code::kImplies:
-      return Run(p, x.a, f) == 0 || Run(p, x.b, f) != 0;
+      return Fetch(p, x.a, f) == 0 || Fetch(p, x.b, f) != 0;
     case Code::kSetHas: {
-      const int64_t item = Run(p, x.a, f);
-      const int64_t set = Run(p, x.b, f);
-      return item >= 0 && item < 64 ? (static_cast<uint64_t>(set) >> item) & 1 : 0;
+      const int64_t item = Fetch(p, x.a, f);
+      return SetHas(item, Fetch(p, x.b, f));
     }
+    case Code::kBit:
+      return static_cast<int64_t>(((static_cast<uint64_t>(Fetch(p, x.a, f)) >> x.v) & 1) ^ static_cast<uint64_t>(x.b));
+    case Code::kAll:
+      for (int k = x.a; k < x.a + x.b; ++k) {
+        if (Fetch(p, k, f) == 0) return 0;
+      }
+      return 1;
+    case Code::kAny:
+      for (int k = x.a; k < x.a + x.b; ++k) {
+        if (Fetch(p, k, f) != 0) return 1;
+      }
+      return 0;
     case Code::kSetLit: {
       uint64_t bits = 0;
       for (int k = 0; k < x.b; ++k) {
-        const int64_t item = Run(p, x.a + k, f);
+        const int64_t item = Fetch(p, x.a + k, f);
         if (item >= 0 && item < 64) bits |= uint64_t{1} << item;
       }
       return static_cast<int64_t>(bits);
     }
     case Code::kMapHas:
     case Code::kMapGet: {
-      const int64_t key = Run(p, x.a, f);
+      const int64_t key = Fetch(p, x.a, f);
       if (x.rel && f.cur == nullptr) throw StepFailure{"map read outside an instance"};
       const int64_t* map = (x.rel ? f.cur : f.s) + x.slot;
       const int j = MapFind(map, key);
@@ -645,5 +735,102 @@ inline void Exec(const Program& p, int first, int count, const Frame& f, int64_t
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// Properties: an expression over named instances, evaluated on its tree (no compiling, no
+// allocation); the same operator semantics as compiled programs.
+
+class PropertyEval {
+ public:
+  PropertyEval(const Model& m, const System& sys, const Layout& l, const std::vector<ValueRange>& ranges,
+               const int64_t* s)
+      : m_(m), sys_(sys), l_(l), ranges_(ranges), s_(s) {}
+
+  int64_t operator()(const sp::ir::Expr& e) const {
+    switch (e.op) {
+      case Op::kConst:
+        return e.value;
+      case Op::kVar:
+      case Op::kState:
+      case Op::kMsgField:
+      case Op::kCallArg:
+        throw StepFailure{"a property reads variables, states and timers of named instances only"};
+      case Op::kInstVar:
+        return s_[VarSlot(e.instance, e.index)];
+      case Op::kInstState:
+        return s_[Instance(e.instance).state];
+      case Op::kTimerArmed: {
+        const auto& timers = Instance(e.instance).timers;
+        if (e.index < 0 || e.index >= static_cast<int>(timers.size())) throw StepFailure{"no such timer"};
+        return s_[timers[static_cast<size_t>(e.index)]];
+      }
+      case Op::kNot:
+        return Arg(e, 0) == 0 ? 1 : 0;
+      case Op::kNeg: {
+        const uint64_t v = 0 - static_cast<uint64_t>(Arg(e, 0));
+        const uint64_t mask = OperatorMask(ranges_, e);
+        return static_cast<int64_t>(mask ? v & mask : v);
+      }
+      case Op::kAnd:
+        return Arg(e, 0) != 0 && Arg(e, 1) != 0;
+      case Op::kOr:
+        return Arg(e, 0) != 0 || Arg(e, 1) != 0;
+      case Op::kImplies:
+        return Arg(e, 0) == 0 || Arg(e, 1) != 0;
+      case Op::kSetHas: {
+        const int64_t item = Arg(e, 0);
+        return SetHas(item, Arg(e, 1));
+      }
+      case Op::kSetLit: {
+        uint64_t bits = 0;
+        for (const sp::ir::Expr& a : e.args) {
+          const int64_t item = (*this)(a);
+          if (item >= 0 && item < 64) bits |= uint64_t{1} << item;
+        }
+        return static_cast<int64_t>(bits);
+      }
+      case Op::kMapHas:
+      case Op::kMapGet: {
+        const int64_t key = Arg(e, 0);
+        const int64_t* map = s_ + VarSlot(e.instance, e.index);
+        const int j = MapFind(map, key);
+        if (e.op == Op::kMapHas) return j >= 0;
+        if (j < 0) {
+          const Role& role = m_.roles[static_cast<size_t>(sys_.instances[static_cast<size_t>(e.instance)].role)];
+          const Var& var = role.vars[static_cast<size_t>(e.index)];
+          const TypeId kt = var.type >= 0 && var.type < static_cast<int>(m_.types.size())
+                                ? m_.types[static_cast<size_t>(var.type)].key
+                                : -1;
+          throw StepFailure{sys_.instances[static_cast<size_t>(e.instance)].name + "." + var.name + "[" +
+                            format_value(m_, kt, key) + "] is absent"};
+        }
+        return map[2 + 2 * j];
+      }
+      default: {
+        const int64_t a = Arg(e, 0);
+        return Apply(BinaryCode(e.op), a, Arg(e, 1), OperatorMask(ranges_, e));
+      }
+    }
+  }
+
+ private:
+  int64_t Arg(const sp::ir::Expr& e, size_t k) const { return k < e.args.size() ? (*this)(e.args[k]) : 0; }
+
+  const InstanceLayout& Instance(int i) const {
+    if (i < 0 || i >= static_cast<int>(l_.instances.size())) throw StepFailure{"no such instance"};
+    return l_.instances[static_cast<size_t>(i)];
+  }
+  int VarSlot(int i, int v) const {
+    const auto& vars = Instance(i).vars;
+    if (v < 0 || v >= static_cast<int>(vars.size())) throw StepFailure{"no such variable"};
+    return vars[static_cast<size_t>(v)];
+  }
+
+  const Model& m_;
+  const System& sys_;
+  const Layout& l_;
+  const std::vector<ValueRange>& ranges_;
+  const int64_t* s_;
+};
 
 }  // namespace sp::ir::detail
