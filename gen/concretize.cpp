@@ -406,10 +406,11 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
         if (fd.name == "tpa") pk.tpa = static_cast<uint32_t>(abs);
       }
       if (msg.wire == "tcp") {
-        // Unnamed fields are not checked; drop `ack=*` on segments without ACK (noise).
+        // Unnamed fields are not checked: no `ack` on segments without ACK (RFC 9293
+        // §3.1: the field is significant only when the ACK bit is set).
         if (!(pk.flags & 0x10)) {
           for (auto it = e.fields.begin(); it != e.fields.end(); ++it) {
-            if (it->first == "ack" && it->second == "*") {
+            if (it->first == "ack") {
               e.fields.erase(it);
               break;
             }
