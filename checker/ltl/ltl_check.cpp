@@ -61,6 +61,7 @@ LtlResult check_ltl(const ir::TransitionSystem& ts, const ir::Property& prop, co
   r.automaton_sets = automaton->acc_sets;
   r.algorithm = sr.algorithm;
   r.states = sr.stats.states;
+  r.system_states = sr.system_states;
   r.transitions = sr.stats.transitions;
   r.max_depth = sr.stats.max_depth;
   r.memory_mb = static_cast<double>(sr.stats.peak_memory_bytes) / (1 << 20);

@@ -42,6 +42,7 @@ struct LtlResult {
   // limit: "max-states", "max-memory", "timeout", "cancelled"; or an error).
   std::string message;
   uint64_t states = 0;       // product states stored (system state x automaton state)
+  uint64_t system_states = 0;  // distinct system states among them
   uint64_t transitions = 0;  // product transitions explored
   uint64_t max_depth = 0;    // deepest DFS stack
   double time_s = 0;

@@ -27,16 +27,14 @@ struct Frame {
 
 class NestedDfs {
  public:
-  explicit NestedDfs(Product& p) : p_(p), store_(p.store()) {}
+  explicit NestedDfs(Product& p) : p_(p) {}
 
   SearchResult run() {
     SearchResult r;
-    const StateStore::InsertResult init = store_.insert(p_.initial_key());
-    if (init.status == StateStore::Status::kFull) {
-      p_.stop(SearchStatus::kLimit, "max-memory");
-    } else {
-      *store_.meta(init.id) = kCyan;
-      if (push(blue_, init.id, 0)) blue_loop(r);
+    uint32_t init = 0;
+    if (p_.store_initial(&init)) {
+      *p_.meta(init) = kCyan;
+      if (push(blue_, init, false)) blue_loop(r);
     }
     if (r.status != SearchStatus::kCycle) {
       r.status = p_.status();
@@ -48,17 +46,17 @@ class NestedDfs {
 
  private:
   bool accepting(uint32_t id) const {
-    return p_.automaton().accepting[static_cast<size_t>(p_.aut_state(store_.key(id)))];
+    return p_.automaton().accepting[static_cast<size_t>(p_.aut_state(id))];
   }
 
-  // Pushes a frame for `id`; `shared` > 0 reuses the successors of the blue frame on top
-  // (a red search starting at the seed).
-  bool push(std::vector<Frame>& stack, uint32_t id, int shared) {
+  // Pushes a frame for `id`; `shared` reuses the successors of the blue frame on top (a
+  // red search starting at the seed).
+  bool push(std::vector<Frame>& stack, uint32_t id, bool shared) {
     Frame f{id, 0, 0, p_.arena().size()};
     if (shared) {
       f.offset = blue_.back().offset;
       f.count = blue_.back().count;
-    } else if (!p_.expand_id(id, &f.count, nullptr)) {
+    } else if (!p_.expand(id, &f.count, nullptr)) {
       return false;
     }
     stack.push_back(f);
@@ -75,23 +73,18 @@ class NestedDfs {
     while (!blue_.empty()) {
       Frame& f = blue_.back();
       if (f.next < f.count) {
-        const size_t at = f.offset + static_cast<size_t>(f.next) * p_.entry_bytes();
+        const uint32_t t = Product::entry_id(p_.entry(f.offset, f.next));
         ++f.next;
         ++p_.transitions;
-        const StateStore::InsertResult t = store_.insert(p_.entry(at));
-        if (t.status == StateStore::Status::kFull) {
-          p_.stop(SearchStatus::kLimit, "max-memory");
-          return;
-        }
-        uint8_t& colour = *store_.meta(t.id);
-        if (colour == kCyan && (accepting(f.id) || accepting(t.id))) {
+        uint8_t& colour = *p_.meta(t);
+        if (colour == kCyan && (accepting(f.id) || accepting(t))) {
           r.status = SearchStatus::kCycle;
-          r.lasso = p_.project(path(t.id, 0));
+          r.lasso = p_.project(path(t, 0));
           return;
         }
-        if (t.status == StateStore::Status::kInserted) {
+        if (colour == kWhite) {
           colour = kCyan;
-          if (!push(blue_, t.id, 0)) return;  // f is invalid from here
+          if (!push(blue_, t, false)) return;  // f is invalid from here
         }
         continue;
       }
@@ -99,33 +92,31 @@ class NestedDfs {
       if (accepting(id)) {
         if (red_search(id, r)) return;
         if (p_.status() != SearchStatus::kNoCycle) return;
-        *store_.meta(id) = kRed;
+        *p_.meta(id) = kRed;
       } else {
-        *store_.meta(id) = kBlue;
+        *p_.meta(id) = kBlue;
       }
       pop(blue_, false);
     }
   }
 
   bool red_search(uint32_t seed, SearchResult& r) {
-    if (!push(red_, seed, 1)) return false;
+    if (!push(red_, seed, true)) return false;
     while (!red_.empty()) {
       Frame& f = red_.back();
       if (f.next < f.count) {
-        const size_t at = f.offset + static_cast<size_t>(f.next) * p_.entry_bytes();
+        const uint32_t t = Product::entry_id(p_.entry(f.offset, f.next));
         ++f.next;
         ++p_.transitions;
-        const std::optional<uint32_t> t = store_.find(p_.entry(at));
-        if (!t) continue;  // cannot happen: the blue search stored every successor
-        uint8_t& colour = *store_.meta(*t);
+        uint8_t& colour = *p_.meta(t);
         if (colour == kCyan) {
           r.status = SearchStatus::kCycle;
-          r.lasso = p_.project(path(*t, red_.size()));
+          r.lasso = p_.project(path(t, red_.size()));
           return true;
         }
         if (colour == kBlue) {
           colour = kRed;
-          if (!push(red_, *t, 0)) return false;
+          if (!push(red_, t, false)) return false;
         }
         continue;
       }
@@ -138,11 +129,7 @@ class NestedDfs {
   // `red_frames` > 0, else of the blue stack) into the cyan state `target`.
   ProductPath path(uint32_t target, size_t red_frames) {
     ProductPath path;
-    auto step = [&](const Frame& f) {
-      const uint8_t* ent = p_.entry(f.offset + static_cast<size_t>(f.next - 1) * p_.entry_bytes());
-      path.groups.push_back(p_.entry_group(ent));
-      path.tags.push_back(p_.entry_tag(ent));
-    };
+    auto step = [&](const Frame& f) { path.groups.push_back(Product::entry_group(p_.entry(f.offset, f.next - 1))); };
     for (const Frame& f : blue_) {
       path.ids.push_back(f.id);
       if (f.id == target) path.loop = path.ids.size() - 1;
@@ -162,7 +149,6 @@ class NestedDfs {
   }
 
   Product& p_;
-  StateStore& store_;
   std::vector<Frame> blue_, red_;
 };
 

@@ -19,20 +19,47 @@ const char* algorithm_name(Algorithm a) {
 
 namespace detail {
 
+namespace {
+
+// System state meta: valuation (8 bytes), cache word index (4; 0: not cached), flags
+// (1), then the direct product table (4 bytes per automaton state).
+constexpr size_t kValuationAt = 0, kCacheAt = 8, kFlagsAt = 12, kTableAt = 13;
+constexpr uint8_t kHaveValuation = 1;
+
+uint32_t Load32(const uint8_t* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+}  // namespace
+
 Product::Product(StateSpace& space, const Automaton& automaton, const std::vector<FairSet>& fairness,
-                 const SearchOptions& options)
+                 const SearchOptions& options, size_t meta_bytes)
     : space_(space), aut_(automaton), options_(options), start_(std::chrono::steady_clock::now()) {
   b_ = space.state_bytes();
-  k_ = b_ + 2;
-  e_ = k_ + 10;
-  StateStore::Config config;
-  config.key_bytes = k_;
-  config.meta_bytes = 1;
-  config.initial_log2 = 16;
-  config.max_memory = options.max_memory_bytes;
-  store_ = std::make_unique<StateStore>(config);
+  meta_bytes_ = meta_bytes;
+  direct_ = aut_.states() <= kDirectStates;
+  StateStore::Config sys;
+  sys.key_bytes = std::max<size_t>(b_, 1);
+  sys.meta_bytes = kTableAt + (direct_ ? 4 * static_cast<size_t>(aut_.states()) : 0);
+  sys.initial_log2 = 16;
+  sys.max_memory = options.max_memory_bytes;
+  sys_store_ = std::make_unique<StateStore>(sys);
+  if (!direct_) {
+    StateStore::Config prod;
+    prod.key_bytes = kProductKeyBytes;
+    prod.meta_bytes = meta_bytes;
+    prod.initial_log2 = 16;
+    prod.max_memory = options.max_memory_bytes;
+    store_ = std::make_unique<StateStore>(prod);
+  }
   sys_.reset(b_);
-  key_scratch_.resize(k_);
+  key_scratch_.assign(std::max<size_t>(b_, 1), 0);
+  uint64_t cache = options.successor_cache_bytes;
+  if (options.max_memory_bytes != 0) cache = std::min(cache, options.max_memory_bytes / 4);
+  cache_limit_ = static_cast<size_t>(std::min<uint64_t>(cache / 4, 0xffffffffu));
+  cache_used_ = 1;  // index 0 means "not cached"
 
   const int k = aut_.acc_sets;
   int weak = 0, strong = 0;
@@ -61,21 +88,106 @@ Product::Product(StateSpace& space, const Automaton& automaton, const std::vecto
   }
 }
 
-const uint8_t* Product::initial_key() {
-  space_.initial_state(key_scratch_.data());
-  key_scratch_[b_] = static_cast<uint8_t>(aut_.initial & 0xff);
-  key_scratch_[b_ + 1] = static_cast<uint8_t>(aut_.initial >> 8);
-  return key_scratch_.data();
+bool Product::insert(StateStore& store, const uint8_t* key, uint32_t* id) {
+  const StateStore::InsertResult r = store.insert(key);
+  if (r.status == StateStore::Status::kFull) {
+    stop(SearchStatus::kLimit, "max-memory");
+    return false;
+  }
+  *id = r.id;
+  return true;
 }
 
-bool Product::expand(const uint8_t* key, uint32_t* count, uint64_t* state_bits) {
-  *count = 0;
-  if (state_bits != nullptr) std::fill(state_bits, state_bits + w_, 0);
-  const int q = aut_state(key);
-  uint64_t valuation = 0;
-  if (!space_.atoms(key, &valuation)) {
+bool Product::product(uint32_t sys, int q, uint32_t* id) {
+  if (!direct_) {
+    std::memcpy(product_key_, &sys, 4);
+    product_key_[4] = static_cast<uint8_t>(q & 0xff);
+    product_key_[5] = static_cast<uint8_t>(q >> 8);
+    return insert(*store_, product_key_, id);
+  }
+  uint8_t* slot = sys_store_->meta(sys) + kTableAt + 4 * static_cast<size_t>(q);
+  const uint32_t v = Load32(slot);
+  if (v != 0) {
+    *id = v - 1;
+    return true;
+  }
+  if (prod_sys_.size() >= StateStore::kMaxStates) {
+    stop(SearchStatus::kLimit, "max-memory");
+    return false;
+  }
+  *id = static_cast<uint32_t>(prod_sys_.size());
+  prod_sys_.push_back(sys);
+  prod_q_.push_back(static_cast<uint16_t>(q));
+  prod_meta_.resize(prod_meta_.size() + meta_bytes_, 0);
+  const uint32_t stored = *id + 1;
+  std::memcpy(slot, &stored, 4);
+  return true;
+}
+
+bool Product::store_initial(uint32_t* id) {
+  space_.initial_state(key_scratch_.data());
+  uint32_t sys = 0;
+  return insert(*sys_store_, key_scratch_.data(), &sys) && product(sys, aut_.initial, id);
+}
+
+bool Product::system_successors(uint32_t sys, const uint32_t** list, uint32_t* n) {
+  uint8_t* meta = sys_store_->meta(sys);
+  const uint32_t cached = Load32(meta + kCacheAt);
+  if (cached != 0) {
+    const uint32_t* at = cache_[cached >> kChunkLog2].get() + (cached & ((1u << kChunkLog2) - 1));
+    *n = at[0];
+    *list = at + 1;
+    return true;
+  }
+  sys_.clear();
+  if (!space_.successors(sys_store_->key(sys), sys_)) {
     stop(SearchStatus::kError, space_.error());
     return false;
+  }
+  const size_t count = sys_.size();
+  scratch_list_.resize(1 + 2 * count);
+  scratch_list_[0] = static_cast<uint32_t>(count);
+  for (size_t i = 0; i < count; ++i) {
+    const uint8_t* s = b_ == 0 ? key_scratch_.data() : sys_.state(i);  // a 0-byte layout: one state
+    uint32_t t = 0;
+    if (!insert(*sys_store_, s, &t)) return false;
+    scratch_list_[1 + 2 * i] = t;
+    scratch_list_[2 + 2 * i] = static_cast<uint32_t>(sys_.group(i));
+  }
+  *n = static_cast<uint32_t>(count);
+  *list = scratch_list_.data() + 1;
+  // Cache the list when it fits in a chunk and the budget allows.
+  const size_t words = scratch_list_.size();
+  const size_t chunk = size_t{1} << kChunkLog2;
+  if (words > chunk) return true;
+  size_t at = cache_used_;
+  if ((at & (chunk - 1)) + words > chunk) at = (at | (chunk - 1)) + 1;  // next chunk
+  if (at + words > cache_limit_ || at + words > 0xffffffffu) return true;
+  while (cache_.size() <= (at >> kChunkLog2)) cache_.push_back(std::make_unique<uint32_t[]>(chunk));
+  uint32_t* dst = cache_[at >> kChunkLog2].get() + (at & (chunk - 1));
+  std::memcpy(dst, scratch_list_.data(), words * 4);
+  const uint32_t index = static_cast<uint32_t>(at);
+  std::memcpy(meta + kCacheAt, &index, 4);
+  cache_used_ = at + words;
+  return true;
+}
+
+bool Product::expand(uint32_t id, uint32_t* count, uint64_t* state_bits) {
+  *count = 0;
+  if (state_bits != nullptr) std::fill(state_bits, state_bits + w_, 0);
+  const uint32_t sys = sys_of(id);
+  const int q = aut_state(id);
+  uint8_t* meta = sys_store_->meta(sys);  // records never move
+  uint64_t valuation = 0;
+  if (meta[kFlagsAt] & kHaveValuation) {
+    std::memcpy(&valuation, meta + kValuationAt, 8);
+  } else {
+    if (!space_.atoms(sys_store_->key(sys), &valuation)) {
+      stop(SearchStatus::kError, space_.error());
+      return false;
+    }
+    std::memcpy(meta + kValuationAt, &valuation, 8);
+    meta[kFlagsAt] |= kHaveValuation;
   }
   const std::vector<Edge>& edges = aut_.out[static_cast<size_t>(q)];
   matching_.clear();
@@ -83,48 +195,55 @@ bool Product::expand(const uint8_t* key, uint32_t* count, uint64_t* state_bits) 
     if (edges[i].label.matches(valuation)) matching_.push_back(static_cast<int>(i));
   }
   if (matching_.empty()) return true;  // the automaton rejects here: no product successor
-  sys_.clear();
-  if (!space_.successors(key, sys_)) {
-    stop(SearchStatus::kError, space_.error());
-    return false;
+  const uint32_t* list = nullptr;
+  uint32_t n = 0;
+  if (!system_successors(sys, &list, &n)) return false;
+  const uint32_t stutter[2] = {sys, static_cast<uint32_t>(-1)};
+  if (n == 0) {  // no successor: the end state repeats
+    list = stutter;
+    n = 1;
   }
-  if (sys_.size() == 0) sys_.add(key, -1, 0);  // stutter: the end state repeats
   if (fair_ && state_bits != nullptr) {
     std::fill(enabled_.begin(), enabled_.end(), 0);
-    for (size_t i = 0; i < sys_.size(); ++i) {
-      bits_or(enabled_.data(), &group_marks_[static_cast<size_t>(sys_.group(i) + 1) * static_cast<size_t>(w_)], w_);
+    for (uint32_t i = 0; i < n; ++i) {
+      const int g = static_cast<int32_t>(list[2 * i + 1]);
+      bits_or(enabled_.data(), &group_marks_[static_cast<size_t>(g + 1) * static_cast<size_t>(w_)], w_);
     }
     for (int i = 0; i < w_; ++i) state_bits[i] = (weak_[i] & ~enabled_[i]) | (strong_[i] & enabled_[i]);
   }
-  const size_t n = matching_.size() * sys_.size();
-  if (n > 0xffffffffu) {
+  const size_t total = matching_.size() * n;
+  if (total > 0xffffffffu) {
     stop(SearchStatus::kError, "too many successors of one product state");
     return false;
   }
   const size_t off = arena_.size();
-  arena_.resize(off + n * e_);
-  uint8_t* p = arena_.data() + off;
+  arena_.resize(off + total * kEntryBytes);
+  size_t at = off;
   for (int e : matching_) {
     const int dest = edges[static_cast<size_t>(e)].dest;
-    for (size_t i = 0; i < sys_.size(); ++i) {
-      if (b_ != 0) std::memcpy(p, sys_.state(i), b_);
-      p[b_] = static_cast<uint8_t>(dest & 0xff);
-      p[b_ + 1] = static_cast<uint8_t>(dest >> 8);
-      const int32_t g = sys_.group(i);
-      const uint32_t tag = sys_.tag(i);
-      std::memcpy(p + k_, &g, 4);
-      std::memcpy(p + k_ + 4, &tag, 4);
-      p[k_ + 8] = static_cast<uint8_t>(e & 0xff);
-      p[k_ + 9] = static_cast<uint8_t>(e >> 8);
-      p += e_;
+    for (uint32_t i = 0; i < n; ++i) {
+      uint32_t t;
+      if (!product(list[2 * i], dest, &t)) {
+        arena_.resize(off);
+        return false;
+      }
+      uint8_t* p = arena_.data() + at;
+      std::memcpy(p, &t, 4);
+      std::memcpy(p + 4, &list[2 * i + 1], 4);
+      p[8] = static_cast<uint8_t>(e & 0xff);
+      p[9] = static_cast<uint8_t>(e >> 8);
+      at += kEntryBytes;
     }
   }
-  *count = static_cast<uint32_t>(n);
+  *count = static_cast<uint32_t>(total);
   return true;
 }
 
-bool Product::expand_id(uint32_t id, uint32_t* count, uint64_t* state_bits) {
-  return expand(store_->key(id), count, state_bits);  // store records never move
+size_t Product::memory() const {
+  size_t m = sys_store_->memory_bytes() + (store_ ? store_->memory_bytes() : 0);
+  m += prod_sys_.capacity() * 4 + prod_q_.capacity() * 2 + prod_meta_.capacity();
+  m += cache_.size() * (size_t{4} << kChunkLog2) + scratch_list_.capacity() * 4;
+  return m + arena_.capacity() + extra_memory;
 }
 
 void Product::edge_marks(const uint8_t* ent, int from_aut_state, const uint64_t* state_bits,
@@ -152,12 +271,12 @@ void Product::stop(SearchStatus status, std::string message) {
 bool Product::keep_going(uint64_t depth) {
   if (depth > max_depth) max_depth = depth;
   if (status_ != SearchStatus::kNoCycle) return false;
-  if (options_.max_states != 0 && store_->size() >= options_.max_states) {
+  if (options_.max_states != 0 && product_states() >= options_.max_states) {
     stop(SearchStatus::kLimit, "max-states");
     return false;
   }
   if ((++calls_ & 63) != 0) return true;
-  const size_t mem = store_->memory_bytes() + arena_.capacity() + extra_memory;
+  const size_t mem = memory();
   peak_memory_ = std::max(peak_memory_, mem);
   if (options_.max_memory_bytes != 0 && mem > options_.max_memory_bytes) {
     stop(SearchStatus::kLimit, "max-memory");
@@ -175,7 +294,7 @@ bool Product::keep_going(uint64_t depth) {
   if (options_.progress && now >= next_progress_) {
     next_progress_ = now + options_.progress_interval;
     Progress pr;
-    pr.states = store_->size();
+    pr.states = product_states();
     pr.transitions = transitions;
     pr.depth = depth;
     pr.queue = depth;
@@ -188,11 +307,11 @@ bool Product::keep_going(uint64_t depth) {
 
 Stats Product::stats() const {
   Stats s;
-  s.states = store_->size();
+  s.states = product_states();
   s.transitions = transitions;
   s.max_depth = max_depth;
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  s.peak_memory_bytes = std::max(peak_memory_, store_->memory_bytes() + arena_.capacity() + extra_memory);
+  s.peak_memory_bytes = std::max(peak_memory_, memory());
   return s;
 }
 
@@ -210,11 +329,10 @@ Lasso Product::project(const ProductPath& path) const {
     }
   }
   l.groups.assign(path.groups.begin(), path.groups.begin() + static_cast<long>(steps));
-  l.tags.assign(path.tags.begin(), path.tags.begin() + static_cast<long>(steps));
   l.loop_start = loop;
   l.states.resize((steps + 1) * b_);
   for (size_t i = 0; i <= steps; ++i) {
-    if (b_ != 0) std::memcpy(l.states.data() + i * b_, store_->key(path.ids[i]), b_);
+    if (b_ != 0) std::memcpy(l.states.data() + i * b_, sys_store_->key(sys_of(path.ids[i])), b_);
   }
   return l;
 }
@@ -232,13 +350,15 @@ SearchResult find_accepting_run(StateSpace& space, const Automaton& automaton,
   const bool ndfs = fairness.empty() && options.algorithm != Algorithm::kScc;
   if (ndfs) {
     const Automaton sba = degeneralize(automaton);
-    detail::Product p(space, sba, fairness, options);
+    detail::Product p(space, sba, fairness, options, 1);
     r = detail::run_nested_dfs(p);
     r.algorithm = Algorithm::kNestedDfs;
+    r.system_states = p.system_states();
   } else {
-    detail::Product p(space, automaton, fairness, options);
+    detail::Product p(space, automaton, fairness, options, 4);
     r = detail::run_scc(p);
     r.algorithm = Algorithm::kScc;
+    r.system_states = p.system_states();
   }
   return r;
 }

@@ -14,7 +14,9 @@
 //     strong fairness by refinement of complete SCCs (Emerson-Lei: states where an
 //     untaken strongly fair set is enabled are removed and the SCCs recomputed).
 // Memory: the product states in a StateStore (packed system state + 2-byte automaton
-// state + 1 byte of colour), the DFS stack as frames over one byte arena of successors.
+// state, then a colour byte or a 4-byte DFS number); the DFS stack as frames over one
+// arena holding, per successor, its store id, group and automaton edge (10 bytes).
+// Successors are stored when their predecessor is expanded.
 #pragma once
 
 #include <atomic>
@@ -52,21 +54,22 @@ struct SearchOptions {
   uint64_t max_states = 0;        // product states; 0: no limit
   uint64_t max_memory_bytes = 0;  // state store + stacks, estimated; 0: no limit
   double timeout_s = 0;           // 0: no limit
+  // Successor lists of system states are kept (8 bytes per transition) up to this size,
+  // so that a system state paired with several automaton states is expanded once.
+  uint64_t successor_cache_bytes = uint64_t{512} << 20;
   std::function<void(const Progress&)> progress;  // called about every progress_interval s
   double progress_interval = 0.25;
   const std::atomic<bool>* cancel = nullptr;  // set to stop early (status kLimit)
 };
 
 // A run of the system: states[0] is the initial state, step i goes from states[i] to
-// states[i+1] by a transition of groups[i] (tags[i]: the StateSpace's tag of that
-// successor), and the run repeats steps[loop_start ..] forever: states[steps()] ==
-// states[loop_start]. loop_start == steps() means the run ends in a state with no
-// successor, which repeats forever (stutter).
+// states[i+1] by a transition of groups[i], and the run repeats steps[loop_start ..]
+// forever: states[steps()] == states[loop_start]. loop_start == steps() means the run
+// ends in a state with no successor, which repeats forever (stutter).
 struct Lasso {
   size_t state_bytes = 0;
   std::vector<uint8_t> states;  // (steps() + 1) * state_bytes
   std::vector<int> groups;
-  std::vector<uint32_t> tags;
   size_t loop_start = 0;
 
   size_t steps() const { return groups.size(); }
@@ -85,6 +88,7 @@ struct SearchResult {
   std::string message;
   Lasso lasso;
   Stats stats;  // states: product states stored; transitions: product edges explored
+  uint64_t system_states = 0;  // distinct system states stored
   Algorithm algorithm = Algorithm::kAuto;  // the one that ran
 };
 

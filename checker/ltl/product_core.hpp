@@ -2,10 +2,19 @@
 // product state layout, successor expansion into the DFS arena, fairness marks, limits
 // and lasso assembly. Not a public interface.
 //
-// A product state (a "key") is the packed system state followed by the automaton state
-// (2 bytes, little-endian). Expanding a product state appends one fixed-size entry per
-// product successor to `arena`:
-//   [key: K bytes][group: int32][tag: uint32][automaton edge index: uint16]
+// System states live in a StateStore: the packed state, then meta: the atom valuation
+// (8 bytes), where its successor list sits in the successor cache (4), a flag (1), and,
+// when the automaton has at most kDirectStates states, one product id per automaton
+// state (4 each; 0: none). Product states are numbered densely; with that table a
+// product state is found from (system id, automaton state) by one look-up in the
+// system state's record, without hashing. Bigger automata use a second StateStore
+// keyed by (system id, automaton state), 6 bytes. Every product state has `meta_bytes`
+// for the search (a colour or a DFS number; zero for a state not visited yet).
+// A system state is thus stored once however many automaton states it pairs with, and
+// while the cache has room its successors are computed once.
+// Expanding a product state stores its successors and appends one entry per product
+// successor to `arena`:
+//   [product id: uint32][group: int32 (-1: stutter)][automaton edge index: uint16]
 // Marks are bitsets of W 64-bit words: bits [0, k) the automaton's acceptance sets,
 // [k, k + weak) one per weak fair set, [k + weak, k + weak + strong) one per strong set.
 #pragma once
@@ -22,54 +31,64 @@
 
 namespace sp::checker::ltl::detail {
 
-// A path through the product: ids[i] --(groups[i], tags[i])--> ids[i+1], and the run
-// loops back: ids.back() == ids[loop].
+// A path through the product: ids[i] --groups[i]--> ids[i+1], and the run loops back:
+// ids.back() == ids[loop].
 struct ProductPath {
   std::vector<uint32_t> ids;
   std::vector<int> groups;
-  std::vector<uint32_t> tags;
   size_t loop = 0;
 };
+
+constexpr size_t kEntryBytes = 10;
+constexpr size_t kProductKeyBytes = 6;
+constexpr int kDirectStates = 16;
 
 class Product {
  public:
   Product(StateSpace& space, const Automaton& automaton, const std::vector<FairSet>& fairness,
-          const SearchOptions& options);
+          const SearchOptions& options, size_t meta_bytes);
 
   // --- layout ---------------------------------------------------------------------
-  size_t sys_bytes() const { return b_; }
-  size_t key_bytes() const { return k_; }
-  size_t entry_bytes() const { return e_; }
   const Automaton& automaton() const { return aut_; }
-  StateStore& store() { return *store_; }
   std::vector<uint8_t>& arena() { return arena_; }
 
-  int aut_state(const uint8_t* key) const {
-    return key[b_] | (key[b_ + 1] << 8);
+  // Product state `id`: its meta bytes, system state and automaton state.
+  uint8_t* meta(uint32_t id) {
+    return direct_ ? &prod_meta_[static_cast<size_t>(id) * meta_bytes_] : store_->meta(id);
   }
-  const uint8_t* entry(size_t offset) const { return arena_.data() + offset; }
-  int entry_group(const uint8_t* ent) const {
+  uint32_t sys_of(uint32_t id) const {
+    if (direct_) return prod_sys_[id];
+    uint32_t s;
+    std::memcpy(&s, store_->key(id), 4);
+    return s;
+  }
+  int aut_state(uint32_t id) const {
+    if (direct_) return prod_q_[id];
+    const uint8_t* k = store_->key(id);
+    return k[4] | (k[5] << 8);
+  }
+  uint64_t product_states() const { return direct_ ? prod_sys_.size() : store_->size(); }
+  const uint8_t* entry(size_t offset, uint32_t i) const { return arena_.data() + offset + i * kEntryBytes; }
+  static uint32_t entry_id(const uint8_t* ent) {
+    uint32_t id;
+    std::memcpy(&id, ent, 4);
+    return id;
+  }
+  static int entry_group(const uint8_t* ent) {
     int32_t g;
-    std::memcpy(&g, ent + k_, 4);
+    std::memcpy(&g, ent + 4, 4);
     return g;
   }
-  uint32_t entry_tag(const uint8_t* ent) const {
-    uint32_t t;
-    std::memcpy(&t, ent + k_ + 4, 4);
-    return t;
-  }
-  int entry_aut_edge(const uint8_t* ent) const { return ent[k_ + 8] | (ent[k_ + 9] << 8); }
+  static int entry_aut_edge(const uint8_t* ent) { return ent[8] | (ent[9] << 8); }
 
-  // The initial product state's key (into a scratch buffer valid until the next call).
-  const uint8_t* initial_key();
+  // Stores the initial product state; false at a limit (status() set).
+  bool store_initial(uint32_t* id);
 
-  // Appends the product successors of `key` (which must not point into the arena) to the
-  // arena; sets *count, and, with fairness, writes the state's W-word bits (weak sets
-  // disabled here, strong sets enabled here) to `state_bits`. False on a space error
-  // (status() is then kError).
-  bool expand(const uint8_t* key, uint32_t* count, uint64_t* state_bits);
-  // The same for a stored product state (copies the key out of the store first).
-  bool expand_id(uint32_t id, uint32_t* count, uint64_t* state_bits);
+  // Stores the product successors of state `id` and appends their entries to the arena;
+  // sets *count, and, with fairness, writes the state's W-word bits (weak sets disabled
+  // here, strong sets enabled here) to `state_bits`. False on a space error or a limit
+  // (status() set).
+  bool expand(uint32_t id, uint32_t* count, uint64_t* state_bits);
 
   // --- marks ----------------------------------------------------------------------
   int words() const { return w_; }
@@ -93,18 +112,42 @@ class Product {
   uint64_t max_depth = 0;
   size_t extra_memory = 0;  // the search's stacks, kept up to date by the algorithm
   Stats stats() const;
+  uint64_t system_states() const { return sys_store_->size(); }
 
   // --- results --------------------------------------------------------------------
   Lasso project(const ProductPath& path) const;
 
  private:
+  bool insert(StateStore& store, const uint8_t* key, uint32_t* id);
+  // The product state (sys, q), stored if new.
+  bool product(uint32_t sys, int q, uint32_t* id);
+  // The system successors of system state `sys` as (id, group) pairs: from the cache, or
+  // computed (and cached while the cache has room). Sets *list (valid until the next
+  // call) and *n. False on a space error or a limit.
+  bool system_successors(uint32_t sys, const uint32_t** list, uint32_t* n);
+  size_t memory() const;
+
   StateSpace& space_;
   const Automaton& aut_;
   const SearchOptions& options_;
-  size_t b_, k_, e_;
-  std::unique_ptr<StateStore> store_;
+  size_t b_;                                 // packed system state bytes
+  size_t meta_bytes_;                        // per product state
+  bool direct_;                              // product ids in the system states' records
+  std::unique_ptr<StateStore> sys_store_;    // system states
+  std::unique_ptr<StateStore> store_;        // product states when !direct_
+  std::vector<uint32_t> prod_sys_;           // direct_: per product state
+  std::vector<uint16_t> prod_q_;
+  std::vector<uint8_t> prod_meta_;
+  // Successor cache: chunks of 2^kChunkLog2 words; a cached state's list is n, then n
+  // (id, group) pairs, within one chunk; addressed by a global word index (0: none).
+  static constexpr int kChunkLog2 = 20;
+  std::vector<std::unique_ptr<uint32_t[]>> cache_;
+  size_t cache_used_ = 0;                    // words handed out (global index of the next)
+  size_t cache_limit_ = 0;                   // words
+  std::vector<uint32_t> scratch_list_;       // the same for a state not cached
   std::vector<uint8_t> arena_;
-  std::vector<uint8_t> key_scratch_;
+  std::vector<uint8_t> key_scratch_;         // a system state (at least 1 byte)
+  uint8_t product_key_[kProductKeyBytes] = {};
   Successors sys_;
   std::vector<int> matching_;
   // fairness

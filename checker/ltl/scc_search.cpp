@@ -8,10 +8,11 @@
 // too (every strong set enabled in it is taken in it) and, when a complete SCC has every
 // mark but fails it, by Emerson-Lei refinement of that SCC (refine()).
 //
-// States are numbered in visit order by the store, which is Tarjan's index; live (not
-// yet in a complete SCC) states sit on `live_` in increasing order, and a state is dead
-// once its SCC is complete (meta byte 1).
+// Each state's 4-byte meta is its DFS number (Tarjan's index; 0: not visited yet), or
+// kDead once its SCC is complete. Live states (visited, SCC not complete) sit on `live_`
+// in increasing DFS number.
 #include <algorithm>
+#include <cstring>
 #include <deque>
 
 #include "checker/ltl/product_core.hpp"
@@ -21,7 +22,7 @@ namespace sp::checker::ltl::detail {
 
 namespace {
 
-constexpr uint8_t kDead = 1;
+constexpr uint32_t kDead = 0xffffffffu;
 
 struct Frame {
   uint32_t id;
@@ -31,7 +32,7 @@ struct Frame {
 };
 
 struct Root {
-  uint32_t id;
+  uint32_t num;       // DFS number of the root state
   uint32_t live_pos;  // where its states start on live_
   bool cyclic;        // an edge was merged into it
 };
@@ -39,11 +40,11 @@ struct Root {
 // The subgraph of the product induced by some live states, built explicitly (one more
 // expansion of each) for the counterexample and for strong-fairness refinement.
 struct LocalGraph {
-  std::vector<uint32_t> ids;     // sorted
+  std::vector<uint32_t> ids;     // store ids, in increasing DFS number
+  std::vector<uint32_t> nums;    // their DFS numbers
   std::vector<size_t> first;     // edges of node v: [first[v], first[v + 1])
   std::vector<uint32_t> target;
   std::vector<int> group;
-  std::vector<uint32_t> tag;
   std::vector<uint64_t> marks;   // W per edge
   std::vector<uint64_t> strong;  // W per node: strong sets enabled there
 
@@ -52,18 +53,16 @@ struct LocalGraph {
 
 class SccSearch {
  public:
-  explicit SccSearch(Product& p) : p_(p), store_(p.store()), w_(p.words()) {
+  explicit SccSearch(Product& p) : p_(p), w_(p.words()) {
     scratch_.resize(static_cast<size_t>(w_) * 2);
   }
 
   SearchResult run() {
     SearchResult r;
-    const StateStore::InsertResult init = store_.insert(p_.initial_key());
-    if (init.status == StateStore::Status::kFull) {
-      p_.stop(SearchStatus::kLimit, "max-memory");
-    } else {
+    uint32_t init = 0;
+    if (p_.store_initial(&init)) {
       std::vector<uint64_t> none(static_cast<size_t>(w_), 0);
-      if (push(init.id, none.data())) loop(r);
+      if (push(init, none.data())) loop(r);
     }
     if (r.status != SearchStatus::kCycle) {
       r.status = p_.status();
@@ -78,14 +77,22 @@ class SccSearch {
   uint64_t* root_strong(size_t i) { return root_marks(i) + w_; }
   uint64_t* root_arc(size_t i) { return root_marks(i) + 2 * w_; }
   uint64_t* frame_bits(size_t i) { return &frame_bits_[i * static_cast<size_t>(w_)]; }
+  uint32_t num(uint32_t id) const {
+    uint32_t n;
+    std::memcpy(&n, p_.meta(id), 4);
+    return n;
+  }
+  void set_num(uint32_t id, uint32_t n) { std::memcpy(p_.meta(id), &n, 4); }
 
   bool push(uint32_t id, const uint64_t* arc) {
     Frame f{id, 0, 0, p_.arena().size()};
+    const uint32_t n = ++visited_;
+    set_num(id, n);
     frame_bits_.resize(frame_bits_.size() + static_cast<size_t>(w_));
     uint64_t* bits = frame_bits(frames_.size());
-    if (!p_.expand_id(id, &f.count, bits)) return false;
+    if (!p_.expand(id, &f.count, bits)) return false;
     frames_.push_back(f);
-    roots_.push_back(Root{id, static_cast<uint32_t>(live_.size()), false});
+    roots_.push_back(Root{n, static_cast<uint32_t>(live_.size()), false});
     root_bits_.resize(root_bits_.size() + 3 * static_cast<size_t>(w_), 0);
     const size_t r = roots_.size() - 1;
     for (int i = 0; i < w_; ++i) {
@@ -106,23 +113,20 @@ class SccSearch {
       const size_t top = frames_.size() - 1;
       Frame& f = frames_[top];
       if (f.next < f.count) {
-        const uint8_t* ent = p_.entry(f.offset + static_cast<size_t>(f.next) * p_.entry_bytes());
+        const uint8_t* ent = p_.entry(f.offset, f.next);
         ++f.next;
         ++p_.transitions;
-        p_.edge_marks(ent, p_.aut_state(store_.key(f.id)), frame_bits(top), marks);
-        const StateStore::InsertResult t = store_.insert(ent);
-        if (t.status == StateStore::Status::kFull) {
-          p_.stop(SearchStatus::kLimit, "max-memory");
-          return;
-        }
-        if (t.status == StateStore::Status::kInserted) {
-          if (!push(t.id, marks)) return;
+        p_.edge_marks(ent, p_.aut_state(f.id), frame_bits(top), marks);
+        const uint32_t t = Product::entry_id(ent);
+        const uint32_t tn = num(t);
+        if (tn == 0) {
+          if (!push(t, marks)) return;
           continue;
         }
-        if (*store_.meta(t.id) == kDead) continue;
+        if (tn == kDead) continue;
         // An edge into a live state: everything from that state's root up is one SCC.
         std::fill(strong, strong + w_, 0);
-        while (roots_.back().id > t.id) {
+        while (roots_.back().num > tn) {
           const size_t i = roots_.size() - 1;
           bits_or(marks, root_marks(i), w_);
           bits_or(marks, root_arc(i), w_);
@@ -141,15 +145,14 @@ class SccSearch {
         continue;
       }
       // Every successor of f followed: if f is a root, its SCC is complete.
-      const uint32_t id = f.id;
-      if (roots_.back().id == id) {
+      if (roots_.back().num == num(f.id)) {
         const size_t ri = roots_.size() - 1;
         const Root root = roots_[ri];
         if (root.cyclic && p_.has_strong() && p_.accepting(root_marks(ri), p_.zeros())) {
           if (refine(root, r)) return;
           if (p_.status() != SearchStatus::kNoCycle) return;
         }
-        for (size_t k = root.live_pos; k < live_.size(); ++k) *store_.meta(live_[k]) = kDead;
+        for (size_t k = root.live_pos; k < live_.size(); ++k) set_num(live_[k], kDead);
         live_.resize(root.live_pos);
         roots_.pop_back();
         root_bits_.resize(root_bits_.size() - 3 * static_cast<size_t>(w_));
@@ -169,7 +172,7 @@ class SccSearch {
     LocalGraph g;
     if (!build(std::vector<uint32_t>(live_.begin() + root.live_pos, live_.end()), g)) return;
     std::vector<char> all(g.ids.size(), 1);
-    finish(r, g, all, root.id);
+    finish(r, g, all);
   }
 
   // Strong fairness on a complete SCC whose marks are all there: Emerson-Lei. Remove
@@ -220,7 +223,7 @@ class SccSearch {
         if (!any_bad) {
           std::vector<char> sub(static_cast<size_t>(n), 0);
           for (int v : members[static_cast<size_t>(c)]) sub[static_cast<size_t>(v)] = 1;
-          finish(r, g, sub, root.id);
+          finish(r, g, sub);
           return true;
         }
         std::vector<int> rest;
@@ -237,29 +240,29 @@ class SccSearch {
     return false;
   }
 
-  // Builds the subgraph induced by `ids` (sorted).
+  // Builds the subgraph induced by `ids` (live states, in increasing DFS number).
   bool build(std::vector<uint32_t> ids, LocalGraph& g) {
     g.ids = std::move(ids);
     const size_t n = g.ids.size();
+    g.nums.resize(n);
+    for (size_t v = 0; v < n; ++v) g.nums[v] = num(g.ids[v]);
     g.first.assign(1, 0);
     g.strong.assign(n * static_cast<size_t>(w_), 0);
     std::vector<uint64_t> bits(static_cast<size_t>(w_)), marks(static_cast<size_t>(w_));
     for (size_t v = 0; v < n; ++v) {
       const size_t base = p_.arena().size();
       uint32_t count = 0;
-      if (!p_.expand_id(g.ids[v], &count, bits.data())) return false;
-      const int q = p_.aut_state(store_.key(g.ids[v]));
+      if (!p_.expand(g.ids[v], &count, bits.data())) return false;
+      const int q = p_.aut_state(g.ids[v]);
       for (int i = 0; i < w_; ++i) g.strong[v * static_cast<size_t>(w_) + static_cast<size_t>(i)] = bits[static_cast<size_t>(i)] & p_.strong_mask()[i];
       for (uint32_t k = 0; k < count; ++k) {
-        const uint8_t* ent = p_.entry(base + static_cast<size_t>(k) * p_.entry_bytes());
-        const std::optional<uint32_t> t = store_.find(ent);
-        if (!t) continue;
-        auto it = std::lower_bound(g.ids.begin(), g.ids.end(), *t);
-        if (it == g.ids.end() || *it != *t) continue;
+        const uint8_t* ent = p_.entry(base, k);
+        const uint32_t tn = num(Product::entry_id(ent));
+        auto it = std::lower_bound(g.nums.begin(), g.nums.end(), tn);
+        if (tn == 0 || tn == kDead || it == g.nums.end() || *it != tn) continue;
         p_.edge_marks(ent, q, bits.data(), marks.data());
-        g.target.push_back(static_cast<uint32_t>(it - g.ids.begin()));
-        g.group.push_back(p_.entry_group(ent));
-        g.tag.push_back(p_.entry_tag(ent));
+        g.target.push_back(static_cast<uint32_t>(it - g.nums.begin()));
+        g.group.push_back(Product::entry_group(ent));
         g.marks.insert(g.marks.end(), marks.begin(), marks.end());
       }
       g.first.push_back(g.target.size());
@@ -310,19 +313,16 @@ class SccSearch {
   // Builds the lasso: the DFS stack down to the root, a path inside the SCC to the
   // component `sub`, and a cycle in `sub` through an edge of every needed mark (and of
   // every strong set enabled in it).
-  void finish(SearchResult& r, const LocalGraph& g, const std::vector<char>& sub, uint32_t root_id) {
+  // The root is g's node 0 (the smallest DFS number) and lies on the DFS stack.
+  void finish(SearchResult& r, const LocalGraph& g, const std::vector<char>& sub) {
     ProductPath path;
     size_t root_frame = 0;
-    while (frames_[root_frame].id != root_id) ++root_frame;
+    while (frames_[root_frame].id != g.ids[0]) ++root_frame;
     for (size_t i = 0; i <= root_frame; ++i) {
       path.ids.push_back(frames_[i].id);
-      if (i < root_frame) {
-        const uint8_t* ent = p_.entry(frames_[i].offset + static_cast<size_t>(frames_[i].next - 1) * p_.entry_bytes());
-        path.groups.push_back(p_.entry_group(ent));
-        path.tags.push_back(p_.entry_tag(ent));
-      }
+      if (i < root_frame) path.groups.push_back(Product::entry_group(p_.entry(frames_[i].offset, frames_[i].next - 1)));
     }
-    const int root = static_cast<int>(std::lower_bound(g.ids.begin(), g.ids.end(), root_id) - g.ids.begin());
+    const int root = 0;
     std::vector<char> everywhere(g.ids.size(), 1);
     std::vector<size_t> edges;
     int start = root;
@@ -368,7 +368,6 @@ class SccSearch {
     path.loop = path.ids.size() - 1 + loop_edges;
     for (size_t e : edges) {
       path.groups.push_back(g.group[e]);
-      path.tags.push_back(g.tag[e]);
       path.ids.push_back(g.ids[g.target[e]]);
     }
     r.status = SearchStatus::kCycle;
@@ -376,7 +375,6 @@ class SccSearch {
   }
 
   Product& p_;
-  StateStore& store_;
   const int w_;
   std::vector<Frame> frames_;
   std::vector<uint64_t> frame_bits_;  // W per frame: the state's weak-disabled / strong-enabled bits
@@ -384,6 +382,7 @@ class SccSearch {
   std::vector<uint64_t> root_bits_;   // 3W per root: marks, strong sets enabled, marks of the edge into it
   std::vector<uint32_t> live_;
   std::vector<uint64_t> scratch_;
+  uint32_t visited_ = 0;
 };
 
 }  // namespace

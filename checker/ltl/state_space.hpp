@@ -24,31 +24,26 @@ class Successors {
   void clear() {
     states_.clear();
     groups_.clear();
-    tags_.clear();
   }
-  // Appends a successor produced by transition group `group` (>= 0); `tag` is the space's
-  // own note for rebuilding the step later (TsStateSpace: the successor's number).
-  // Returns where to write its packed state (state_bytes bytes).
-  uint8_t* add(int group, uint32_t tag) {
+  // Appends a successor produced by transition group `group` (>= 0). Returns where to
+  // write its packed state (state_bytes bytes).
+  uint8_t* add(int group) {
     groups_.push_back(group);
-    tags_.push_back(tag);
     states_.resize(states_.size() + bytes_);
     return states_.data() + states_.size() - bytes_;
   }
-  void add(const uint8_t* state, int group, uint32_t tag) {
-    uint8_t* p = add(group, tag);
+  void add(const uint8_t* state, int group) {
+    uint8_t* p = add(group);
     if (bytes_ != 0) std::memcpy(p, state, bytes_);
   }
   size_t size() const { return groups_.size(); }
   const uint8_t* state(size_t i) const { return states_.data() + i * bytes_; }
   int group(size_t i) const { return groups_[i]; }
-  uint32_t tag(size_t i) const { return tags_[i]; }
 
  private:
   size_t bytes_;
   std::vector<uint8_t> states_;
   std::vector<int> groups_;
-  std::vector<uint32_t> tags_;
 };
 
 class StateSpace {
@@ -102,9 +97,7 @@ class ExplicitStateSpace : public StateSpace {
   }
   bool successors(const uint8_t* state, Successors& out) override {
     const auto& edges = out_[static_cast<size_t>(decode(state))];
-    for (size_t i = 0; i < edges.size(); ++i) {
-      out.add(reinterpret_cast<const uint8_t*>(&edges[i].to), edges[i].group, static_cast<uint32_t>(i));
-    }
+    for (const Edge& e : edges) out.add(reinterpret_cast<const uint8_t*>(&e.to), e.group);
     return true;
   }
 

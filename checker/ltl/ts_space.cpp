@@ -56,12 +56,10 @@ bool TsStateSpace::atoms(const uint8_t* state, uint64_t* valuation) {
 
 bool TsStateSpace::successors(const uint8_t* state, Successors& out) {
   const ir::Slots& s = load(state);
-  uint32_t n = 0;
-  ts_.successors(s, [this, &out, &n](const ir::Successor& succ) {
-    const uint32_t tag = n++;
+  ts_.successors(s, [this, &out](const ir::Successor& succ) {
     if (succ.error) return;  // a checking error ends the run: no successor for liveness
     ts_.layout().pack(succ.state, packed_);
-    out.add(packed_.data(), group(succ.label.instance, succ.label.transition), tag);
+    out.add(packed_.data(), group(succ.label.instance, succ.label.transition));
   });
   return true;
 }
@@ -85,20 +83,18 @@ std::optional<Trace> TsStateSpace::trace(const Lasso& lasso, std::string* error)
   ts_.layout().unpack(lasso.state(0), t.initial);
   ir::Slots cur = t.initial;
   for (size_t i = 0; i < lasso.steps(); ++i) {
+    // The first successor of the step's group that reaches the recorded state.
     std::optional<ir::Successor> found;
-    uint32_t n = 0;
     ts_.successors(cur, [&](const ir::Successor& s) {
-      if (n++ == lasso.tags[i]) found = s;
+      if (found || s.error || group(s.label.instance, s.label.transition) != lasso.groups[i]) return;
+      ts_.layout().pack(s.state, packed_);
+      if (packed_.size() == lasso.state_bytes &&
+          (lasso.state_bytes == 0 || std::memcmp(packed_.data(), lasso.state(i + 1), lasso.state_bytes) == 0)) {
+        found = s;
+      }
     });
-    if (!found || found->error ||
-        group(found->label.instance, found->label.transition) != lasso.groups[i]) {
+    if (!found) {
       if (error) *error = "step " + std::to_string(i + 1) + " of the lasso does not replay";
-      return std::nullopt;
-    }
-    ts_.layout().pack(found->state, packed_);
-    if (packed_.size() != lasso.state_bytes ||
-        (lasso.state_bytes != 0 && std::memcmp(packed_.data(), lasso.state(i + 1), lasso.state_bytes) != 0)) {
-      if (error) *error = "step " + std::to_string(i + 1) + " of the lasso reaches another state";
       return std::nullopt;
     }
     TraceStep step;

@@ -27,12 +27,11 @@ class TsStateSpace : public StateSpace {
   int group_count() const override { return groups_; }
   void initial_state(uint8_t* out) override;
   bool atoms(const uint8_t* state, uint64_t* valuation) override;
-  // Successor tags are the successor's number in ts.successors() order, errors counted.
   bool successors(const uint8_t* state, Successors& out) override;
   std::string error() const override { return error_; }
 
-  // The lasso as a Trace: labels and states re-executed step by step (each step must
-  // match its recorded successor number and next state). A lasso ending in a state
+  // The lasso as a Trace: labels and states re-executed step by step (each step takes
+  // the first successor of its group that reaches the recorded next state). A lasso ending in a state
   // without successors becomes a finite trace (end = kDeadlock, no loop_start); any
   // other gets loop_start (end = kCycle). Returns nullopt and sets *error on a mismatch.
   std::optional<Trace> trace(const Lasso& lasso, std::string* error);
