@@ -33,7 +33,7 @@ class Executor {
  public:
   Executor(const TestCase& test, Target& target, const ExecuteOptions& options)
       : test_(test), target_(target), options_(options) {
-    ctx_.tester_isn = options.tester_isn;
+    ctx_.tester_isn = test.tester_isn.value_or(options.tester_isn);
   }
 
   TestResult run();

@@ -42,6 +42,7 @@ const char* call_name(Call::Kind kind) {
     case Call::Kind::kClose: return "close";
     case Call::Kind::kAbort: return "abort";
     case Call::Kind::kResolve: return "resolve";
+    case Call::Kind::kAnnounce: return "announce";
   }
   return "?";
 }
@@ -155,7 +156,7 @@ class Parser {
   TestCase test_;
   std::vector<ParseError> errors_;
   bool have_name_ = false;
-  bool have_wire_ = false, have_tier_ = false, have_kind_ = false;
+  bool have_wire_ = false, have_tier_ = false, have_kind_ = false, have_isn_ = false;
   // Fields are classified against the wire once the whole file is read.
   std::vector<std::pair<int, size_t>> pending_events_;  // (line, index in events)
   std::vector<std::pair<int, size_t>> pending_allows_;
@@ -282,6 +283,16 @@ void Parser::parse_header(int line, const std::vector<Token>& t, std::string_vie
       error(line, t[1].column, "kind must be positive or negative, not `" + t[1].text + "`");
     }
     have_kind_ = true;
+  } else if (d == "isn") {
+    if (!need(1, "a number 0..4294967295")) return;
+    if (have_isn_) error(line, t[0].column, "second `isn` line");
+    int64_t n = 0;
+    if (!parse_int(t[1].text, &n) || n < 0 || n > 0xffffffffLL) {
+      error(line, t[1].column, "isn must be a number 0..4294967295, not `" + t[1].text + "`");
+      return;
+    }
+    test_.tester_isn = static_cast<uint32_t>(n);
+    have_isn_ = true;
   } else if (d == "sysctl") {
     if (!need(1, "NAME=VALUE")) return;
     const std::string& s = t[1].text;
@@ -315,8 +326,8 @@ void Parser::parse_header(int line, const std::vector<Token>& t, std::string_vie
   } else {
     error(line, t[0].column,
           "unknown directive `" + d +
-              "` (expected test, covers, cite, tier, wire, kind, note, sysctl, allow, or an "
-              "event starting with +D or @T)");
+              "` (expected test, covers, cite, tier, wire, kind, note, isn, sysctl, allow, or "
+              "an event starting with +D or @T)");
   }
 }
 
@@ -384,6 +395,8 @@ void Parser::parse_event(int line, const std::vector<Token>& t, std::string_view
       if (!no_args(Call::Kind::kClose)) return;
     } else if (c == "abort") {
       if (!no_args(Call::Kind::kAbort)) return;
+    } else if (c == "announce") {
+      if (!no_args(Call::Kind::kAnnounce)) return;
     } else if (c == "send") {
       e.call.kind = Call::Kind::kSend;
       int64_t n = 0;
@@ -405,7 +418,7 @@ void Parser::parse_event(int line, const std::vector<Token>& t, std::string_view
       error(line, t[2].column,
             "unknown call `" + c +
                 "` (expected listen, connect, accept, send N, shutdown, close, abort, resolve "
-                "ADDR)");
+                "ADDR, announce)");
       return;
     }
   } else if (kw == "inject") {
@@ -693,13 +706,16 @@ void Parser::finish() {
   for (const Event& e : test_.events) {
     if (test_.wire == Wire::kArp &&
         (e.type == Event::Type::kExpectState ||
-         (e.type == Event::Type::kCall && e.call.kind != Call::Kind::kResolve))) {
-      error(e.line, 0, "wire arp: only `call resolve`, ARP packets and `expect cache` apply");
+         (e.type == Event::Type::kCall && e.call.kind != Call::Kind::kResolve &&
+          e.call.kind != Call::Kind::kAnnounce))) {
+      error(e.line, 0,
+            "wire arp: only `call resolve`, `call announce`, ARP packets and `expect cache` apply");
     }
     if (test_.wire == Wire::kTcp &&
         (e.type == Event::Type::kExpectCache ||
-         (e.type == Event::Type::kCall && e.call.kind == Call::Kind::kResolve))) {
-      error(e.line, 0, "wire tcp: `resolve` and `expect cache` need wire arp");
+         (e.type == Event::Type::kCall &&
+          (e.call.kind == Call::Kind::kResolve || e.call.kind == Call::Kind::kAnnounce)))) {
+      error(e.line, 0, "wire tcp: `resolve`, `announce` and `expect cache` need wire arp");
     }
   }
 }

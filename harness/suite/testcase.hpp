@@ -39,7 +39,7 @@ enum class Wire { kTcp, kArp };
 enum class Tier { kFast, kSlow };
 
 struct Call {
-  enum class Kind { kListen, kConnect, kAccept, kSend, kShutdown, kClose, kAbort, kResolve };
+  enum class Kind { kListen, kConnect, kAccept, kSend, kShutdown, kClose, kAbort, kResolve, kAnnounce };
   Kind kind = Kind::kListen;
   int64_t bytes = 0;    // send
   std::string address;  // resolve: a symbol or an IPv4 literal
@@ -83,6 +83,7 @@ struct TestCase {
   Tier tier = Tier::kFast;
   Wire wire = Wire::kTcp;
   bool negative = false;
+  std::optional<uint32_t> tester_isn;  // `isn N`: the tester's absolute ISN
   std::vector<Sysctl> sysctls;
   std::vector<Allow> allows;
   std::vector<Event> events;

@@ -179,6 +179,7 @@ CallOutcome LinuxTarget::call(const Call& call) {
     case Call::Kind::kClose: return do_close(false);
     case Call::Kind::kAbort: return do_close(true);
     case Call::Kind::kResolve: return do_resolve(call.address);
+    case Call::Kind::kAnnounce: return do_announce();
   }
   return harness_failure("unknown call");
 }
@@ -288,6 +289,22 @@ CallOutcome LinuxTarget::do_resolve(const std::string& address) {
              reinterpret_cast<struct sockaddr*>(&to), sizeof to) < 0 &&
       errno != EAGAIN) {
     return iut_failure(errno_text("resolve (sendto)", errno));
+  }
+  return {};
+}
+
+CallOutcome LinuxTarget::do_announce() {
+  if (!config_.tap) return harness_failure("announce: needs an Ethernet target (linux-tap)");
+  // With arp_notify, a NETDEV_CHANGEADDR makes the kernel send a gratuitous ARP request
+  // for each of the device's addresses (inetdev_send_gratuitous_arp): setting the MAC
+  // address, even to the same value, raises it.
+  std::string name = "net.ipv4.conf." + device_.name() + ".arp_notify";
+  if (netns::Status s = netns::write_sysctl(config_.host_netns, name, "1"); !s.ok()) {
+    return harness_failure("announce: " + s.error);
+  }
+  if (netns::Status s = netns::set_mac_address(config_.host_netns, device_.name(), config_.book.iut_mac);
+      !s.ok()) {
+    return harness_failure("announce: " + s.error);
   }
   return {};
 }

@@ -56,6 +56,7 @@ class LinuxTarget : public Target {
   CallOutcome do_close(bool abort);
   CallOutcome do_shutdown();
   CallOutcome do_resolve(const std::string& address);
+  CallOutcome do_announce();
 
   LinuxTargetConfig config_;
   netns::TunDevice device_;

@@ -76,6 +76,8 @@ const std::map<std::string, Verdict>& expected_verdicts() {
       {"resolve_sends_request", Verdict::kPass},
       {"unsolicited_reply_merged", Verdict::kExpectedDeviation},
       {"unsolicited_reply_merged_arp_accept", Verdict::kPass},
+      {"announce_sends_gratuitous_request", Verdict::kPass},
+      {"wrapped_tester_isn", Verdict::kPass},
   };
   return kExpected;
 }

@@ -114,6 +114,7 @@ TEST(TestcaseParse, HeaderDirectives) {
       "cite \"RFC 5961 §3.2\"\n"
       "cite \"RFC 9293 §3.10.7.4\"\n"
       "sysctl net.ipv4.tcp_rfc1337=1\n"
+      "isn 4294967295\n"
       "allow flags=A ack=*\n"
       "+0 call send 10\n");
   EXPECT_TRUE(t.negative);
@@ -121,6 +122,7 @@ TEST(TestcaseParse, HeaderDirectives) {
   EXPECT_EQ(t.notes, std::vector<std::string>{"a \"quoted\" note"});
   EXPECT_EQ(t.cites.size(), 2u);
   ASSERT_EQ(t.sysctls.size(), 1u);
+  EXPECT_EQ(*t.tester_isn, 4294967295u);
   EXPECT_EQ(t.sysctls[0].name, "net.ipv4.tcp_rfc1337");
   EXPECT_EQ(t.sysctls[0].value, "1");
   ASSERT_EQ(t.allows.size(), 1u);
@@ -177,7 +179,7 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"test a\ntest b\n", "t.spt:2:1: error: second `test` line; one test per file"},
         Malformed{"test a\nfoo bar\n",
                   "t.spt:2:1: error: unknown directive `foo` (expected test, covers, cite, tier, "
-                  "wire, kind, note, sysctl, allow, or an event starting with +D or @T)"},
+                  "wire, kind, note, isn, sysctl, allow, or an event starting with +D or @T)"},
         Malformed{"test a\ncall listen\n",
                   "t.spt:2:1: error: event `call` needs a time first: `+0 call ...`"},
         Malformed{"test a\n+x call listen\n",
@@ -187,7 +189,7 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"test a\n+0\n", "t.spt:2:3: error: expected call, inject, expect or wait after the time"},
         Malformed{"test a\n+0 call dance\n",
                   "t.spt:2:9: error: unknown call `dance` (expected listen, connect, accept, send "
-                  "N, shutdown, close, abort, resolve ADDR)"},
+                  "N, shutdown, close, abort, resolve ADDR, announce)"},
         Malformed{"test a\n+0 call send\n",
                   "t.spt:2:9: error: `call send` needs one byte count 0..1000000, e.g. call send 100"},
         Malformed{"test a\n+0 call listen 80\n", "t.spt:2:16: error: `call listen` takes no argument"},
@@ -217,6 +219,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "t.spt:2: error: inject seq=[1..2]: a range cannot be sent; give one value"},
         Malformed{"test a\ncite \"RFC 9293\n", "t.spt:2:6: error: unterminated string"},
         Malformed{"test a\nwire udp\n", "t.spt:2:6: error: wire must be tcp or arp, not `udp`"},
+        Malformed{"test a\nisn -1\n", "t.spt:2:5: error: isn must be a number 0..4294967295, not `-1`"},
         Malformed{"test a\nsysctl kernel.panic=1\n",
                   "t.spt:2:8: error: sysctl must be NAME=VALUE with a NAME under net. (per network "
                   "namespace), got `kernel.panic=1`"},
@@ -224,9 +227,10 @@ INSTANTIATE_TEST_SUITE_P(
                   "t.spt:3:26: error: tpa=nowhere: expected an IPv4 address (iut.ip, tester.ip, "
                   "other.ip, zero, or 192.0.2.9)"},
         Malformed{"test a\nwire arp\n+0 call listen\n",
-                  "t.spt:3: error: wire arp: only `call resolve`, ARP packets and `expect cache` apply"},
+                  "t.spt:3: error: wire arp: only `call resolve`, `call announce`, ARP packets and "
+                  "`expect cache` apply"},
         Malformed{"test a\n+0 expect cache other.ip = other.mac\n",
-                  "t.spt:2: error: wire tcp: `resolve` and `expect cache` need wire arp"},
+                  "t.spt:2: error: wire tcp: `resolve`, `announce` and `expect cache` need wire arp"},
         Malformed{"test a\nwire arp\n+0 expect cache other.ip == x\n",
                   "t.spt:3:11: error: expected `expect cache IPADDR = MACADDR` or `expect cache "
                   "IPADDR absent`"},
