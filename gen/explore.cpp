@@ -260,7 +260,8 @@ void Explorer::run() {
         }
         kid.constraint = kid.constraint.simplify();
         if (kid.constraint.is_false()) continue;
-        if (check(kid.constraint) != z3::sat) continue;
+        // No guard, no branch: feasible with its parent, no query needed.
+        if (!kid.constraint.is_true() && check(kid.constraint) != z3::sat) continue;
         kid.exclusion = excl;
         std::string key = Key(kid);
         int& count = key_count_[key];
