@@ -1,9 +1,12 @@
 // Level-synchronous, multi-threaded breadth-first search (docs/checker.md).
 //
-// The frontier of level d is a list of per-thread byte buffers of entries
-// [packed state][uint32 id]; workers claim chunks of it with one atomic cursor, expand
-// each state, insert successors into the shared lock-free StateStore and append the new
-// ones to their own buffer of level d+1. A std::barrier ends the level. Each stored
+// Stored states get consecutive ids, so the states of level d+1 are exactly the ids
+// handed out while level d is expanded: with the full store the frontier is an id range
+// and costs no memory (the states are read from the store's records, in id order).
+// Workers claim chunks of the level with one atomic cursor, expand each state and insert
+// its successors into the shared lock-free StateStore. With hash-compact, where the store
+// keeps only signatures, each worker appends its new states to its own buffer of entries
+// [packed state][uint32 id] for level d+1. A std::barrier ends the level. Each stored
 // state's meta is {parent id, successor number}, from which traces are rebuilt.
 //
 // The store grows at safe points: workers hold a shared lock while expanding a chunk;
@@ -87,6 +90,7 @@ class Bfs {
   // Levels: cur_ is being expanded, next_ filled (one buffer per worker).
   std::vector<std::vector<uint8_t>> cur_, next_;
   std::vector<uint64_t> prefix_;  // prefix_[t]: entries in cur_[0..t)
+  uint64_t level_first_ = 0;  // full store: the level is ids [level_first_, +level_size_)
   uint64_t level_size_ = 0;
   uint64_t level_bytes_ = 0;
   uint64_t states_at_level_start_ = 0;
@@ -129,6 +133,7 @@ std::vector<uint32_t> Bfs::path_to(uint32_t id) const {
 }
 
 uint64_t Bfs::memory_estimate() const {
+  if (!compact_) return store_.memory_bytes();
   const uint64_t fresh = store_.size() - states_at_level_start_;
   return store_.memory_bytes() + level_bytes_ + fresh * entry_bytes_;
 }
@@ -176,11 +181,13 @@ void Bfs::on_successor(Worker& w, const ir::Successor& s) {
     halt("max-memory");
     return;
   }
-  std::vector<uint8_t>& out = *w.out;
-  const size_t at = out.size();
-  out.resize(at + entry_bytes_);
-  std::memcpy(out.data() + at, w.buf.data(), state_bytes_);
-  std::memcpy(out.data() + at + state_bytes_, &r.id, sizeof r.id);
+  if (compact_) {
+    std::vector<uint8_t>& out = *w.out;
+    const size_t at = out.size();
+    out.resize(at + entry_bytes_);
+    std::memcpy(out.data() + at, w.buf.data(), state_bytes_);
+    std::memcpy(out.data() + at + state_bytes_, &r.id, sizeof r.id);
+  }
   if (monitor_.has_invariants()) {
     const uint32_t id = r.id;
     monitor_.check_state(s.state, [&] { return path_to(id); }, [&] { return now(depth_ + 1); });
@@ -197,11 +204,17 @@ void Bfs::expand_chunk(Worker& w, uint64_t a, uint64_t b) {
     on_successor(w, s);
   };
   size_t t = 0;
-  while (prefix_[t + 1] <= a) ++t;
+  while (compact_ && prefix_[t + 1] <= a) ++t;
   for (uint64_t i = a; i < b && !w.halt; ++i) {
-    while (prefix_[t + 1] <= i) ++t;
-    const uint8_t* e = cur_[t].data() + (i - prefix_[t]) * entry_bytes_;
-    std::memcpy(&w.id, e + state_bytes_, sizeof w.id);
+    const uint8_t* e;
+    if (compact_) {
+      while (prefix_[t + 1] <= i) ++t;
+      e = cur_[t].data() + (i - prefix_[t]) * entry_bytes_;
+      std::memcpy(&w.id, e + state_bytes_, sizeof w.id);
+    } else {
+      w.id = static_cast<uint32_t>(level_first_ + i);
+      e = store_.key(w.id);
+    }
     layout_.unpack(e, w.slots);
     w.count = 0;
     ts_.successors(w.slots, cb);
@@ -280,16 +293,21 @@ void Bfs::end_level() {
     finished_ = true;
     return;
   }
-  std::swap(cur_, next_);
-  for (auto& v : next_) v.clear();
-  level_size_ = 0;
-  level_bytes_ = 0;
-  for (size_t t = 0; t < cur_.size(); ++t) {
-    prefix_[t] = level_size_;
-    level_size_ += cur_[t].size() / entry_bytes_;
-    level_bytes_ += cur_[t].capacity() + next_[t].capacity();
+  if (compact_) {
+    std::swap(cur_, next_);
+    for (auto& v : next_) v.clear();
+    level_size_ = 0;
+    level_bytes_ = 0;
+    for (size_t t = 0; t < cur_.size(); ++t) {
+      prefix_[t] = level_size_;
+      level_size_ += cur_[t].size() / entry_bytes_;
+      level_bytes_ += cur_[t].capacity() + next_[t].capacity();
+    }
+    prefix_[cur_.size()] = level_size_;
+  } else {
+    level_first_ = states_at_level_start_;
+    level_size_ = store_.size() - level_first_;
   }
-  prefix_[cur_.size()] = level_size_;
   if (level_size_ == 0) {
     finished_ = true;
     complete_ = true;
@@ -319,9 +337,11 @@ Result Bfs::run() {
     if (r.status == StateStore::Status::kFull) {
       halt("max-memory");
     } else {
-      next_[0].resize(entry_bytes_);
-      std::memcpy(next_[0].data(), buf.data(), state_bytes_);
-      std::memcpy(next_[0].data() + state_bytes_, &r.id, sizeof r.id);
+      if (compact_) {
+        next_[0].resize(entry_bytes_);
+        std::memcpy(next_[0].data(), buf.data(), state_bytes_);
+        std::memcpy(next_[0].data() + state_bytes_, &r.id, sizeof r.id);
+      }
       if (monitor_.has_invariants()) {
         monitor_.check_state(init, [] { return std::vector<uint32_t>{}; }, [&] { return now(0); });
       }

@@ -220,7 +220,7 @@ int RunCheck(const CheckOptions& co) {
     std::vector<checker::Outcome> outcomes;
     std::string mode = opt.search == checker::Search::kDfs || co.bitstate ? "DFS" : "BFS";
     std::cout << "system " << sname << ": state vector " << ts.layout().total_bits << " bits ("
-              << ts.layout().bytes() << " bytes)\n";
+              << ts.layout().bytes() << " bytes)" << std::endl;
     if (!safety.empty() || co.properties.empty()) {
       ProgressLine line(live, sname);
       checker::Options o = opt;
@@ -234,7 +234,10 @@ int RunCheck(const CheckOptions& co) {
                 << Count(st.max_depth) << ", " << Seconds(st.seconds) << " (cpu " << Seconds(st.cpu_seconds)
                 << "), " << Rate(st.states_per_second()) << " states/s, " << Megabytes(st.peak_memory_bytes);
       if (st.states > 0) std::cout << " (" << Fixed(static_cast<double>(st.peak_memory_bytes) / st.states, 1) << " B/state)";
-      std::cout << (r.complete ? "" : ", stopped: " + r.limit) << "\n";
+      std::cout << (r.complete         ? ""
+                    : r.limit.empty() ? ", stopped: every property answered"
+                                      : ", stopped: " + r.limit)
+                << "\n";
       for (const std::string& n : r.notes) std::cout << "  note: " << n << "\n";
       if (co.bitstate) {
         std::cout << "  bitstate: 2^" << co.bitstate_bits << " bits, " << co.bitstate_k

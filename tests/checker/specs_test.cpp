@@ -1,0 +1,147 @@
+// The shipped specs: every safety property of tcp.sp and arp.sp holds, and every
+// variant with a safety bug is caught, with the bug visible at the end of the trace.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "checker/safety.hpp"
+#include "checker/trace_json.hpp"
+#include "tests/checker/test_util.hpp"
+
+namespace sp::checker {
+namespace {
+
+using testing::Find;
+
+std::string SpecPath(const std::string& rel) { return std::string(STATEPROOF_SOURCE_DIR) + "/spec/" + rel; }
+
+std::optional<ir::Model> Load(const std::string& rel, CompileOptions options = {}) {
+  std::optional<std::string> text = testing::ReadFile(SpecPath(rel));
+  if (!text) return std::nullopt;
+  SourceFile file{rel, *text};
+  Diagnostics diags(file);
+  ir::Model m;
+  options.warnings = false;
+  if (!compile_spec(diags, options, m)) {
+    ADD_FAILURE() << diags.format_all();
+    return std::nullopt;
+  }
+  return m;
+}
+
+std::vector<int> SafetyProperties(const ir::Model& m, int s) {
+  std::vector<int> v;
+  for (size_t p = 0; p < m.properties.size(); ++p) {
+    if (m.properties[p].system == s && m.properties[p].kind != ir::PropertyKind::kLtl) v.push_back(static_cast<int>(p));
+  }
+  return v;
+}
+
+void ExpectAllHold(const ir::Model& m) {
+  for (size_t s = 0; s < m.systems.size(); ++s) {
+    ir::TransitionSystem ts(m, static_cast<int>(s));
+    Options o;
+    o.jobs = 2;
+    Result r = check_safety(ts, SafetyProperties(m, static_cast<int>(s)), o);
+    EXPECT_TRUE(r.complete) << m.systems[s].name;
+    EXPECT_GT(r.stats.states, 1000u);
+    for (const Outcome& out : r.outcomes) {
+      EXPECT_EQ(out.verdict, Verdict::kHolds) << m.systems[s].name << ": " << out.name << ": " << out.message;
+    }
+  }
+}
+
+TEST(Specs, TcpSafetyPropertiesHold) {
+  CompileOptions o;
+  o.const_overrides = {{"MAX_RETX", 1}};  // R1: about 10^5 states (R2 is run by the benchmark)
+  std::optional<ir::Model> m = Load("tcp.sp", o);
+  if (!m) GTEST_SKIP() << "spec/tcp.sp not available";
+  ExpectAllHold(*m);
+}
+
+TEST(Specs, ArpSafetyPropertiesHold) {
+  std::optional<ir::Model> m = Load("arp.sp");
+  if (!m) GTEST_SKIP() << "spec/arp.sp not available";
+  ExpectAllHold(*m);
+}
+
+struct Variant {
+  const char* file;
+  const char* system;
+  const char* property;
+  // The buggy transition, expected among the last steps of the trace ("" when the bug
+  // removed a transition: then `final_state` is checked instead).
+  const char* transition;
+  const char* instance_in_final_state;  // optional: instance and control state at the end
+  const char* final_state;
+};
+
+const Variant kVariants[] = {
+    {"tcp_passive_time_wait.sp", "pair", "time_wait_only_on_active_closer", "rcv_ack_of_fin_last_ack",
+     "server", "TIME_WAIT"},
+    {"tcp_lastack_anyack.sp", "pair", "no_deadlock", "rcv_ack_of_fin_last_ack", "client", "FIN_WAIT_2"},
+    {"tcp_ack_off_by_one.sp", "pair", "no_deadlock", "", "client", "FIN_WAIT_2"},
+    {"tcp_no_lastack_retx.sp", "pair", "no_deadlock", "", "server", "LAST_ACK"},
+    {"tcp_no_syn_retx.sp", "pair", "no_deadlock", "", "client", "SYN_SENT"},
+    {"arp_cache_broadcast.sp", "lan", "cache_never_maps_broadcast", "rcv_request", nullptr, nullptr},
+    {"arp_reply_any.sp", "lan", "replies_only_for_own_address", "rcv_request", nullptr, nullptr},
+    {"arp_no_give_up.sp", "lan", "quiescent_only_when_idle", "retransmit", nullptr, nullptr},
+};
+
+class SpecVariant : public ::testing::TestWithParam<Variant> {};
+
+TEST_P(SpecVariant, IsCaughtWithTheBugInTheTrace) {
+  const Variant& v = GetParam();
+  std::optional<ir::Model> m = Load(std::string("variants/") + v.file);
+  if (!m) GTEST_SKIP() << v.file << " not available";
+  const int s = m->find_system(v.system);
+  const int p = m->find_property(v.property);
+  ASSERT_GE(s, 0);
+  ASSERT_GE(p, 0);
+  ir::TransitionSystem ts(*m, s);
+  Options o;
+  o.jobs = 2;
+  o.check_errors = false;  // stop at the violation
+  Result r = check_safety(ts, {p}, o);
+  ASSERT_EQ(r.outcomes.size(), 1u);
+  const Outcome& out = r.outcomes[0];
+  ASSERT_EQ(out.verdict, Verdict::kViolated) << out.message;
+  EXPECT_EQ(out.name, v.property);
+  ASSERT_TRUE(out.trace.has_value());
+  const Trace& t = *out.trace;
+  EXPECT_EQ(t.property, v.property);
+  EXPECT_LE(t.steps.size(), 20u);
+  if (*v.transition) {
+    bool seen = false;
+    const size_t from = t.steps.size() > 4 ? t.steps.size() - 4 : 0;
+    for (size_t k = from; k < t.steps.size(); ++k) {
+      const ir::Label& l = t.steps[k].label;
+      const ir::Role& role = m->roles[static_cast<size_t>(ts.system().instances[static_cast<size_t>(l.instance)].role)];
+      if (role.transitions[static_cast<size_t>(l.transition)].name == v.transition) seen = true;
+    }
+    EXPECT_TRUE(seen) << v.transition << " is not among the last steps";
+  }
+  if (v.instance_in_final_state) {
+    const ir::Slots& last = t.steps.empty() ? t.initial : t.steps.back().state;
+    int i = -1;
+    for (size_t k = 0; k < ts.system().instances.size(); ++k) {
+      if (ts.system().instances[k].name == v.instance_in_final_state) i = static_cast<int>(k);
+    }
+    ASSERT_GE(i, 0);
+    const ir::Role& role = m->roles[static_cast<size_t>(ts.system().instances[static_cast<size_t>(i)].role)];
+    EXPECT_EQ(role.states[static_cast<size_t>(ts.control_state(last, i))], v.final_state);
+  }
+  // The counterexample replays from its JSON.
+  ReplayResult rr = replay_trace(ts, trace_to_json(ts, t));
+  EXPECT_TRUE(rr.ok()) << rr.mismatch << " / " << rr.verdict;
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, SpecVariant, ::testing::ValuesIn(kVariants),
+                         [](const ::testing::TestParamInfo<Variant>& info) {
+                           std::string n = info.param.file;
+                           n = n.substr(0, n.find('.'));
+                           return n;
+                         });
+
+}  // namespace
+}  // namespace sp::checker
