@@ -3,8 +3,11 @@
 #include "checker/ltl/product.hpp"
 
 #include <algorithm>
+#include <bit>
 
 #include "checker/ltl/product_core.hpp"
+
+static_assert(std::endian::native == std::endian::little, "valuations are stored little-endian");
 
 namespace sp::checker::ltl {
 
@@ -21,9 +24,9 @@ namespace detail {
 
 namespace {
 
-// System state meta: valuation (8 bytes), cache word index (4; 0: not cached), flags
-// (1), then the direct product table (4 bytes per automaton state).
-constexpr size_t kValuationAt = 0, kCacheAt = 8, kFlagsAt = 12, kTableAt = 13;
+// System state meta: cache word index (4; 0: not cached), flags (1), valuation
+// (val_bytes_), then the direct product table (4 bytes per automaton state).
+constexpr size_t kCacheAt = 0, kFlagsAt = 4, kValuationAt = 5;
 constexpr uint8_t kHaveValuation = 1;
 
 uint32_t Load32(const uint8_t* p) {
@@ -40,9 +43,16 @@ Product::Product(StateSpace& space, const Automaton& automaton, const std::vecto
   b_ = space.state_bytes();
   meta_bytes_ = meta_bytes;
   direct_ = aut_.states() <= kDirectStates;
+  uint64_t used = 0;  // atoms the labels test
+  for (const auto& edges : aut_.out) {
+    for (const Edge& e : edges) used |= e.label.pos | e.label.neg;
+  }
+  val_bytes_ = used == 0 ? 1 : static_cast<size_t>(64 - __builtin_clzll(used) + 7) / 8;
+  table_at_ = kValuationAt + val_bytes_;
+  prod_record_ = kProductKeyBytes + meta_bytes;
   StateStore::Config sys;
   sys.key_bytes = std::max<size_t>(b_, 1);
-  sys.meta_bytes = kTableAt + (direct_ ? 4 * static_cast<size_t>(aut_.states()) : 0);
+  sys.meta_bytes = table_at_ + (direct_ ? 4 * static_cast<size_t>(aut_.states()) : 0);
   sys.initial_log2 = 16;
   sys.max_memory = options.max_memory_bytes;
   sys_store_ = std::make_unique<StateStore>(sys);
@@ -105,20 +115,24 @@ bool Product::product(uint32_t sys, int q, uint32_t* id) {
     product_key_[5] = static_cast<uint8_t>(q >> 8);
     return insert(*store_, product_key_, id);
   }
-  uint8_t* slot = sys_store_->meta(sys) + kTableAt + 4 * static_cast<size_t>(q);
+  uint8_t* slot = sys_store_->meta(sys) + table_at_ + 4 * static_cast<size_t>(q);
   const uint32_t v = Load32(slot);
   if (v != 0) {
     *id = v - 1;
     return true;
   }
-  if (prod_sys_.size() >= StateStore::kMaxStates) {
+  if (products_ >= StateStore::kMaxStates) {
     stop(SearchStatus::kLimit, "max-memory");
     return false;
   }
-  *id = static_cast<uint32_t>(prod_sys_.size());
-  prod_sys_.push_back(sys);
-  prod_q_.push_back(static_cast<uint16_t>(q));
-  prod_meta_.resize(prod_meta_.size() + meta_bytes_, 0);
+  *id = static_cast<uint32_t>(products_++);
+  if ((*id >> kProdChunkLog2) >= prod_chunks_.size()) {
+    prod_chunks_.push_back(std::make_unique<uint8_t[]>(prod_record_ << kProdChunkLog2));  // zeroed
+  }
+  uint8_t* rec = record(*id);
+  std::memcpy(rec, &sys, 4);
+  rec[4] = static_cast<uint8_t>(q & 0xff);
+  rec[5] = static_cast<uint8_t>(q >> 8);
   const uint32_t stored = *id + 1;
   std::memcpy(slot, &stored, 4);
   return true;
@@ -180,13 +194,14 @@ bool Product::expand(uint32_t id, uint32_t* count, uint64_t* state_bits) {
   uint8_t* meta = sys_store_->meta(sys);  // records never move
   uint64_t valuation = 0;
   if (meta[kFlagsAt] & kHaveValuation) {
-    std::memcpy(&valuation, meta + kValuationAt, 8);
+    std::memcpy(&valuation, meta + kValuationAt, val_bytes_);  // little-endian
   } else {
     if (!space_.atoms(sys_store_->key(sys), &valuation)) {
       stop(SearchStatus::kError, space_.error());
       return false;
     }
-    std::memcpy(meta + kValuationAt, &valuation, 8);
+    if (val_bytes_ < 8) valuation &= (uint64_t{1} << (8 * val_bytes_)) - 1;
+    std::memcpy(meta + kValuationAt, &valuation, val_bytes_);
     meta[kFlagsAt] |= kHaveValuation;
   }
   const std::vector<Edge>& edges = aut_.out[static_cast<size_t>(q)];
@@ -241,7 +256,7 @@ bool Product::expand(uint32_t id, uint32_t* count, uint64_t* state_bits) {
 
 size_t Product::memory() const {
   size_t m = sys_store_->memory_bytes() + (store_ ? store_->memory_bytes() : 0);
-  m += prod_sys_.capacity() * 4 + prod_q_.capacity() * 2 + prod_meta_.capacity();
+  m += prod_chunks_.size() * (prod_record_ << kProdChunkLog2);
   m += cache_.size() * (size_t{4} << kChunkLog2) + scratch_list_.capacity() * 4;
   return m + arena_.capacity() + extra_memory;
 }

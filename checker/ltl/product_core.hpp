@@ -2,14 +2,16 @@
 // product state layout, successor expansion into the DFS arena, fairness marks, limits
 // and lasso assembly. Not a public interface.
 //
-// System states live in a StateStore: the packed state, then meta: the atom valuation
-// (8 bytes), where its successor list sits in the successor cache (4), a flag (1), and,
-// when the automaton has at most kDirectStates states, one product id per automaton
-// state (4 each; 0: none). Product states are numbered densely; with that table a
-// product state is found from (system id, automaton state) by one look-up in the
-// system state's record, without hashing. Bigger automata use a second StateStore
-// keyed by (system id, automaton state), 6 bytes. Every product state has `meta_bytes`
-// for the search (a colour or a DFS number; zero for a state not visited yet).
+// System states live in a StateStore: the packed state, then meta: where its successor
+// list sits in the successor cache (4 bytes), a flag (1), the atom valuation (as many
+// bytes as the automaton's labels need), and, when the automaton has at most
+// kDirectStates states, one product id per automaton state (4 each; 0: none). Product
+// states are numbered densely and kept in chunks of records [system id: 4][automaton
+// state: 2][meta]; with the table a product state is found from (system id, automaton
+// state) by one look-up in the system state's record, without hashing. Bigger automata
+// use a second StateStore keyed by (system id, automaton state), 6 bytes. Every product
+// state has `meta_bytes` for the search (a colour or a DFS number; zero for a state not
+// visited yet).
 // A system state is thus stored once however many automaton states it pairs with, and
 // while the cache has room its successors are computed once.
 // Expanding a product state stores its successors and appends one entry per product
@@ -53,21 +55,17 @@ class Product {
   std::vector<uint8_t>& arena() { return arena_; }
 
   // Product state `id`: its meta bytes, system state and automaton state.
-  uint8_t* meta(uint32_t id) {
-    return direct_ ? &prod_meta_[static_cast<size_t>(id) * meta_bytes_] : store_->meta(id);
-  }
+  uint8_t* meta(uint32_t id) const { return direct_ ? record(id) + kProductKeyBytes : store_->meta(id); }
   uint32_t sys_of(uint32_t id) const {
-    if (direct_) return prod_sys_[id];
     uint32_t s;
-    std::memcpy(&s, store_->key(id), 4);
+    std::memcpy(&s, key_of(id), 4);
     return s;
   }
   int aut_state(uint32_t id) const {
-    if (direct_) return prod_q_[id];
-    const uint8_t* k = store_->key(id);
+    const uint8_t* k = key_of(id);
     return k[4] | (k[5] << 8);
   }
-  uint64_t product_states() const { return direct_ ? prod_sys_.size() : store_->size(); }
+  uint64_t product_states() const { return direct_ ? products_ : store_->size(); }
   const uint8_t* entry(size_t offset, uint32_t i) const { return arena_.data() + offset + i * kEntryBytes; }
   static uint32_t entry_id(const uint8_t* ent) {
     uint32_t id;
@@ -118,6 +116,11 @@ class Product {
   Lasso project(const ProductPath& path) const;
 
  private:
+  // direct_: product state `id`'s record; key_of: its (system id, automaton state).
+  uint8_t* record(uint32_t id) const {
+    return prod_chunks_[id >> kProdChunkLog2].get() + static_cast<size_t>(id & ((1u << kProdChunkLog2) - 1)) * prod_record_;
+  }
+  const uint8_t* key_of(uint32_t id) const { return direct_ ? record(id) : store_->key(id); }
   bool insert(StateStore& store, const uint8_t* key, uint32_t* id);
   // The product state (sys, q), stored if new.
   bool product(uint32_t sys, int q, uint32_t* id);
@@ -135,9 +138,12 @@ class Product {
   bool direct_;                              // product ids in the system states' records
   std::unique_ptr<StateStore> sys_store_;    // system states
   std::unique_ptr<StateStore> store_;        // product states when !direct_
-  std::vector<uint32_t> prod_sys_;           // direct_: per product state
-  std::vector<uint16_t> prod_q_;
-  std::vector<uint8_t> prod_meta_;
+  static constexpr int kProdChunkLog2 = 16;
+  std::vector<std::unique_ptr<uint8_t[]>> prod_chunks_;  // direct_: product records
+  size_t prod_record_ = 0;
+  uint64_t products_ = 0;
+  size_t val_bytes_ = 1;                     // bytes of the atom valuation kept
+  size_t table_at_ = 0;                      // offset of the product table in system meta
   // Successor cache: chunks of 2^kChunkLog2 words; a cached state's list is n, then n
   // (id, group) pairs, within one chunk; addressed by a global word index (0: none).
   static constexpr int kChunkLog2 = 20;
