@@ -190,7 +190,14 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
       if (!done) fix_to_model(ch.sym);
     }
   }
-  if (in.fix_tester_isn) fix_to_model(T);
+  if (in.fix_tester_isn) {
+    // Closest to the wrap first, so that the value does not depend on the solver's model.
+    bool set = false;
+    for (uint64_t cand : {0xFFFFFFFFull, 0xFFFFFFFEull, 0xFFFFFF00ull, 0xFFFF0000ull}) {
+      if ((set = try_fix(T == c.bv_val(static_cast<uint64_t>(cand), 32)))) break;
+    }
+    if (!set) fix_to_model(T);
+  }
   if (ex_.check_current() != z3::sat) {
     *why = "solver gave up while fixing the tester's values";
     return std::nullopt;
@@ -330,8 +337,9 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
       const double d = static_cast<double>(n.wait_ms) / 1000.0;
       const TimerState& ts = Pre(ex_, steps, i).timers[n.fired_timer];
       const ir::Timer& timer = role.timers[n.fired_timer];
-      std::string what = timer.name + " expires after " + Seconds(d) + " s";
-      if (ts.expiries > 0) {
+      std::string what = n.ignored ? "no timer runs: silence for " + Seconds(d) + " s"
+                                   : timer.name + " expires after " + Seconds(d) + " s";
+      if (ts.expiries > 0 && !n.ignored) {
         what += " (" + Seconds(static_cast<double>(timer.duration_ms) / 1000.0) + " s x " +
                 std::to_string(timer.backoff) + "^" + std::to_string(ts.expiries) + ")";
       }

@@ -33,7 +33,7 @@ struct Fsm {
 };
 
 std::string Output(const SuiteContext& sc, const Node& n) {
-  if (n.ignored) return "-";
+  if (n.ignored) return ".";  // silence, whether or not a transition took the stimulus
   std::string o;
   for (const SymSend& s : n.sends) {
     const ir::Message& m = sc.model.messages[s.message];
@@ -54,8 +54,28 @@ std::string Output(const SuiteContext& sc, const Node& n) {
 
 // The response to input t at explorer node `at`, added to the explorer (or -1).
 int Apply(SuiteContext& sc, int at, int t) {
-  const ir::Transition& tr = sc.enc.role().transitions[t];
+  const ir::Role& role = sc.enc.role();
+  const ir::Transition& tr = role.transitions[t];
   const Node& cur = sc.ex.node(at);
+  if (tr.event == ir::EventKind::kTimeout && next_timer(cur.state) < 0) {
+    // No timer runs: waiting the timer's duration is a stimulus too -- with silence as
+    // the spec's answer (this tells FIN-WAIT-1 from FIN-WAIT-2).
+    std::vector<Node> kids = sc.ex.expand(at, t, nullptr);
+    if (kids.empty()) return -1;
+    Node n = kids[0];
+    n.parent = at;
+    n.ignored = true;
+    n.sends.clear();
+    n.state = cur.state;
+    n.state.now_ms = cur.state.now_ms + role.timers[tr.event_index].duration_ms;
+    n.fired_timer = tr.event_index;
+    n.wait_ms = role.timers[tr.event_index].duration_ms;
+    n.atoms.clear();
+    n.map_writes.clear();
+    n.branch.clear();
+    n.constraint = n.exclusion = sc.enc.ctx().bool_val(true);
+    return sc.ex.add(std::move(n));
+  }
   if (tr.event == ir::EventKind::kTimeout && !cur.state.timers[tr.event_index].armed) return -1;
   if (tr.event == ir::EventKind::kTimeout && !sc.ex.controllable(at, t, nullptr) &&
       tr.from[cur.state.control]) {
