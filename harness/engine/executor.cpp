@@ -49,7 +49,7 @@ class Executor {
     Failure f;
     f.kind = std::move(kind);
     f.line = e ? e->line : 0;
-    f.event = e ? e->text : "end of test";
+    f.event = e ? e->text + (e->comment.empty() ? "" : "  # " + e->comment) : "end of test";
     f.message = std::move(message);
     return f;
   }
@@ -66,6 +66,9 @@ class Executor {
   Observed classify(const std::vector<uint8_t>& bytes) const;
   bool allowed(const Observed& o) const;
   MatchOutcome match(const std::vector<Field>& fields, const Observed& o) const;
+  // " (retransmission after 0.207 s)" when the IUT sent the same segment (flags, seq,
+  // length) before, with the time since its previous transmission; else "".
+  std::string retransmission(const Observed& o) const;
   // Fails with the packet at the front of the queue as unexpected / malformed.
   void fail_with_packet(const Event* e, const Observed& o, const char* why);
 
@@ -217,6 +220,29 @@ bool Executor::allowed(const Observed& o) const {
   return false;
 }
 
+std::string Executor::retransmission(const Observed& o) const {
+  const packet::TcpSegment& seg = *o.ip->tcp;
+  double previous = -1;
+  for (size_t i = 0; i < o.record; ++i) {
+    const PacketRecord& p = result_.packets[i];
+    if (!p.from_iut) continue;
+    std::span<const uint8_t> bytes(p.bytes);
+    if (target_.link() == LinkType::kEthernet) {
+      if (bytes.size() < packet::kEthernetHeaderLength) continue;
+      bytes = bytes.subspan(packet::kEthernetHeaderLength);
+    }
+    auto ip = packet::decode_ipv4(bytes);
+    if (!ip.ok() || !ip->tcp) continue;
+    const packet::TcpHeader& h = ip->tcp->header;
+    if (h.seq == seg.header.seq && h.flags == seg.header.flags &&
+        ip->tcp->payload.size() == seg.payload.size()) {
+      previous = p.time;
+    }
+  }
+  if (previous < 0) return "";
+  return " (retransmission after " + seconds_text(rel(o.time) - previous) + " s)";
+}
+
 void Executor::fail_with_packet(const Event* e, const Observed& o, const char* why) {
   PacketRecord& rec = result_.packets[o.record];
   rec.line = e ? e->line : 0;
@@ -239,7 +265,7 @@ void Executor::fail_with_packet(const Event* e, const Observed& o, const char* w
   rec.disposition = "unexpected";
   Failure f = make_failure(e, "unexpected", why);
   f.observed = rec.summary;
-  std::string actual = o.cls == Observed::Class::kTcp ? tcp_notation(*o.ip->tcp, ctx_)
+  std::string actual = o.cls == Observed::Class::kTcp ? tcp_notation(*o.ip->tcp, ctx_) + retransmission(o)
                        : o.arp                        ? arp_notation(*o.arp, options_.book)
                                                       : rec.summary;
   f.fields.push_back({"packet", "no packet", actual, false});

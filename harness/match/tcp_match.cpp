@@ -111,9 +111,6 @@ MatchOutcome match_tcp(const std::vector<Field>& fields, const packet::DecodedIp
   }
   const TcpSegment& seg = *packet.tcp;
   const packet::TcpHeader& h = seg.header;
-  // A field that cannot be evaluated makes the test an error only when every other
-  // field matched; otherwise the packet simply does not match.
-  std::string unevaluable;
   for (const Field& f : fields) {
     FieldDiff d;
     d.field = f.name;
@@ -126,22 +123,13 @@ MatchOutcome match_tcp(const std::vector<Field>& fields, const packet::DecodedIp
     } else if (f.name == "seq" || f.name == "ack") {
       bool is_seq = f.name == "seq";
       uint32_t raw = is_seq ? h.seq : h.ack;
+      // Until the IUT's ISN is learned it counts as 0: relative values are absolute.
       std::optional<uint32_t> isn = is_seq ? ctx.iut_isn : std::optional<uint32_t>(ctx.tester_isn);
-      if (!isn && (v.kind == Value::Kind::kNumber || v.kind == Value::Kind::kRange)) {
-        unevaluable = f.text +
-                      ": seq of an expect is relative to the IUT's ISN, which is not known yet (no "
-                      "SYN from the IUT so far); write seq=#N for an absolute value or seq=*";
-        d.actual = num(raw) + " (absolute; the IUT's ISN is not known)";
-        d.ok = false;
-        out.match = false;
-        out.fields.push_back(std::move(d));
-        continue;
-      } else {
-        uint32_t rel = raw - isn.value_or(0);
-        d.actual = isn ? rel_text(rel) + " (absolute " + num(raw) + ")" : num(raw) + " (absolute)";
-        if (v.kind == Value::Kind::kAbsolute) d.actual = num(raw) + " (relative " + rel_text(rel) + ")";
-        d.ok = seq_matches(v, rel, raw);
-      }
+      uint32_t rel = raw - isn.value_or(0);
+      d.actual = isn ? rel_text(rel) + " (absolute " + num(raw) + ")"
+                     : num(raw) + " (absolute; the IUT's ISN is not known yet)";
+      if (v.kind == Value::Kind::kAbsolute) d.actual = num(raw) + " (relative " + rel_text(rel) + ")";
+      d.ok = seq_matches(v, rel, raw);
       if (!is_seq && !h.has(packet::kTcpAck)) d.actual += ", ACK bit off";
     } else if (f.name == "win") {
       d.actual = num(h.window);
@@ -189,10 +177,6 @@ MatchOutcome match_tcp(const std::vector<Field>& fields, const packet::DecodedIp
     out.match = out.match && d.ok;
     out.fields.push_back(std::move(d));
   }
-  if (!unevaluable.empty() &&
-      std::count_if(out.fields.begin(), out.fields.end(), [](const FieldDiff& d) { return !d.ok; }) == 1) {
-    out.harness_error = unevaluable;
-  }
   if (!out.harness_error.empty()) out.match = false;
   return out;
 }
@@ -204,10 +188,6 @@ const Field* find_field(const std::vector<Field>& fields, const char* name) {
     if (f.name == name) return &f;
   }
   return nullptr;
-}
-
-packet::PacketError inject_error(std::string text) {
-  return packet::PacketError{packet::ErrorCode::kBadField, std::move(text)};
 }
 
 }  // namespace
@@ -247,11 +227,7 @@ packet::Result<packet::Bytes> build_tcp_injection(const std::vector<Field>& fiel
   if (ack && ack->value.kind == Value::Kind::kAbsolute) {
     h.ack = static_cast<uint32_t>(ack->value.low);
   } else if (ack && ack->value.kind == Value::Kind::kNumber) {
-    if (!ctx.iut_isn && ack->value.low != 0) {
-      return inject_error(ack->text +
-                          ": ack of an inject is relative to the IUT's ISN, which is not known "
-                          "yet (no SYN from the IUT so far); write ack=#N for an absolute value");
-    }
+    // Until the IUT's ISN is learned it counts as 0.
     h.ack = ctx.iut_isn.value_or(0) + static_cast<uint32_t>(ack->value.low);
   } else if (h.has(packet::kTcpAck)) {
     h.ack = ctx.iut_isn.value_or(0) + ctx.iut_next;

@@ -140,6 +140,8 @@ class ProfileParser {
         m.actual = value;
       } else if (key == "observed") {
         m.observed = value;
+      } else if (key == "event") {
+        m.event = value;
       } else if (key == "line") {
         auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), m.line);
         if (ec != std::errc() || p != value.data() + value.size() || m.line <= 0) {
@@ -147,7 +149,7 @@ class ProfileParser {
         }
       } else {
         error(line, t[i].column,
-              "unknown match key `" + key + "` (kind, field, expected, actual, observed, line)");
+              "unknown match key `" + key + "` (kind, field, expected, actual, observed, event, line)");
       }
     }
     if (m.kind.empty()) error(line, t[0].column, "a match must give kind=");
@@ -175,6 +177,7 @@ bool matches_failure(const DeviationMatch& m, const Failure& f) {
   if (!glob(m.kind, f.kind)) return false;
   if (m.line != 0 && m.line != f.line) return false;
   if (!glob(m.observed, f.observed)) return false;
+  if (!glob(m.event, f.event)) return false;
   if (m.field.empty() && m.expected.empty() && m.actual.empty()) return true;
   // Some differing field must be the one described.
   for (const FieldDiff& d : f.fields) {
@@ -191,6 +194,7 @@ std::string describe(const DeviationMatch& m) {
   if (!m.expected.empty()) s += " expected=" + m.expected;
   if (!m.actual.empty()) s += " actual=" + m.actual;
   if (!m.observed.empty()) s += " observed=\"" + m.observed + "\"";
+  if (!m.event.empty()) s += " event=\"" + m.event + "\"";
   return s;
 }
 
@@ -217,8 +221,12 @@ void apply_profile(const Profile& profile, TestResult* result) {
   if (result->verdict != Verdict::kFail || !result->failure) return;
   std::string near_misses;
   for (const Deviation& d : profile.deviations) {
-    bool named = false;
-    for (const std::string& g : d.tests) named = named || glob(g, result->name);
+    bool named = false, specifically = false;
+    for (const std::string& g : d.tests) {
+      bool hit = glob(g, result->name);
+      named = named || hit;
+      specifically = specifically || (hit && g != "*");
+    }
     if (!named) continue;
     for (const DeviationMatch& m : d.matches) {
       if (matches_failure(m, *result->failure)) {
@@ -230,7 +238,8 @@ void apply_profile(const Profile& profile, TestResult* result) {
         return;
       }
     }
-    near_misses += "profile entry `" + d.name + "` (" + profile.path + ":" +
+    if (!specifically) continue;  // an entry for every test says nothing about this one
+    near_misses += std::string(near_misses.empty() ? "" : "\n") + "profile entry `" + d.name + "` (" + profile.path + ":" +
                    std::to_string(d.source_line) + ") names this test but describes another failure (";
     for (size_t i = 0; i < d.matches.size(); ++i) {
       near_misses += (i ? "; " : "") + describe(d.matches[i]);

@@ -23,6 +23,7 @@ struct DeviationMatch {
   std::string expected;
   std::string actual;
   std::string observed;  // the tcpdump-style line of the packet involved
+  std::string event;     // the failing test line, with its `# comment`
   int line = 0;          // the test line; 0 = any
 };
 

@@ -335,6 +335,12 @@ void Parser::parse_event(int line, const std::vector<Token>& t, std::string_view
   Event e;
   e.line = line;
   e.text = rest_of_line(raw, t, 0);
+  if (size_t hash = raw.find('#', t.back().end); hash != std::string_view::npos) {
+    std::string_view c = raw.substr(hash + 1);
+    while (!c.empty() && (c.front() == ' ' || c.front() == '\t')) c.remove_prefix(1);
+    while (!c.empty() && (c.back() == ' ' || c.back() == '\t' || c.back() == '\r')) c.remove_suffix(1);
+    e.comment = std::string(c);
+  }
   const std::string& ts = t[0].text;
   e.absolute_time = ts[0] == '@';
   std::optional<double> secs = parse_seconds(std::string_view(ts).substr(1));

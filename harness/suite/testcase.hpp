@@ -59,6 +59,7 @@ struct Event {
   std::optional<double> within;            // expect: tolerance in seconds
   double wait = 0;                         // kWait: seconds
   std::string text;                        // the line as written, without comment
+  std::string comment;                     // the trailing `# comment`, without `#`
 };
 
 // `allow FIELDS`: a packet the spec permits but the test does not aim at.

@@ -200,8 +200,23 @@ CallOutcome LinuxTarget::do_listen() {
   return {};
 }
 
+void LinuxTarget::adopt_pending_connection() {
+  if (connection_ >= 0 || listener_ < 0) return;
+  int fd = accept4(listener_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd < 0) return;
+  connection_ = fd;
+  close(listener_);
+  listener_ = -1;
+}
+
 CallOutcome LinuxTarget::do_connect() {
   if (connection_ >= 0) return harness_failure("connect: a connection already exists");
+  // RFC 9293 §3.10.1, LISTEN: "If the foreign socket is specified, then change the
+  // connection from passive to active": the listener gives way to the active socket.
+  if (listener_ >= 0) {
+    close(listener_);
+    listener_ = -1;
+  }
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return harness_failure(errno_text("socket", errno));
   int one = 1;
@@ -241,8 +256,9 @@ CallOutcome LinuxTarget::do_accept() {
 }
 
 CallOutcome LinuxTarget::do_send(int64_t bytes) {
+  adopt_pending_connection();
   if (connection_ < 0) {
-    return harness_failure(listener_ >= 0 ? "send: no accepted connection (call accept first)"
+    return harness_failure(listener_ >= 0 ? "send: the connection is not established yet"
                                           : "send: no connection");
   }
   std::vector<char> data(static_cast<size_t>(bytes), 'x');
@@ -256,12 +272,14 @@ CallOutcome LinuxTarget::do_send(int64_t bytes) {
 }
 
 CallOutcome LinuxTarget::do_shutdown() {
+  adopt_pending_connection();
   if (connection_ < 0) return harness_failure("shutdown: no connection");
   if (shutdown(connection_, SHUT_WR) != 0) return iut_failure(errno_text("shutdown", errno));
   return {};
 }
 
 CallOutcome LinuxTarget::do_close(bool abort) {
+  adopt_pending_connection();
   int* fd = connection_ >= 0 ? &connection_ : listener_ >= 0 ? &listener_ : nullptr;
   if (!fd) return harness_failure(std::string(abort ? "abort" : "close") + ": no socket");
   if (abort) {

@@ -57,6 +57,10 @@ class LinuxTarget : public Target {
   CallOutcome do_shutdown();
   CallOutcome do_resolve(const std::string& address);
   CallOutcome do_announce();
+  // The RFC's passive OPEN has one TCB that becomes the connection: when a call meant
+  // for the connection finds only the listener, a connection waiting in its accept
+  // queue is taken (accepted) first. No-op otherwise.
+  void adopt_pending_connection();
 
   LinuxTargetConfig config_;
   netns::TunDevice device_;

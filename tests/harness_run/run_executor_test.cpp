@@ -220,11 +220,38 @@ TEST(RunExecutor, BadChecksumFromIutFails) {
   EXPECT_NE(r.diff.find("tcp: bad checksum"), std::string::npos) << r.diff;
 }
 
-TEST(RunExecutor, RelativeAckBeforeIsnIsAnError) {
+TEST(RunExecutor, UnknownIutIsnCountsAsZero) {
+  // An ACK in LISTEN draws <SEQ=SEG.ACK><CTL=RST>: with the IUT's ISN unknown, ack=5 is
+  // sent as 5 and the RST's seq=5 is expected as 5.
   FakeTarget t;
-  TestResult r = run("test e\n+0 inject flags=A seq=0 ack=5\n", t);
-  ASSERT_EQ(r.verdict, Verdict::kError);
-  EXPECT_NE(r.diff.find("write ack=#N for an absolute value"), std::string::npos) << r.diff;
+  t.responder = [](const std::vector<uint8_t>& in) {
+    return std::vector<std::pair<double, std::vector<uint8_t>>>{
+        {0.001, iut_segment(packet::kTcpRst, tcp_of(in).header.ack, 0)}};
+  };
+  TestResult r = run("test e\n+0 inject flags=A seq=0 ack=5\n+0 expect flags=R seq=5\n", t);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.diff;
+  EXPECT_EQ(tcp_of(t.injected[0]).header.ack, 5u);
+  TestResult bad = run("test e\n+0 inject flags=A seq=0 ack=5\n+0 expect flags=R seq=6\n", t);
+  EXPECT_NE(bad.diff.find("seq: expected: 6 vs actual: 5 (absolute; the IUT's ISN is not known yet)"),
+            std::string::npos) << bad.diff;
+}
+
+TEST(RunExecutor, UnexpectedRetransmissionIsNamed) {
+  FakeTarget t;
+  t.responder = [](const std::vector<uint8_t>&) {
+    return std::vector<std::pair<double, std::vector<uint8_t>>>{
+        {0.001, iut_segment(packet::kTcpFin | packet::kTcpAck, 7, 0)},
+        {0.201, iut_segment(packet::kTcpFin | packet::kTcpAck, 7, 0)}};
+  };
+  TestResult r = run("test r\n+0 inject flags=A seq=0 ack=#0\n+0 expect flags=FA  # the FIN\n"
+                     "+0 expect none within 0.5\n", t);
+  ASSERT_EQ(r.verdict, Verdict::kFail) << r.diff;
+  EXPECT_NE(r.diff.find("packet: expected: no packet vs actual: flags=FA seq=#7 ack=4293967296 win=64240 "
+                        "len=0 (retransmission after 0.200 s)"),
+            std::string::npos) << r.diff;
+  EXPECT_EQ(r.failure->event, "+0 expect none within 0.5");
+  TestResult timeout = run("test r\n+0 expect flags=S within 0.01   # rcv_x: the SYN\n", t);
+  EXPECT_EQ(timeout.failure->event, "+0 expect flags=S within 0.01  # rcv_x: the SYN");
 }
 
 TEST(RunExecutor, StateExpectationPollsUntilTolerance) {

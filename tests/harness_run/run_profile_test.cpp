@@ -133,7 +133,7 @@ TEST(RunProfile, Errors) {
             "sysctl, deviation, tests, cite, rfc, reason, match)");
   EXPECT_EQ(first_error("deviation d\nmatch kind=x colour=red\n"),
             "p.profile:2:14: error: unknown match key `colour` (kind, field, expected, actual, "
-            "observed, line)");
+            "observed, event, line)");
 }
 
 TEST(RunProfile, BuiltinLinuxProfileParses) {
