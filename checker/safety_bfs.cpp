@@ -19,6 +19,7 @@
 #include <shared_mutex>
 #include <thread>
 
+#include "checker/delta_pack.hpp"
 #include "checker/hash.hpp"
 #include "checker/monitor.hpp"
 #include "checker/search_util.hpp"
@@ -33,6 +34,8 @@ struct Meta {
   uint32_t index;  // which successor of the parent
 };
 constexpr uint32_t kNoParent = 0xffffffffu;
+// Successors inserted together (prefetched as a batch): about a dozen states' worth.
+constexpr size_t kBatch = 48;
 
 class Bfs {
  public:
@@ -44,6 +47,8 @@ class Bfs {
         compact_(o.store == StoreMode::kHashCompact),
         state_bytes_(static_cast<size_t>(std::max(1, ts.layout().bytes()))),
         entry_bytes_(state_bytes_ + sizeof(uint32_t)),
+        stride_(state_bytes_ + DeltaPacker::kSlack),
+        packer_(ts.layout()),
         jobs_(o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
         store_(StateStore::Config{compact_ ? sizeof(uint64_t) : state_bytes_, sizeof(Meta), 16,
                                   static_cast<size_t>(o.max_memory), true}) {
@@ -58,17 +63,28 @@ class Bfs {
   struct Worker {
     int index = 0;
     ir::Slots slots;
-    ir::Packed buf;
     uint32_t id = 0;       // the state being expanded
+    const uint8_t* packed = nullptr;  // its packed form
     uint32_t count = 0;    // successors seen so far
     bool halt = false;
     uint64_t transitions = 0;
     std::vector<uint8_t>* out = nullptr;
+    // The successors of a group of kGroup expanded states, packed, then inserted as a
+    // batch: their buckets, then the records they point to, are prefetched first, so the
+    // cache misses of a group overlap instead of following one another.
+    size_t batched = 0;
+    std::vector<uint8_t> batch;      // stride_ bytes each
+    std::vector<uint32_t> numbers;   // successor numbers
+    std::vector<uint64_t> hashes;
+    std::vector<uint32_t> parents;   // the states they are successors of
+    std::vector<uint64_t> sigs;      // hash-compact: the signatures (the store's keys)
+    ir::Slots fresh;                 // a new state, unpacked for the invariants
   };
 
   void work(Worker& w);
   void expand_chunk(Worker& w, uint64_t a, uint64_t b);
   void on_successor(Worker& w, const ir::Successor& s);
+  void insert_batch(Worker& w);
   void end_level();
   void halt(const std::string& limit);
   std::vector<uint32_t> path_to(uint32_t id) const;
@@ -83,6 +99,8 @@ class Bfs {
   const bool compact_;
   const size_t state_bytes_;
   const size_t entry_bytes_;
+  const size_t stride_;  // of a batch entry
+  const DeltaPacker packer_;
   const int jobs_;
   StateStore store_;
   Clock clock_;
@@ -166,35 +184,59 @@ void Bfs::on_successor(Worker& w, const ir::Successor& s) {
     }
     return;
   }
-  layout_.pack(s.state, w.buf);
-  const uint8_t* key = w.buf.data();
-  uint64_t sig = 0;
-  if (compact_) {
-    sig = hash_bytes(w.buf.data(), state_bytes_, kSignatureSeed);
-    key = reinterpret_cast<const uint8_t*>(&sig);
+  const size_t j = w.batched++;
+  if (w.batch.size() < w.batched * stride_) {
+    w.batch.resize(w.batched * stride_ * 2);
+    w.numbers.resize(w.batched * 2);
+    w.parents.resize(w.batched * 2);
+    w.hashes.resize(w.batched * 2);
+    w.sigs.resize(w.batched * 2);
   }
-  const Meta meta{w.id, k};
-  const StateStore::InsertResult r = store_.insert(key, &meta);
-  if (r.status == StateStore::Status::kFound) return;
-  if (r.status == StateStore::Status::kFull) {
-    w.halt = true;
-    halt("max-memory");
-    return;
+  packer_.pack(w.packed, w.slots, s.state, w.batch.data() + j * stride_);
+  w.numbers[j] = k;
+  w.parents[j] = w.id;
+}
+
+void Bfs::insert_batch(Worker& w) {
+  const size_t n = w.batched;
+  w.batched = 0;
+  for (size_t j = 0; j < n; ++j) {
+    const uint8_t* key = w.batch.data() + j * stride_;
+    if (compact_) {
+      w.sigs[j] = hash_bytes(key, state_bytes_, kSignatureSeed);
+      key = reinterpret_cast<const uint8_t*>(&w.sigs[j]);
+    }
+    w.hashes[j] = store_.hash(key);
+    store_.prefetch(w.hashes[j]);
   }
-  if (compact_) {
-    std::vector<uint8_t>& out = *w.out;
-    const size_t at = out.size();
-    out.resize(at + entry_bytes_);
-    std::memcpy(out.data() + at, w.buf.data(), state_bytes_);
-    std::memcpy(out.data() + at + state_bytes_, &r.id, sizeof r.id);
-  }
-  if (monitor_.has_invariants()) {
-    const uint32_t id = r.id;
-    monitor_.check_state(s.state, [&] { return path_to(id); }, [&] { return now(depth_ + 1); });
-  }
-  if (opt_.max_states != 0 && uint64_t{r.id} + 1 >= opt_.max_states) {
-    w.halt = true;
-    halt("max-states");
+  for (size_t j = 0; j < n; ++j) store_.prefetch_record(w.hashes[j]);
+  for (size_t j = 0; j < n && !w.halt; ++j) {
+    const uint8_t* packed = w.batch.data() + j * stride_;
+    const uint8_t* key = compact_ ? reinterpret_cast<const uint8_t*>(&w.sigs[j]) : packed;
+    const Meta meta{w.parents[j], w.numbers[j]};
+    const StateStore::InsertResult r = store_.insert_hashed(key, w.hashes[j], &meta);
+    if (r.status == StateStore::Status::kFound) continue;
+    if (r.status == StateStore::Status::kFull) {
+      w.halt = true;
+      halt("max-memory");
+      return;
+    }
+    if (compact_) {
+      std::vector<uint8_t>& out = *w.out;
+      const size_t at = out.size();
+      out.resize(at + entry_bytes_);
+      std::memcpy(out.data() + at, packed, state_bytes_);
+      std::memcpy(out.data() + at + state_bytes_, &r.id, sizeof r.id);
+    }
+    if (monitor_.has_invariants()) {
+      const uint32_t id = r.id;
+      layout_.unpack(packed, w.fresh);
+      monitor_.check_state(w.fresh, [&] { return path_to(id); }, [&] { return now(depth_ + 1); });
+    }
+    if (opt_.max_states != 0 && uint64_t{r.id} + 1 >= opt_.max_states) {
+      w.halt = true;
+      halt("max-states");
+    }
   }
 }
 
@@ -216,13 +258,19 @@ void Bfs::expand_chunk(Worker& w, uint64_t a, uint64_t b) {
       e = store_.key(w.id);
     }
     layout_.unpack(e, w.slots);
+    w.packed = e;
     w.count = 0;
     ts_.successors(w.slots, cb);
+    if (w.batched >= kBatch) insert_batch(w);
     w.transitions += w.count;
     if (w.count == 0 && monitor_.has_deadlock()) {
       const uint32_t id = w.id;
       monitor_.check_deadlock(w.slots, [&] { return path_to(id); }, [&] { return now(depth_); });
     }
+  }
+  if (w.batched > 0) {
+    if (!w.halt) insert_batch(w);
+    w.batched = 0;
   }
   if (monitor_.done()) {
     w.halt = true;

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "checker/bitstate.hpp"
+#include "checker/delta_pack.hpp"
 #include "checker/hash.hpp"
 #include "checker/monitor.hpp"
 #include "checker/search_util.hpp"
@@ -28,7 +29,8 @@ class Dfs {
         opt_(o),
         monitor_(ts, properties, o.check_errors),
         state_bytes_(static_cast<size_t>(std::max(1, ts.layout().bytes()))),
-        entry_bytes_(state_bytes_ + sizeof(uint32_t)) {
+        entry_bytes_(state_bytes_ + sizeof(uint32_t)),
+        packer_(ts.layout()) {
     if (o.store == StoreMode::kBitstate) {
       bits_ = std::make_unique<BitStateSet>(o.bitstate_log2, o.bitstate_k);
     } else {
@@ -71,6 +73,8 @@ class Dfs {
   std::vector<Frame> frames_;
   std::vector<uint8_t> arena_;
   ir::Packed buf_;
+  ir::Packed parent_;
+  const DeltaPacker packer_;
   uint64_t transitions_ = 0;
   uint64_t max_depth_ = 0;
   uint64_t peak_memory_ = 0;
@@ -117,6 +121,10 @@ Stats Dfs::now() const {
 }
 
 void Dfs::push(const ir::Slots& state, uint32_t entered_by) {
+  // The packed form of `state`, which successors are packed against (a copy: the arena
+  // may move while it grows).
+  layout_.pack(state, parent_);
+  parent_.resize(state_bytes_ + DeltaPacker::kSlack);
   Frame f;
   f.arena_begin = arena_.size();
   f.entered_by = entered_by;
@@ -136,10 +144,10 @@ void Dfs::push(const ir::Slots& state, uint32_t entered_by) {
           [&] { return now(); });
       return;
     }
-    layout_.pack(s.state, buf_);
     const size_t at = arena_.size();
+    arena_.resize(at + entry_bytes_ + DeltaPacker::kSlack);
+    packer_.pack(parent_.data(), state, s.state, arena_.data() + at);
     arena_.resize(at + entry_bytes_);
-    std::memcpy(arena_.data() + at, buf_.data(), state_bytes_);
     std::memcpy(arena_.data() + at + state_bytes_, &n, sizeof n);
     ++count;
   });

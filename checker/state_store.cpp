@@ -43,6 +43,7 @@ StateStore::~StateStore() {
 
 void StateStore::set_limits() {
   const uint64_t n = uint64_t{1} << log2_;
+  mask_ = n - 1;
   grow_at_ = n / 4 * 3;
   full_at_ = n / 10 * 9;
 }
@@ -72,11 +73,10 @@ bool StateStore::ensure_chunk(uint32_t id) {
   return true;
 }
 
-StateStore::InsertResult StateStore::insert(const uint8_t* key, const void* meta) {
+StateStore::InsertResult StateStore::insert_hashed(const uint8_t* key, uint64_t h, const void* meta) {
   if (!config_.concurrent && next_id_.load(std::memory_order_relaxed) >= grow_at_ && needs_grow()) {
     grow();
   }
-  const uint64_t h = hash(key);
   const uint64_t tag = h & 0xffffffffu;
   const uint64_t mask = (uint64_t{1} << log2_) - 1;
   uint64_t i = h & mask;

@@ -58,8 +58,22 @@ class StateStore {
 
   // Inserts `key` (key_bytes bytes) unless present; on insertion copies `meta`
   // (meta_bytes bytes; may be null, then zeros) into the new record.
-  InsertResult insert(const uint8_t* key, const void* meta = nullptr);
+  InsertResult insert(const uint8_t* key, const void* meta = nullptr) {
+    return insert_hashed(key, hash(key), meta);
+  }
   std::optional<uint32_t> find(const uint8_t* key) const;
+
+  // The same with the key's hash computed beforehand (hash()), so that a batch of keys
+  // can be prefetched first: prefetch(h) pulls in the home bucket, prefetch_record(h)
+  // the record its occupant points to (a likely match). Hints only; thread-safe.
+  uint64_t hash(const uint8_t* key) const;
+  InsertResult insert_hashed(const uint8_t* key, uint64_t h, const void* meta = nullptr);
+  void prefetch(uint64_t h) const { __builtin_prefetch(&buckets_[h & mask_]); }
+  void prefetch_record(uint64_t h) const {
+    const uint64_t b = std::atomic_ref<uint64_t>(buckets_[h & mask_]).load(std::memory_order_relaxed);
+    const uint32_t low = static_cast<uint32_t>(b);
+    if (b != 0 && low != kBusy && ((b >> 32) == (h & 0xffffffffu))) __builtin_prefetch(key(low - 1u));
+  }
 
   // The record of a state; valid for ids below size().
   const uint8_t* key(uint32_t id) const { return record(id); }
@@ -91,13 +105,13 @@ class StateStore {
     return chunks_[id >> kChunkLog2].load(std::memory_order_acquire) +
            static_cast<size_t>(id & ((1u << kChunkLog2) - 1)) * record_bytes_;
   }
-  uint64_t hash(const uint8_t* key) const;
   bool ensure_chunk(uint32_t id);
   void set_limits();
 
   Config config_;
   size_t record_bytes_;
   int log2_;
+  uint64_t mask_ = 0;  // buckets() - 1
   uint64_t* buckets_ = nullptr;  // accessed through std::atomic_ref
   uint64_t grow_at_ = 0;   // size at which needs_grow() turns true
   uint64_t full_at_ = 0;   // size at which insert reports kFull (load 0.9)
