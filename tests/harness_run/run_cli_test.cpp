@@ -107,5 +107,25 @@ TEST_F(RunCli, PassFailAndSelection) {
   EXPECT_EQ((s1.status == 1) + (s2.status == 1), 1) << s1.out << s2.out;
 }
 
+// The contract with the generator: what `stateproof gen` writes, `stateproof run` reads
+// and runs without bad input or errors. Uses the full binary when it is built (the
+// generator needs Z3); the ARP spec generates in about a second.
+TEST_F(RunCli, GeneratedSuiteRunsWithoutErrors) {
+  if (access(STATEPROOF_BINARY, X_OK) != 0) GTEST_SKIP() << "no " STATEPROOF_BINARY " (not built)";
+  if (!check_environment(TargetKind::kLinuxTap).ok) GTEST_SKIP() << "needs root and /dev/net/tun";
+  std::string sp = STATEPROOF_BINARY;
+  Outcome gen = shell(sp + " gen " STATEPROOF_SOURCE_DIR "/spec/arp.sp --role Host --out " +
+                      (dir_ / "arp").string() + " -q");
+  ASSERT_EQ(gen.status, 0) << gen.out;
+  fs::path json = dir_ / "results.json";
+  Outcome run = shell(sp + " run " + (dir_ / "arp").string() + " --target linux-tap --jobs 2 --quiet --results " +
+                      json.string());
+  EXPECT_TRUE(run.status == 0 || run.status == 1) << run.out;
+  std::ifstream f(json);
+  std::string text((std::istreambuf_iterator<char>(f)), {});
+  EXPECT_NE(text.find("\"pass\""), std::string::npos) << text.substr(0, 400);
+  EXPECT_EQ(text.find("\"verdict\": \"error\""), std::string::npos) << run.out;
+}
+
 }  // namespace
 }  // namespace sp::harness
