@@ -49,6 +49,7 @@ LtlResult check_ltl(const ir::TransitionSystem& ts, const ir::Property& prop, co
   so.algorithm = opts.algorithm;
   so.max_states = opts.max_states;
   so.max_memory_bytes = opts.max_memory_mb << 20;
+  so.successor_cache_bytes = opts.successor_cache_mb << 20;
   so.timeout_s = opts.timeout_s;
   so.progress = opts.progress;
   so.progress_interval = opts.progress_interval;
@@ -91,11 +92,11 @@ LtlResult check_ltl(const ir::TransitionSystem& ts, const ir::Property& prop, co
       r.verdict = Verdict::kViolated;
       const std::string fair = fairness.empty() ? "a run" : "a fair run";
       if (trace->end == TraceEnd::kDeadlock) {
-        r.message = fair + " that ends in a state without successors, which repeats forever, violates " +
-                    r.formula;
+        r.message = fair + " that ends in a state without successors (which repeats forever) violates it";
       } else {
-        r.message = fair + " whose last " + std::to_string(trace->steps.size() - *trace->loop_start) +
-                    " steps repeat forever violates " + r.formula;
+        const size_t cycle = trace->steps.size() - *trace->loop_start;
+        r.message = fair + " whose last " + (cycle == 1 ? std::string("step repeats") : std::to_string(cycle) + " steps repeat") +
+                    " forever violates it";
       }
       trace->property = prop.name;
       trace->verdict = r.message;

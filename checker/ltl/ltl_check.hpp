@@ -30,6 +30,9 @@ struct LtlOptions {
   uint64_t max_states = 0;     // product states; 0: no limit
   double timeout_s = 0;        // 0: no limit
   uint64_t max_memory_mb = 0;  // state store and stacks, estimated; 0: no limit
+  // Successor lists kept so that a system state met with several automaton states is
+  // expanded once (8 bytes per transition); a quarter of max_memory_mb at most.
+  uint64_t successor_cache_mb = 512;
   ltl::Algorithm algorithm = ltl::Algorithm::kAuto;  // nested DFS without fairness, SCC with
   std::function<void(const Progress&)> progress;     // about every progress_interval s
   double progress_interval = 0.25;

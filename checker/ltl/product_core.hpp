@@ -146,7 +146,7 @@ class Product {
   size_t table_at_ = 0;                      // offset of the product table in system meta
   // Successor cache: chunks of 2^kChunkLog2 words; a cached state's list is n, then n
   // (id, group) pairs, within one chunk; addressed by a global word index (0: none).
-  static constexpr int kChunkLog2 = 20;
+  static constexpr int kChunkLog2 = 16;
   std::vector<std::unique_ptr<uint32_t[]>> cache_;
   size_t cache_used_ = 0;                    // words handed out (global index of the next)
   size_t cache_limit_ = 0;                   // words
