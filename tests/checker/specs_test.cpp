@@ -74,6 +74,7 @@ struct Variant {
   const char* transition;
   const char* instance_in_final_state;  // optional: instance and control state at the end
   const char* final_state;
+  bool anywhere = false;  // `transition` may be anywhere in the trace, not only at its end
 };
 
 const Variant kVariants[] = {
@@ -85,7 +86,8 @@ const Variant kVariants[] = {
     {"tcp_no_syn_retx.sp", "pair", "no_deadlock", "", "client", "SYN_SENT"},
     {"arp_cache_broadcast.sp", "lan", "cache_never_maps_broadcast", "rcv_request", nullptr, nullptr},
     {"arp_reply_any.sp", "lan", "replies_only_for_own_address", "rcv_request", nullptr, nullptr},
-    {"arp_no_give_up.sp", "lan", "quiescent_only_when_idle", "retransmit", nullptr, nullptr},
+    // Shortest traces differ in which host gives up; each retransmits MAX_TRIES times.
+    {"arp_no_give_up.sp", "lan", "quiescent_only_when_idle", "retransmit", nullptr, nullptr, true},
 };
 
 class SpecVariant : public ::testing::TestWithParam<Variant> {};
@@ -113,7 +115,7 @@ TEST_P(SpecVariant, IsCaughtWithTheBugInTheTrace) {
   EXPECT_LE(t.steps.size(), 20u);
   if (*v.transition) {
     bool seen = false;
-    const size_t from = t.steps.size() > 4 ? t.steps.size() - 4 : 0;
+    const size_t from = v.anywhere || t.steps.size() <= 4 ? 0 : t.steps.size() - 4;
     for (size_t k = from; k < t.steps.size(); ++k) {
       const ir::Label& l = t.steps[k].label;
       const ir::Role& role = m->roles[static_cast<size_t>(ts.system().instances[static_cast<size_t>(l.instance)].role)];
