@@ -113,16 +113,16 @@ class Bfs {
   uint64_t level_bytes_ = 0;
   uint64_t states_at_level_start_ = 0;
   uint64_t chunk_ = 1;
-  std::atomic<uint64_t> cursor_{0};
   uint64_t depth_ = 0;           // depth of the states of the level being expanded
   uint64_t max_depth_ = 0;
   bool finished_ = false;
   bool complete_ = false;
+  alignas(64) std::atomic<uint64_t> cursor_{0};  // written per chunk: own cache line
 
-  std::atomic<bool> stop_{false};
+  alignas(64) std::atomic<bool> stop_{false};
   std::mutex limit_mu_;
   std::string limit_;
-  std::atomic<uint64_t> transitions_{0};
+  alignas(64) std::atomic<uint64_t> transitions_{0};
   std::atomic<uint64_t> peak_memory_{0};
   std::shared_mutex grow_mu_;
   std::atomic<bool> grow_pending_{false};
