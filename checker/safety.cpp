@@ -1,5 +1,8 @@
 #include "checker/safety.hpp"
 
+#include <new>
+
+#include "checker/monitor.hpp"
 #include "checker/search_util.hpp"
 
 namespace sp::checker {
@@ -26,8 +29,17 @@ Result check_safety(const ir::TransitionSystem& ts, const std::vector<int>& prop
   if (o.search == Search::kDfs && o.jobs > 1) {
     notes.push_back("depth-first search is single-threaded: --jobs ignored");
   }
-  Result r = o.search == Search::kDfs ? detail::run_dfs(ts, properties, o)
-                                      : detail::run_bfs(ts, properties, o);
+  Result r;
+  try {
+    r = o.search == Search::kDfs ? detail::run_dfs(ts, properties, o)
+                                 : detail::run_bfs(ts, properties, o);
+  } catch (const std::bad_alloc&) {
+    // The machine ran out before --max-memory did: every verdict is unknown.
+    detail::Monitor m(ts, properties, o.check_errors);
+    r = Result{};
+    r.limit = "out of memory";
+    r.outcomes = m.finish(false, r.limit, Stats{});
+  }
   r.notes.insert(r.notes.begin(), notes.begin(), notes.end());
   return r;
 }

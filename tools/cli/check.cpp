@@ -203,6 +203,12 @@ int RunCheck(const CheckOptions& co) {
                                 : checker::StoreMode::kFull;
   opt.bitstate_log2 = co.bitstate_bits;
   opt.bitstate_k = co.bitstate_k;
+  if (co.bitstate && (uint64_t{1} << co.bitstate_bits) / 8 > opt.max_memory) {
+    std::cerr << "stateproof: --bitstate-bits " << co.bitstate_bits << " needs "
+              << Megabytes((uint64_t{1} << co.bitstate_bits) / 8) << ", more than the memory limit of "
+              << Megabytes(opt.max_memory) << " (--max-memory)\n";
+    return kUsage;
+  }
   const bool live = !co.quiet && isatty(STDERR_FILENO);
   const int jobs = co.jobs > 0 ? co.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
