@@ -288,7 +288,16 @@ void print(const Formula& f, const std::function<std::string(int)>& name, std::s
     case Op::kTrue: out += "true"; return;
     case Op::kFalse: out += "false"; return;
     case Op::kAtom: out += name ? name(f.atom) : "p" + std::to_string(f.atom); return;
-    case Op::kNot: out += '!'; child(f.args[0]); return;
+    case Op::kNot:  // `!!` is a token of its own in Promela (a channel send)
+      out += '!';
+      if (f.args[0].op == Op::kNot) {
+        out += '(';
+        print(f.args[0], name, out);
+        out += ')';
+      } else {
+        child(f.args[0]);
+      }
+      return;
     case Op::kEventually: out += "<>"; child(f.args[0]); return;
     case Op::kAlways: out += "[]"; child(f.args[0]); return;
     case Op::kNext:

@@ -31,6 +31,7 @@ TEST(LtlFormula, ParsePrintRoundTrip) {
   EXPECT_EQ(S(P("p U q U r")), "p U (q U r)");   // right-associative
   EXPECT_EQ(S(P("p && q U r")), "p && (q U r)");  // U binds tighter than &&
   EXPECT_EQ(S(P("X p")), "X p");
+  EXPECT_EQ(S(P("!!p")), "!(!p)");  // `!!` is one token in Promela
 }
 
 TEST(LtlFormula, ParseNamesAndErrors) {

@@ -395,7 +395,9 @@ TEST(LtlProduct, RandomAgainstBruteForce) {
     for (Algorithm a : algos) {
       SearchResult r = Check(g, f, fair, a, i % 2 == 0);  // odd cases: no successor cache
       ASSERT_TRUE(r.status == SearchStatus::kCycle || r.status == SearchStatus::kNoCycle);
-      if (first) ASSERT_EQ(*first, r.status) << "algorithms disagree on " << to_spin(f);
+      if (first) {
+        ASSERT_EQ(*first, r.status) << "algorithms disagree on " << to_spin(f);
+      }
       first = r.status;
       if (r.status == SearchStatus::kCycle) {
         ASSERT_EQ(Validate(g, r.lasso, f, fair), "") << "case " << i << ": " << to_spin(f) << " with "

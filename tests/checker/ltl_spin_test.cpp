@@ -118,8 +118,8 @@ ExplicitStateSpace RandomGraph(Rng& rng, int groups) {
   return g;
 }
 
-SearchStatus Ours(ExplicitStateSpace& g, const Formula& f, const std::vector<FairSet>& fair) {
-  return find_accepting_run(g, *translate(negate(f)), fair, SearchOptions{}).status;
+SearchResult Ours(ExplicitStateSpace& g, const Formula& f, const std::vector<FairSet>& fair) {
+  return find_accepting_run(g, *translate(negate(f)), fair, SearchOptions{});
 }
 
 TEST(LtlSpin, DISABLED_RandomAgainstSpin) {
@@ -134,14 +134,17 @@ TEST(LtlSpin, DISABLED_RandomAgainstSpin) {
     const Formula f = RandomFormula(rng, 3);
     const int errors = Spin(dir, Promela(g, f, false), "");
     ASSERT_GE(errors, 0) << "spin failed on case " << i << " (" << dir << ")";
-    const SearchStatus ours = Ours(g, f, {});
+    const SearchStatus ours = Ours(g, f, {}).status;
     EXPECT_EQ(errors > 0, ours == SearchStatus::kCycle) << "case " << i << ": " << to_spin(f) << "\n"
                                                        << Promela(g, f, false);
     ++cases;
     violated += errors > 0;
   }
-  // Weak fairness per process = one weak fair set per group.
-  int skipped = 0;
+  // Weak fairness per process = one weak fair set per group. `pan -a -f` misses some
+  // acceptance cycles that stutter in a state where every process is blocked (such a
+  // run is fair to every process); when our counterexample is one of those, SPIN is run
+  // without -f, where it must find a violation too.
+  int skipped = 0, stutter = 0;
   for (int i = 0; i < 100; ++i) {
     ExplicitStateSpace g = RandomGraph(rng, 2);
     const Formula f = RandomFormula(rng, 3);
@@ -151,16 +154,19 @@ TEST(LtlSpin, DISABLED_RandomAgainstSpin) {
       ++skipped;
       continue;
     }
-    const int errors = Spin(dir, Promela(g, f, true), "-f");
+    const SearchResult ours = Ours(g, f, {{false, {0}}, {false, {1}}});
+    const bool stutters = ours.status == SearchStatus::kCycle && ours.lasso.loop_start == ours.lasso.steps();
+    stutter += stutters;
+    const int errors = Spin(dir, Promela(g, f, true), stutters ? "" : "-f");
     ASSERT_GE(errors, 0) << "spin failed on fairness case " << i << " (" << dir << ")";
-    const SearchStatus ours = Ours(g, f, {{false, {0}}, {false, {1}}});
-    EXPECT_EQ(errors > 0, ours == SearchStatus::kCycle) << "fairness case " << i << ": " << to_spin(f) << "\n"
-                                                       << Promela(g, f, true);
+    EXPECT_EQ(errors > 0, ours.status == SearchStatus::kCycle) << "fairness case " << i << ": " << to_spin(f) << "\n"
+                                                              << Promela(g, f, true);
     ++cases;
     violated += errors > 0;
   }
-  std::printf("  %d cases agree with SPIN (%d violated), %d unsatisfiable fairness cases skipped\n", cases,
-              violated, skipped);
+  std::printf("  %d cases agree with SPIN (%d violated; %d fair violations by a stuttering end state checked "
+              "without -f), %d unsatisfiable fairness cases skipped\n",
+              cases, violated, stutter, skipped);
   std::system(("rm -rf " + dir).c_str());
 }
 
