@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "checker/ltl/buchi.hpp"
+#include "checker/ltl/random.hpp"
 
 namespace sp::checker::ltl {
 namespace {
@@ -93,53 +94,10 @@ TEST(LtlBuchi, TextListing) {
 
 // ---------------------------------------------------------------------------------
 // Randomized cross-check.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : s_(seed) {}
-  uint64_t next() {  // splitmix64: the same sequence on every platform
-    uint64_t z = (s_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  int below(int n) { return static_cast<int>(next() % static_cast<uint64_t>(n)); }
-
- private:
-  uint64_t s_;
-};
-
-Formula RandomFormula(Rng& rng, int atoms, int depth) {
-  if (depth == 0 || rng.below(5) == 0) {
-    int k = rng.below(atoms + 1);
-    if (k == atoms) return rng.below(2) ? Formula::True() : Formula::False();
-    return Formula::Atom(k);
-  }
-  switch (rng.below(10)) {
-    case 0: return Formula::Not(RandomFormula(rng, atoms, depth - 1));
-    case 1: return Formula::And(RandomFormula(rng, atoms, depth - 1), RandomFormula(rng, atoms, depth - 1));
-    case 2: return Formula::Or(RandomFormula(rng, atoms, depth - 1), RandomFormula(rng, atoms, depth - 1));
-    case 3: return Formula::Implies(RandomFormula(rng, atoms, depth - 1), RandomFormula(rng, atoms, depth - 1));
-    case 4: return Formula::Next(RandomFormula(rng, atoms, depth - 1));
-    case 5: return Formula::Eventually(RandomFormula(rng, atoms, depth - 1));
-    case 6: return Formula::Always(RandomFormula(rng, atoms, depth - 1));
-    case 7: return Formula::Until(RandomFormula(rng, atoms, depth - 1), RandomFormula(rng, atoms, depth - 1));
-    case 8: return Formula::Release(RandomFormula(rng, atoms, depth - 1), RandomFormula(rng, atoms, depth - 1));
-    default: return Formula::Atom(rng.below(atoms));
-  }
-}
-
 struct Word {
   std::vector<uint64_t> letters;
   size_t loop = 0;
 };
-
-Word RandomWord(Rng& rng, int atoms) {
-  Word w;
-  const int u = rng.below(4), v = 1 + rng.below(4);
-  for (int i = 0; i < u + v; ++i) w.letters.push_back(rng.next() & ((uint64_t{1} << atoms) - 1));
-  w.loop = static_cast<size_t>(u);
-  return w;
-}
 
 std::string WordText(const Word& w) {
   std::string s;
@@ -155,11 +113,14 @@ std::string WordText(const Word& w) {
 }
 
 TEST(LtlBuchi, RandomCrossCheck) {
-  Rng rng(20260522);
+  SplitMix64 rng(20260522);
   int checks = 0, formulas = 0, max_states = 0, accepted = 0;
   for (int i = 0; i < 1500; ++i) {
     const int atoms = 2 + rng.below(2);
-    const Formula f = RandomFormula(rng, atoms, 2 + rng.below(3));
+    RandomFormulaOptions o;
+    o.atoms = atoms;
+    o.constants = true;
+    const Formula f = random_formula(rng, 2 + rng.below(3), o);
     std::optional<Automaton> a = translate(f);
     ASSERT_TRUE(a) << to_spin(f, Name);
     const Automaton s = degeneralize(*a);
@@ -167,7 +128,8 @@ TEST(LtlBuchi, RandomCrossCheck) {
     ++formulas;
     max_states = std::max(max_states, a->states());
     for (int k = 0; k < 24; ++k) {
-      const Word w = RandomWord(rng, atoms);
+      Word w;
+      w.letters = random_lasso(rng, atoms, &w.loop);
       const bool truth = holds_on_lasso(f, w.letters, w.loop);
       ASSERT_EQ(truth, holds_on_lasso(simple, w.letters, w.loop))
           << to_spin(f, Name) << " simplified to " << to_spin(simple, Name) << " on " << WordText(w);

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "checker/ltl/product.hpp"
+#include "checker/ltl/random.hpp"
 
 namespace sp::checker::ltl {
 namespace {
@@ -304,58 +305,16 @@ TEST(LtlProduct, LongChainNoRecursion) {
 }
 
 // ---------------------------------------------------------------------------------
-// Random graphs.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : s_(seed) {}
-  uint64_t next() {
-    uint64_t z = (s_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  int below(int n) { return static_cast<int>(next() % static_cast<uint64_t>(n)); }
-
- private:
-  uint64_t s_;
-};
-
-Formula RandomFormula(Rng& rng, int depth) {
-  if (depth == 0 || rng.below(4) == 0) return Formula::Atom(rng.below(2));
-  switch (rng.below(9)) {
-    case 0: return Formula::Not(RandomFormula(rng, depth - 1));
-    case 1: return Formula::And(RandomFormula(rng, depth - 1), RandomFormula(rng, depth - 1));
-    case 2: return Formula::Or(RandomFormula(rng, depth - 1), RandomFormula(rng, depth - 1));
-    case 3: return Formula::Next(RandomFormula(rng, depth - 1));
-    case 4: return Formula::Eventually(RandomFormula(rng, depth - 1));
-    case 5: return Formula::Always(RandomFormula(rng, depth - 1));
-    case 6: return Formula::Until(RandomFormula(rng, depth - 1), RandomFormula(rng, depth - 1));
-    case 7: return Formula::Always(Formula::Eventually(RandomFormula(rng, depth - 1)));
-    default: return Formula::Implies(RandomFormula(rng, depth - 1), RandomFormula(rng, depth - 1));
-  }
-}
-
-ExplicitStateSpace RandomGraph(Rng& rng, int groups) {
-  const int n = 2 + rng.below(4);
-  ExplicitStateSpace g(n, groups);
-  for (int s = 0; s < n; ++s) {
-    g.set_atoms(s, rng.next() & 3);
-    const int out = rng.below(8) == 0 ? 0 : 1 + rng.below(3);
-    for (int k = 0; k < out; ++k) g.add_edge(s, rng.below(n), rng.below(groups));
-  }
-  return g;
-}
-
 TEST(LtlProduct, BigAutomatonUsesHashedProductStates) {
   // X^17 []<>p is equivalent to []<>p (a suffix property) but its automaton has more
   // than 16 states, so product states are hashed instead of tabled per system state.
-  Rng rng(5);
+  SplitMix64 rng(5);
   Formula deep = P("[]<>p");
   for (int i = 0; i < 17; ++i) deep = Formula::Next(deep);
   ASSERT_GT(translate(negate(deep))->states(), 16);
   int violated = 0;
   for (int i = 0; i < 200; ++i) {
-    ExplicitStateSpace g = RandomGraph(rng, 2);
+    ExplicitStateSpace g = random_graph(rng, 2);
     const std::vector<FairSet> fair = i % 2 ? std::vector<FairSet>{{i % 4 == 1, {1}}} : std::vector<FairSet>{};
     for (Algorithm a : {Algorithm::kNestedDfs, Algorithm::kScc}) {
       if (a == Algorithm::kNestedDfs && !fair.empty()) continue;
@@ -372,12 +331,12 @@ TEST(LtlProduct, BigAutomatonUsesHashedProductStates) {
 }
 
 TEST(LtlProduct, RandomAgainstBruteForce) {
-  Rng rng(77);
+  SplitMix64 rng(77);
   int cycles = 0, none = 0;
   for (int i = 0; i < 700; ++i) {
     const int groups = 3;
-    ExplicitStateSpace g = RandomGraph(rng, groups);
-    const Formula f = RandomFormula(rng, 3);
+    ExplicitStateSpace g = random_graph(rng, groups);
+    const Formula f = random_formula(rng, 3);
     std::vector<FairSet> fair;
     if (i % 3 != 0) {
       const int sets = 1 + rng.below(2);

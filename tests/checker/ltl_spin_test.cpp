@@ -20,40 +20,10 @@
 #include <string>
 
 #include "checker/ltl/product.hpp"
+#include "checker/ltl/random.hpp"
 
 namespace sp::checker::ltl {
 namespace {
-
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : s_(seed) {}
-  uint64_t next() {
-    uint64_t z = (s_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  int below(int n) { return static_cast<int>(next() % static_cast<uint64_t>(n)); }
-
- private:
-  uint64_t s_;
-};
-
-Formula RandomFormula(Rng& rng, int depth) {
-  if (depth == 0 || rng.below(4) == 0) return Formula::Atom(rng.below(2));
-  switch (rng.below(10)) {
-    case 0: return Formula::Not(RandomFormula(rng, depth - 1));
-    case 1: return Formula::And(RandomFormula(rng, depth - 1), RandomFormula(rng, depth - 1));
-    case 2: return Formula::Or(RandomFormula(rng, depth - 1), RandomFormula(rng, depth - 1));
-    case 3: return Formula::Not(Formula::Eventually(RandomFormula(rng, depth - 1)));
-    case 4: return Formula::Eventually(RandomFormula(rng, depth - 1));
-    case 5: return Formula::Always(RandomFormula(rng, depth - 1));
-    case 6: return Formula::Until(RandomFormula(rng, depth - 1), RandomFormula(rng, depth - 1));
-    case 7: return Formula::Release(RandomFormula(rng, depth - 1), RandomFormula(rng, depth - 1));
-    case 8: return Formula::Always(Formula::Eventually(RandomFormula(rng, depth - 1)));
-    default: return Formula::Implies(RandomFormula(rng, depth - 1), RandomFormula(rng, depth - 1));
-  }
-}
 
 bool Have(const char* tool) {
   return std::system((std::string("command -v ") + tool + " > /dev/null 2>&1").c_str()) == 0;
@@ -107,17 +77,6 @@ std::string Promela(const ExplicitStateSpace& g, const Formula& f, bool per_grou
   return o.str();
 }
 
-ExplicitStateSpace RandomGraph(Rng& rng, int groups) {
-  const int n = 2 + rng.below(4);
-  ExplicitStateSpace g(n, groups);
-  for (int s = 0; s < n; ++s) {
-    g.set_atoms(s, rng.next() & 3);
-    const int out = rng.below(6) == 0 ? 0 : 1 + rng.below(3);
-    for (int k = 0; k < out; ++k) g.add_edge(s, rng.below(n), rng.below(groups));
-  }
-  return g;
-}
-
 SearchResult Ours(ExplicitStateSpace& g, const Formula& f, const std::vector<FairSet>& fair) {
   return find_accepting_run(g, *translate(negate(f)), fair, SearchOptions{});
 }
@@ -127,11 +86,13 @@ TEST(LtlSpin, DISABLED_RandomAgainstSpin) {
   char tmpl[] = "/tmp/ltl_spin_XXXXXX";
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   const std::string dir = tmpl;
-  Rng rng(4242);
+  SplitMix64 rng(4242);
+  RandomFormulaOptions no_next;
+  no_next.next = false;
   int cases = 0, violated = 0;
   for (int i = 0; i < 200; ++i) {
-    ExplicitStateSpace g = RandomGraph(rng, 1);
-    const Formula f = RandomFormula(rng, 3);
+    ExplicitStateSpace g = random_graph(rng, 1, 6);
+    const Formula f = random_formula(rng, 3, no_next);
     const int errors = Spin(dir, Promela(g, f, false), "");
     ASSERT_GE(errors, 0) << "spin failed on case " << i << " (" << dir << ")";
     const SearchStatus ours = Ours(g, f, {}).status;
@@ -146,8 +107,8 @@ TEST(LtlSpin, DISABLED_RandomAgainstSpin) {
   // without -f, where it must find a violation too.
   int skipped = 0, stutter = 0;
   for (int i = 0; i < 100; ++i) {
-    ExplicitStateSpace g = RandomGraph(rng, 2);
-    const Formula f = RandomFormula(rng, 3);
+    ExplicitStateSpace g = random_graph(rng, 2, 6);
+    const Formula f = random_formula(rng, 3, no_next);
     if (translate(f)->empty()) {
       // An unsatisfiable property: SPIN's claim is `assert(!(1))`, which `pan -a -f`
       // does not report (it does without -f). Every run violates it; we say so.
