@@ -79,6 +79,7 @@ Product::Product(StateSpace& space, const Automaton& automaton, const std::vecto
   const int bits = k + weak + strong;
   w_ = std::max(1, (bits + 63) / 64);
   const int groups = std::max(0, space.group_count());
+  groups_ = groups;
   group_marks_.assign(static_cast<size_t>(groups + 1) * static_cast<size_t>(w_), 0);
   weak_.assign(static_cast<size_t>(w_), 0);
   strong_.assign(static_cast<size_t>(w_), 0);
@@ -165,8 +166,13 @@ bool Product::system_successors(uint32_t sys, const uint32_t** list, uint32_t* n
     const uint8_t* s = b_ == 0 ? key_scratch_.data() : sys_.state(i);  // a 0-byte layout: one state
     uint32_t t = 0;
     if (!insert(*sys_store_, s, &t)) return false;
+    const int g = sys_.group(i);
+    if (g < 0 || g >= groups_) {
+      stop(SearchStatus::kError, "the state space gave a successor an invalid transition group");
+      return false;
+    }
     scratch_list_[1 + 2 * i] = t;
-    scratch_list_[2 + 2 * i] = static_cast<uint32_t>(sys_.group(i));
+    scratch_list_[2 + 2 * i] = static_cast<uint32_t>(g);
   }
   *n = static_cast<uint32_t>(count);
   *list = scratch_list_.data() + 1;

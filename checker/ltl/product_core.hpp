@@ -160,6 +160,7 @@ class Product {
   bool fair_ = false;
   int w_ = 1;
   int strong_sets_ = 0;
+  int groups_ = 0;
   std::vector<uint64_t> group_marks_;  // (groups + 1) * W; row 0 is the stutter step
   std::vector<uint64_t> weak_, strong_, need_, zeros_;
   std::vector<uint64_t> enabled_;

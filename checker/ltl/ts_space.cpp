@@ -59,7 +59,7 @@ bool TsStateSpace::successors(const uint8_t* state, Successors& out) {
   ts_.successors(s, [this, &out](const ir::Successor& succ) {
     if (succ.error) return;  // a checking error ends the run: no successor for liveness
     ts_.layout().pack(succ.state, packed_);
-    out.add(packed_.data(), group(succ.label.instance, succ.label.transition));
+    out.add(packed_.data(), step_group(succ.label));
   });
   return true;
 }
@@ -86,7 +86,7 @@ std::optional<Trace> TsStateSpace::trace(const Lasso& lasso, std::string* error)
     // The first successor of the step's group that reaches the recorded state.
     std::optional<ir::Successor> found;
     ts_.successors(cur, [&](const ir::Successor& s) {
-      if (found || s.error || group(s.label.instance, s.label.transition) != lasso.groups[i]) return;
+      if (found || s.error || step_group(s.label) != lasso.groups[i]) return;
       ts_.layout().pack(s.state, packed_);
       if (packed_.size() == lasso.state_bytes &&
           (lasso.state_bytes == 0 || std::memcmp(packed_.data(), lasso.state(i + 1), lasso.state_bytes) == 0)) {

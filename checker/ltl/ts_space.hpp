@@ -22,9 +22,15 @@ class TsStateSpace : public StateSpace {
 
   // The group of role transition `transition` of `instance`, or -1 when out of range.
   int group(int instance, int transition) const;
+  // The group of a step: its transition's, or one extra group (group_count() - 1) for
+  // steps that belong to no role transition.
+  int step_group(const ir::Label& l) const {
+    const int g = group(l.instance, l.transition);
+    return g >= 0 ? g : groups_;
+  }
 
   size_t state_bytes() const override { return static_cast<size_t>(ts_.layout().bytes()); }
-  int group_count() const override { return groups_; }
+  int group_count() const override { return groups_ + 1; }
   void initial_state(uint8_t* out) override;
   bool atoms(const uint8_t* state, uint64_t* valuation) override;
   bool successors(const uint8_t* state, Successors& out) override;
