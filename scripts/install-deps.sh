@@ -15,6 +15,7 @@ packages=(
   spin                    # the SPIN cross-check and benchmark
   graphviz                # dot -Tsvg for `stateproof export --to dot`
   time                    # /usr/bin/time -v in the benchmarks
+  liblwip-dev             # lwIP (2.1.x) for the lwip target's driver (stateproof-lwip-agent)
 )
 if [[ "${STATEPROOF_FUZZ:-0}" == 1 ]]; then
   packages+=(clang libclang-rt-14-dev)
