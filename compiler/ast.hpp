@@ -211,9 +211,9 @@ struct Channel {
   Ident port;          // broadcast: the port name shared by the attached instances
   std::optional<Expr> capacity;
   bool lossy = false;
-  std::optional<int64_t> loss_budget;  // `lossy 1`; none = unbounded
+  std::optional<Expr> loss_budget;  // `lossy 1`, `lossy MAX_LOSS`; none = unbounded
   bool dup = false;
-  std::optional<int64_t> dup_budget;
+  std::optional<Expr> dup_budget;
   bool bag = false;
   Loc loc;
 };

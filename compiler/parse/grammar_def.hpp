@@ -478,8 +478,10 @@ auto const channel_def = here[set(&Channel::loc)] >> kw("channel")
     > ( tok(".") > port_name[set_channel_from_port] > tok("->") > port_ref[set(&Channel::to)]
       | kw("broadcast")[make_broadcast])
     > *( kw("capacity") > expr[set(&Channel::capacity)]
-       | kw("lossy")[assign(&Channel::lossy, true)] >> -integer[set(&Channel::loss_budget)]
-       | kw("dup")[assign(&Channel::dup, true)] >> -integer[set(&Channel::dup_budget)]
+       // A budget is a primary (a literal, a constant or a parenthesised expression) so
+       // that `--const MAX_LOSS=2` reaches it; a following option keyword is not a primary.
+       | kw("lossy")[assign(&Channel::lossy, true)] >> -primary[set(&Channel::loss_budget)]
+       | kw("dup")[assign(&Channel::dup, true)] >> -primary[set(&Channel::dup_budget)]
        | kw("fifo")[assign(&Channel::bag, false)]
        | kw("bag")[assign(&Channel::bag, true)]);
 auto const port_ref_def =

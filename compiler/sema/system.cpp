@@ -129,16 +129,24 @@ void Lowerer::lower_system(const ast::System& s) {
     } else {
       q.capacity = 2;
     }
-    for (auto [flag, budget, what] : {std::tuple{c.lossy, c.loss_budget, "loss"},
-                                      std::tuple{c.dup, c.dup_budget, "duplication"}}) {
-      if (flag && budget && (*budget < 0 || *budget > kMaxBudget)) {
-        diags_.error(c.loc, std::string(what) + " budget must be 0.." + std::to_string(kMaxBudget));
+    // `lossy N` / `dup N`: N is a constant expression (so --const can set it), 0..kMaxBudget.
+    auto budget = [&](const std::optional<ast::Expr>& e, const char* what) -> std::optional<int> {
+      std::optional<int64_t> n = const_int(*e, std::string("a channel's ") + what + " budget");
+      if (!n) {
         ok = false;
+        return std::nullopt;
       }
-    }
+      if (*n < 0 || *n > kMaxBudget) {
+        diags_.error(e->loc, std::string(what) + " budget must be 0.." + std::to_string(kMaxBudget) +
+                                 ", not " + std::to_string(*n));
+        ok = false;
+        return std::nullopt;
+      }
+      return static_cast<int>(*n);
+    };
+    if (c.loss_budget) q.loss_budget = budget(c.loss_budget, "loss");
+    if (c.dup_budget) q.dup_budget = budget(c.dup_budget, "duplication");
     if (!ok) continue;
-    if (c.loss_budget) q.loss_budget = static_cast<int>(*c.loss_budget);
-    if (c.dup_budget) q.dup_budget = static_cast<int>(*c.dup_budget);
     if (!c.broadcast) {
       int from = instance_index(c.from.instance);
       int to = instance_index(c.to.instance);

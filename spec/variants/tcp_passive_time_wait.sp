@@ -80,7 +80,7 @@
 protocol tcp "RFC 9293 connection management"
 
 const MAX_RETX = 2                // retransmissions of SYN / SYN-ACK / FIN before the user timeout
-const MAX_LOSS = 1                // segments each direction may lose (the channels' `lossy 1`)
+const MAX_LOSS = 1                // segments each direction may lose (the channels' loss budget)
 const RCV_WND = 2                 // RCV.WND, constant
 const QSZ = 6 * MAX_RETX + 2      // channel capacity: the SPIN model's exact maximum occupancy
 const MSL: duration = 30s         // RFC 9293 §3.4.2 takes MSL = 2 minutes; 30s as in Linux
@@ -850,9 +850,9 @@ role Endpoint {
 system pair {
   instance client: Endpoint { iss = 6, early_close = false, defer_until_open = true }
   instance server: Endpoint { iss = 2, early_close = false, defer_until_open = true }
-  // Lossy FIFO channels; `lossy 1` is MAX_LOSS (the loss budget must be a literal).
-  channel client.net -> server.net capacity QSZ lossy 1
-  channel server.net -> client.net capacity QSZ lossy 1
+  // Lossy FIFO channels: each direction may lose MAX_LOSS segments (--const MAX_LOSS=2).
+  channel client.net -> server.net capacity QSZ lossy MAX_LOSS
+  channel server.net -> client.net capacity QSZ lossy MAX_LOSS
   // Client: active OPEN. Server: passive OPEN, or active OPEN (simultaneous open).
   // One incarnation each; CLOSE is possible in ESTABLISHED or CLOSE-WAIT only.
   environment calls client.connect once, { server.listen, server.connect } once,

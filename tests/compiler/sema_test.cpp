@@ -106,6 +106,36 @@ TEST(Sema, ConstOverride) {
   EXPECT_EQ(t.hi, 5);
 }
 
+// `lossy N` takes a constant expression, so --const reaches the loss budget.
+TEST(Sema, LossBudgetIsAConstantExpression) {
+  std::string text = with("lossy 1", "lossy MAX dup (MAX - 1)");
+  Compiled c = compile(text);
+  ASSERT_TRUE(c.ok) << c.messages;
+  EXPECT_EQ(c.model.systems[0].queues[0].loss_budget, 2);
+  EXPECT_EQ(c.model.systems[0].queues[0].dup_budget, 1);
+  CompileOptions o;
+  o.const_overrides = {{"MAX", 3}};
+  Compiled d = compile(text, o);
+  ASSERT_TRUE(d.ok) << d.messages;
+  EXPECT_EQ(d.model.systems[0].queues[0].loss_budget, 3);
+  EXPECT_EQ(d.model.systems[0].queues[0].dup_budget, 2);
+}
+
+TEST(Sema, LossBudgetOutOfRangeIsAnError) {
+  CompileOptions o;
+  o.const_overrides = {{"MAX", 300}};
+  Compiled c = compile(with("lossy 1", "lossy MAX"), o);
+  EXPECT_FALSE(c.ok);
+  EXPECT_NE(c.messages.find("t.sp:20:43: error: loss budget must be 0..255, not 300"), std::string::npos)
+      << c.messages;
+}
+
+TEST(Sema, LossBudgetMustBeConstant) {
+  Compiled c = compile(with("lossy 1", "lossy n"));
+  EXPECT_FALSE(c.ok);
+  EXPECT_NE(c.messages.find("t.sp:20:43: error: unknown name 'n'"), std::string::npos) << c.messages;
+}
+
 TEST(Sema, ConstOverrideOfUnknownNameIsAnError) {
   CompileOptions o;
   o.const_overrides = {{"MAXX", 5}};
