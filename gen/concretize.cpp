@@ -42,6 +42,24 @@ const SymState& Pre(const Explorer& ex, const std::vector<const Node*>& steps, s
   return i == 0 ? ex.node(0).state : steps[i - 1]->state;
 }
 
+// Does the step send a TCP segment with SYN (one that tells the tester the IUT's ISN)?
+bool SendsSyn(const ir::Model& model, const Node& n) {
+  for (const SymSend& snd : n.sends) {
+    const ir::Message& msg = model.messages[snd.message];
+    if (msg.wire != "tcp") continue;
+    for (size_t f = 0; f < msg.fields.size(); ++f) {
+      if (msg.fields[f].name != "flags") continue;
+      const z3::expr v = snd.fields[f].simplify();
+      uint64_t bits = 0;
+      if (v.is_numeral() && v.is_numeral_u64(bits) &&
+          (flag_bits(model, msg.fields[f].type, bits) & 0x02)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Concretizer::Concretizer(Explorer& ex) : ex_(ex), validity_(ex.encoder().ctx()) {
@@ -132,6 +150,13 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
   // that set it (wrap-around), where it is fixed once the other choices are.
   const z3::expr& T = enc.tester_isn();
 
+  // Relative values mean something only once their sequence space is anchored
+  // (docs/test-format.md): the tester's by its first injected segment (its SYN carries
+  // the ISN, RFC 9293 §3.4, so that one is at 0 or where the path puts it), the IUT's by
+  // the IUT's first SYN (before it the harness counts the ISN as 0, so an `ack` there is
+  // absolute). A seed's random values are tried only in an anchored space.
+  bool tester_anchored = false, iut_anchored = false;
+
   // The tester's choices, step by step.
   for (size_t i = 0; i < steps.size(); ++i) {
     const SymState& pre = Pre(ex_, steps, i);
@@ -139,7 +164,8 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
       const ir::TypeKind k = enc.kind(ch.type);
       const unsigned w = ch.sym.is_bool() ? 1 : ch.sym.get_sort().bv_size();
       bool done = false;
-      if (in.seed != 0 && (k == ir::TypeKind::kSeq || k == ir::TypeKind::kInt)) {
+      const bool anchored = ch.space == 0 || (ch.space == 1 ? tester_anchored : iut_anchored);
+      if (in.seed != 0 && anchored && (k == ir::TypeKind::kSeq || k == ir::TypeKind::kInt)) {
         uint64_t v = rng();
         if (k == ir::TypeKind::kInt) {
           const ir::Type& t = model.types[ch.type];
@@ -189,6 +215,12 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
       }
       if (!done) fix_to_model(ch.sym);
     }
+    const ir::Transition& str = role.transitions[steps[i]->transition];
+    if (str.event == ir::EventKind::kRecv &&
+        model.messages[role.ports[str.event_index].message].wire == "tcp") {
+      tester_anchored = true;
+    }
+    if (!iut_anchored) iut_anchored = SendsSyn(model, *steps[i]);
   }
   if (in.fix_tester_isn) {
     // Closest to the wrap first, so that the value does not depend on the solver's model.
