@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   sp::cli::add_gen(app, &run);
   sp::cli::add_check(app, &run);
   sp::cli::add_replay(app, &run);
+  sp::cli::add_diff(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

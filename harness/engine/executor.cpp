@@ -135,6 +135,7 @@ bool Executor::pump(double until, bool first) {
     rec.from_iut = true;
     rec.bytes = std::move(r.bytes);
     Observed o = classify(rec.bytes);
+    if (r.harness) o.cls = Observed::Class::kHarness;
     o.time = r.time;
     o.record = result_.packets.size();
     rec.summary = target_.link() == LinkType::kEthernet ? packet::format_frame_bytes(rec.bytes)

@@ -49,6 +49,9 @@ struct Received {
   std::vector<uint8_t> bytes;
   double time = 0;      // arrival, on the target's clock
   std::string error;    // kError
+  // A frame the target handled itself, e.g. an ARP request for the tester's address that
+  // the lower tester answered: recorded as the harness's own, never matched.
+  bool harness = false;
 };
 
 struct CallOutcome {

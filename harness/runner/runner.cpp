@@ -16,20 +16,35 @@
 
 #include "harness/netns/netns.hpp"
 #include "harness/report/report.hpp"
+#include "harness/runner/targets.hpp"
 #include "harness/runner/wire.hpp"
-#include "harness/target/linux_target.hpp"
 
 namespace sp::harness {
 
 std::optional<TargetKind> parse_target(const std::string& text) {
   if (text == "linux") return TargetKind::kLinux;
   if (text == "linux-tap") return TargetKind::kLinuxTap;
+  if (text == "lwip") return TargetKind::kLwip;
+  if (!raw_interface(text).empty()) return TargetKind::kRaw;
   return std::nullopt;
 }
 
 const char* target_name(TargetKind kind) {
-  return kind == TargetKind::kLinux ? "linux" : "linux-tap";
+  switch (kind) {
+    case TargetKind::kLinux: return "linux";
+    case TargetKind::kLinuxTap: return "linux-tap";
+    case TargetKind::kLwip: return "lwip";
+    case TargetKind::kRaw: return "raw";
+  }
+  return "?";
 }
+
+std::string raw_interface(const std::string& text) {
+  if (!text.starts_with("raw:") || text.size() == 4 || text.size() - 4 >= 16) return "";
+  return text.substr(4);
+}
+
+bool ethernet_target(TargetKind kind) { return kind != TargetKind::kLinux; }
 
 double time_budget(const TestCase& test, double margin) {
   double total = 0, latest_absolute = 0;
@@ -85,25 +100,28 @@ TestResult error_result(const TestCase& test, std::string kind, std::string mess
 // Everything a worker does between fork and _exit. The target is handed back in *keep:
 // destroying it closes the device, which takes tens of milliseconds (unregistering a
 // netdevice waits for RCU), so the worker does that only after delivering the result.
-TestResult run_in_new_namespace(const TestCase& test, const RunOptions& options, uint64_t host_netns,
-                                std::unique_ptr<LinuxTarget>* keep) {
-  if (netns::Status s = netns::enter_new_netns(); !s.ok()) {
-    return error_result(test, "setup", "cannot create a network namespace: " + s.error);
+// A raw target is the exception: its agent resets the stack when the session ends, and
+// that must be over before the next test (on the same wire) starts.
+TestResult run_in_worker(const TestCase& test, const RunOptions& options, uint64_t host_netns,
+                         std::unique_ptr<Target>* keep) {
+  // raw:IFACE runs where the named interface is; every other target in a namespace of
+  // its own.
+  if (options.target != TargetKind::kRaw) {
+    if (netns::Status s = netns::enter_new_netns(); !s.ok()) {
+      return error_result(test, "setup", "cannot create a network namespace: " + s.error);
+    }
   }
-  LinuxTargetConfig config;
-  config.tap = options.target == TargetKind::kLinuxTap;
-  config.static_neighbour = test.wire == Wire::kTcp;
-  config.book = options.execute.book;
-  config.host_netns = host_netns;
-  if (options.profile) config.sysctls = options.profile->sysctls;
-  for (const Sysctl& s : test.sysctls) config.sysctls.emplace_back(s.name, s.value);
   std::string error;
-  std::unique_ptr<LinuxTarget> target = LinuxTarget::create(config, &error);
-  if (!target) return error_result(test, "setup", "cannot set up the namespace: " + error);
+  std::unique_ptr<Target> target = make_target(test, options, host_netns, &error);
+  if (!target) {
+    return error_result(test, "setup", (options.target == TargetKind::kRaw ? "cannot set up the target: "
+                                                                           : "cannot set up the namespace: ") +
+                                           error);
+  }
   int64_t start = realtime_ns();
   TestResult r = execute_test(test, *target, options.execute);
   r.start_realtime_ns = start;
-  *keep = std::move(target);
+  if (options.target != TargetKind::kRaw) *keep = std::move(target);
   return r;
 }
 
@@ -119,8 +137,8 @@ TestResult run_in_new_namespace(const TestCase& test, const RunOptions& options,
   sigset_t all;
   sigemptyset(&all);
   sigprocmask(SIG_SETMASK, &all, nullptr);
-  std::unique_ptr<LinuxTarget> target;
-  TestResult r = run_in_new_namespace(test, options, host_netns, &target);
+  std::unique_ptr<Target> target;
+  TestResult r = run_in_worker(test, options, host_netns, &target);
   write_all(result_fd, encode_result(r));
   // The runner takes the result at EOF; the device goes when the process exits, while
   // the runner already starts the next test.
@@ -220,7 +238,11 @@ TestResult collect(const TestCase& test, Worker& w, bool timed_out, std::vector<
 
 }  // namespace
 
-EnvironmentStatus check_environment(TargetKind target) {
+EnvironmentStatus check_environment(TargetKind target, const std::string& interface) {
+  if (target == TargetKind::kLwip || target == TargetKind::kRaw) {
+    EnvironmentStatus own = check_target_environment(target, interface);
+    if (!own.ok || target == TargetKind::kRaw) return own;
+  }
   EnvironmentStatus st;
   int p[2];
   if (pipe2(p, O_CLOEXEC) != 0) return {false, std::string("pipe: ") + std::strerror(errno)};
@@ -247,9 +269,9 @@ EnvironmentStatus check_environment(TargetKind target) {
     } else {
       netns::TunDevice dev;
       netns::Status s = netns::TunDevice::create(host.value_or(0), "sp0",
-                                                 target == TargetKind::kLinuxTap, &dev);
+                                                 target != TargetKind::kLinux, &dev);
       if (!s.ok()) {
-        msg = "cannot create a " + std::string(target == TargetKind::kLinuxTap ? "TAP" : "TUN") +
+        msg = "cannot create a " + std::string(target != TargetKind::kLinux ? "TAP" : "TUN") +
               " device: " + s.error +
               (s.error.find("ermission") != std::string::npos ||
                        s.error.find("not permitted") != std::string::npos
@@ -294,12 +316,12 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
 
   std::vector<size_t> pending;
   for (size_t i = 0; i < tests.size(); ++i) {
-    if (tests[i].wire == Wire::kArp && options.target != TargetKind::kLinuxTap) {
+    if (tests[i].wire == Wire::kArp && !ethernet_target(options.target)) {
       TestResult r;
       r.name = tests[i].name;
       r.path = tests[i].path;
       r.verdict = Verdict::kSkipped;
-      r.note = "wire arp needs an Ethernet target (linux-tap)";
+      r.note = "wire arp needs an Ethernet target (linux-tap, lwip, raw:IFACE)";
       finish(i, std::move(r));
     } else {
       pending.push_back(i);
@@ -309,6 +331,8 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   size_t jobs = options.jobs > 0 ? static_cast<size_t>(options.jobs)
                                  : static_cast<size_t>(std::max(1L, cpus));
+  // One interface, one stack: raw tests would see each other's packets.
+  if (options.target == TargetKind::kRaw) jobs = 1;
   std::optional<uint64_t> host = netns::current_netns();
   SignalWatch signals(options.handle_signals);
   const pid_t runner = getpid();

@@ -21,11 +21,20 @@
 
 namespace sp::harness {
 
-enum class TargetKind { kLinux, kLinuxTap };
+enum class TargetKind {
+  kLinux,     // the kernel on a TUN device in the test's namespace
+  kLinuxTap,  // the kernel on a TAP device in the test's namespace
+  kLwip,      // lwIP in stateproof-lwip-agent on a TAP device in the test's namespace
+  kRaw,       // raw:IFACE: whatever is behind IFACE, in the runner's own namespace
+};
 
-// "linux" or "linux-tap".
+// "linux", "linux-tap", "lwip" or "raw:IFACE" (the interface: raw_interface()).
 std::optional<TargetKind> parse_target(const std::string& text);
 const char* target_name(TargetKind kind);
+// IFACE of "raw:IFACE"; "" otherwise.
+std::string raw_interface(const std::string& text);
+// The target speaks Ethernet (and so can run wire arp tests).
+bool ethernet_target(TargetKind kind);
 
 struct EnvironmentStatus {
   bool ok = true;
@@ -33,11 +42,14 @@ struct EnvironmentStatus {
 };
 
 // Tries, in a throw-away child, what every worker will do: unshare(CLONE_NEWNET), open
-// /dev/net/tun, create the device. Costs a few milliseconds.
-EnvironmentStatus check_environment(TargetKind target);
+// /dev/net/tun, create the device; for lwip, that its driver was built; for raw, that
+// the interface exists and an AF_PACKET socket opens on it. Costs a few milliseconds.
+EnvironmentStatus check_environment(TargetKind target, const std::string& interface = "");
 
 struct RunOptions {
   TargetKind target = TargetKind::kLinux;
+  std::string interface;  // raw: the lower tester's interface
+  std::string agent;      // raw: the upper tester, a command (run per test) or IPV4:PORT; "" none
   int jobs = 0;  // 0: the number of online CPUs
   ExecuteOptions execute;
   std::optional<Profile> profile;  // its sysctls go into every namespace; applied to verdicts

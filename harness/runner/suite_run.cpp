@@ -61,7 +61,10 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   };
 
   std::optional<TargetKind> target = parse_target(options.target);
-  if (!target) return usage("unknown target `" + options.target + "` (linux, linux-tap)");
+  if (!target) return usage("unknown target `" + options.target + "` (linux, linux-tap, lwip, raw:IFACE)");
+  if (!options.agent.empty() && *target != TargetKind::kRaw) {
+    return usage("--agent is for raw:IFACE targets (the others bring their own upper tester)");
+  }
   Selection selection;
   selection.filter = options.filter;
   selection.fast = options.fast;
@@ -98,7 +101,7 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   for (const ParseError& e : suite.errors) err << e.format() << "\n";
 
   if (!suite.tests.empty()) {
-    EnvironmentStatus env = check_environment(*target);
+    EnvironmentStatus env = check_environment(*target, raw_interface(options.target));
     if (!env.ok) {
       err << "stateproof run: environment problem: " << env.message << "\n";
       report.exit_code = kRunEnvironment;
@@ -110,6 +113,8 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   size_t total = suite.tests.size();
   RunOptions run;
   run.target = *target;
+  run.interface = raw_interface(options.target);
+  run.agent = options.agent;
   run.jobs = options.jobs;
   run.execute = options.execute;
   run.profile = profile;

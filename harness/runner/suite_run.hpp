@@ -23,7 +23,8 @@ enum RunExit : int {
 
 struct SuiteRunOptions {
   std::vector<std::string> paths;  // files and directories (searched for *.spt)
-  std::string target = "linux";    // linux | linux-tap
+  std::string target = "linux";    // linux | linux-tap | lwip | raw:IFACE
+  std::string agent;               // raw: the upper tester (a command, or IPV4:PORT)
   int jobs = 0;                    // 0: one per CPU
   std::string junit;               // JUnit XML path, or ""
   std::string pcap_dir;            // one pcap per test there, or ""

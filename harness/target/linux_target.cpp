@@ -16,6 +16,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "harness/netns/connection.hpp"
+
 namespace sp::harness {
 namespace {
 
@@ -33,37 +35,6 @@ std::string errno_text(const char* what, int err) {
 
 CallOutcome harness_failure(std::string message) { return {false, true, std::move(message)}; }
 CallOutcome iut_failure(std::string message) { return {false, false, std::move(message)}; }
-
-// The test format's state name for a kernel TCP state.
-const char* spec_state(uint8_t kernel) {
-  switch (kernel) {
-    case 1: return "ESTABLISHED";
-    case 2: return "SYN_SENT";
-    case 3: return "SYN_RCVD";
-    case 4: return "FIN_WAIT_1";
-    case 5: return "FIN_WAIT_2";
-    case 6: return "TIME_WAIT";
-    case 7: return "CLOSED";
-    case 8: return "CLOSE_WAIT";
-    case 9: return "LAST_ACK";
-    case 10: return "LISTEN";
-    case 11: return "CLOSING";
-    case 12: return "SYN_RCVD";  // NEW_SYN_RECV: a request socket
-    default: return "CLOSED";
-  }
-}
-
-// Which of several sockets on the IUT's port stands for "the connection": a full
-// socket over a request socket over a TIME-WAIT one over the listener.
-int rank(uint8_t kernel) {
-  switch (kernel) {
-    case 10: return 0;          // LISTEN
-    case 7: return -1;          // CLOSE: not the connection
-    case 6: return 1;           // TIME_WAIT
-    case 3: case 12: return 2;  // SYN_RECV request socket
-    default: return 3;
-  }
-}
 
 }  // namespace
 
@@ -336,31 +307,11 @@ StateObservation LinuxTarget::tcp_state() {
     o.error = s.error;
     return o;
   }
-  int best = -2;
-  uint32_t queued = 0;
-  o.state = "CLOSED";
-  for (const netns::TcpSocketInfo& k : sockets) {
-    if (k.src != config_.book.iut_ip || k.sport != config_.book.iut_port) continue;
-    std::string who = std::string(netns::kernel_tcp_state_name(k.state)) + " " + k.src.to_string() +
-                      ":" + std::to_string(k.sport);
-    if (k.state != 10) who += " > " + k.dst.to_string() + ":" + std::to_string(k.dport);
-    if (k.state == 10 && k.rqueue > 0) {
-      queued = k.rqueue;
-      who += " (" + std::to_string(k.rqueue) + " in the accept queue)";
-    }
-    o.detail += (o.detail.empty() ? "" : "; ") + who;
-    int r = rank(k.state);
-    if (r > best) {
-      best = r;
-      o.state = r < 0 ? "CLOSED" : spec_state(k.state);
-    }
-  }
-  // The listener stands for the passive OPEN only until a connection is synchronized:
-  // a connection that reached the accept queue and is no longer in the socket table
-  // has been closed (e.g. reset) before anyone accepted it (docs/harness.md).
-  if (best == 0 && queued > 0) o.state = "CLOSED";
-  if (o.detail.empty()) o.detail = "no TCP socket on " + config_.book.iut_ip.to_string() + ":" +
-                                   std::to_string(config_.book.iut_port);
+  // The namespace holds no other peer than the tester: every socket on the port counts.
+  netns::ConnectionView v =
+      netns::pick_connection(sockets, {config_.book.iut_ip, config_.book.iut_port}, std::nullopt);
+  o.state = std::move(v.state);
+  o.detail = std::move(v.detail);
   return o;
 }
 

@@ -117,7 +117,7 @@ TEST(RunLinux, ArpTestsAreSkippedOverTun) {
   RunOutcome out = run_tests(tests, options_for(TargetKind::kLinux));
   for (const TestResult& r : out.results) {
     EXPECT_EQ(r.verdict, Verdict::kSkipped) << r.name;
-    EXPECT_EQ(r.note, "wire arp needs an Ethernet target (linux-tap)");
+    EXPECT_EQ(r.note, "wire arp needs an Ethernet target (linux-tap, lwip, raw:IFACE)");
   }
 }
 

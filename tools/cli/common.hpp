@@ -48,5 +48,6 @@ void add_run(CLI::App& app, Action* run);
 void add_gen(CLI::App& app, Action* run);
 void add_check(CLI::App& app, Action* run);
 void add_replay(CLI::App& app, Action* run);
+void add_diff(CLI::App& app, Action* run);
 
 }  // namespace sp::cli

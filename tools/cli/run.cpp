@@ -1,4 +1,4 @@
-// stateproof run DIR|FILES --target linux|linux-tap: run conformance tests against a
+// stateproof run DIR|FILES --target linux|linux-tap|lwip|raw:IFACE: run conformance tests against a
 // real stack, each in its own network namespace (harness/runner/suite_run.hpp).
 #include <unistd.h>
 
@@ -19,8 +19,13 @@ void add_run(CLI::App& app, Action* run) {
 #ifdef STATEPROOF_HAVE_HARNESS_RUN
   auto o = std::make_shared<harness::SuiteRunOptions>();
   cmd->add_option("tests", o->paths, "test files, or directories searched for *.spt")->required();
-  cmd->add_option("--target", o->target, "linux (TUN, IPv4) or linux-tap (TAP, Ethernet and ARP)")
+  cmd->add_option("--target", o->target,
+                  "linux (TUN, IPv4), linux-tap (TAP, Ethernet and ARP), lwip (lwIP on a TAP), or "
+                  "raw:IFACE (AF_PACKET on an existing interface)")
       ->capture_default_str();
+  cmd->add_option("--agent", o->agent,
+                  "raw:IFACE only: the stack's upper tester, an agent command started per test or IPV4:PORT "
+                  "of a running agent (docs/agent-protocol.md)");
   cmd->add_option("--jobs,-j", o->jobs, "tests run at once (default: one per CPU)");
   cmd->add_option("--junit", o->junit, "write a JUnit XML report");
   cmd->add_option("--pcap", o->pcap_dir, "write DIR/<test>.pcap for every test");

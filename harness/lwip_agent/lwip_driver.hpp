@@ -1,0 +1,71 @@
+// An agent-protocol driver for lwIP (docs/agent-protocol.md): the commands as lwIP
+// raw-API calls, `state` from lwIP's own pcb lists, `neighbour` from its ARP table.
+//
+// Threading: lwIP's tcpip_thread runs the stack and its timers, and calls the callbacks
+// below with the core lock held; the command thread takes the same lock
+// (LOCK_TCPIP_CORE) around every lwIP call, so all members are guarded by it.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/agent/serve.hpp"
+#include "harness/lwip_agent/lwip.hpp"
+
+namespace sp::harness::lwip_agent {
+
+// One connection pcb as the application holds it. lwIP frees a pcb on RST or abort and
+// then only calls the error callback: `pcb` becomes null there. Slots live as long as
+// the driver, so a callback for a pcb the application has let go still finds its slot.
+struct Slot {
+  struct tcp_pcb* pcb = nullptr;
+  int64_t received = 0;  // bytes delivered since the last `recv`
+  bool eof = false;      // the peer's FIN was delivered
+  bool died = false;     // reset or aborted (the error callback ran)
+};
+
+class LwipDriver : public agent::Driver {
+ public:
+  explicit LwipDriver(struct netif* netif) : netif_(netif) {}
+  agent::Reply handle(const agent::Command& command) override;
+
+  // lwIP callbacks (static trampolines in the .cpp), with the core lock held.
+  err_t on_accept(struct tcp_pcb* pcb, err_t err);
+
+ private:
+  agent::Reply do_listen(uint16_t port);
+  agent::Reply do_connect(const agent::Command& c);
+  agent::Reply do_accept();
+  agent::Reply do_send(int64_t bytes);
+  agent::Reply do_recv();
+  agent::Reply do_shutdown();
+  agent::Reply do_close(bool abort);
+  agent::Reply do_state(const agent::Command& c);
+  agent::Reply do_resolve(uint32_t address);
+  agent::Reply do_neighbour(uint32_t address);
+  agent::Reply do_reset();
+  Slot* new_slot(struct tcp_pcb* pcb);
+  // The RFC's passive OPEN is one TCB that becomes the connection: a call meant for the
+  // connection that finds only the listener takes an accepted connection first.
+  void adopt_pending_connection();
+  // CLOSE or ABORT with only the listener: the connection still in SYN-RECEIVED.
+  void adopt_syn_rcvd_connection();
+  void close_listener();
+
+  struct netif* netif_;
+  struct tcp_pcb* listener_ = nullptr;
+  std::deque<Slot*> accepted_;  // established, not yet taken by `accept`
+  Slot* conn_ = nullptr;
+  bool lost_pending_ = false;   // a connection in accepted_ was reset before it was taken
+  uint16_t port_ = 0;
+  struct udp_pcb* udp_ = nullptr;
+  std::vector<std::unique_ptr<Slot>> slots_;
+};
+
+// lwIP's name for an err_t: "ERR_MEM", "ERR_RST", ...
+const char* err_name(err_t err);
+
+}  // namespace sp::harness::lwip_agent

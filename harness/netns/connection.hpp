@@ -1,0 +1,38 @@
+// The TCP sockets of a namespace seen as the RFC's one connection: which socket on the
+// IUT's port stands for "the connection" (its TCB), and how to remove leftovers. Shared
+// by the Linux target (the kernel in the test's namespace) and the Linux agent (the
+// kernel in a namespace of its own, driven over the agent protocol).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/netns/netlink.hpp"
+
+namespace sp::harness::netns {
+
+struct ConnectionView {
+  std::string state;   // the test format's name (SYN_RCVD, ...); CLOSED when no socket
+  std::string detail;  // every socket considered, as `ss` would name them
+};
+
+struct Endpoint {
+  packet::Ipv4Address ip;
+  uint16_t port = 0;
+};
+
+// Among `sockets`, those bound to `local` (ip 0.0.0.0: any address) and, for all but
+// listeners, connected to `peer` when given: a full socket over a request socket over a
+// TIME-WAIT one over the listener. A listener whose accept queue holds connections that
+// are no longer in the table stands for a connection closed before anyone accepted it:
+// CLOSED (docs/harness.md).
+ConnectionView pick_connection(const std::vector<TcpSocketInfo>& sockets, const Endpoint& local,
+                               const std::optional<Endpoint>& peer);
+
+// SOCK_DESTROY of one socket (CONFIG_INET_DIAG_DESTROY): a full socket is reset, a
+// request or TIME-WAIT socket is dropped.
+Status destroy_tcp_socket(Netlink& diag, const TcpSocketInfo& socket);
+
+}  // namespace sp::harness::netns

@@ -1,0 +1,182 @@
+#include "harness/target/agent_target.hpp"
+
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "harness/packet/arp.hpp"
+#include "harness/packet/decode.hpp"
+#include "harness/packet/ethernet.hpp"
+
+namespace sp::harness {
+namespace {
+
+std::string errno_text(const std::string& what, int err) {
+  return what + ": " + std::strerror(err) + " (" + strerrorname_np(err) + ")";
+}
+
+CallOutcome harness_failure(std::string message) { return {false, true, std::move(message)}; }
+
+}  // namespace
+
+std::unique_ptr<AgentTarget> AgentTarget::create(const AgentTargetConfig& config,
+                                                 std::unique_ptr<agent::AgentClient> agent, std::string* error) {
+  std::unique_ptr<AgentTarget> t(new AgentTarget(config));
+  t->agent_ = std::move(agent);
+  t->ifindex_ = static_cast<int>(if_nametoindex(config.ifname.c_str()));
+  if (t->ifindex_ == 0) {
+    *error = errno_text("interface " + config.ifname, errno);
+    return nullptr;
+  }
+  t->fd_ = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+  if (t->fd_ < 0) {
+    *error = errno_text("socket(AF_PACKET)", errno) + " (needs CAP_NET_RAW)";
+    return nullptr;
+  }
+  // Our own transmissions are not the IUT's packets.
+  int one = 1;
+  setsockopt(t->fd_, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+  struct sockaddr_ll sll {};
+  sll.sll_family = AF_PACKET;
+  sll.sll_protocol = htons(ETH_P_ALL);
+  sll.sll_ifindex = t->ifindex_;
+  if (bind(t->fd_, reinterpret_cast<struct sockaddr*>(&sll), sizeof sll) != 0) {
+    *error = errno_text("bind(AF_PACKET) to " + config.ifname, errno);
+    return nullptr;
+  }
+  // The IUT's frames are addressed to tester.mac, which need not be the interface's own
+  // address; the membership ends with the socket.
+  struct packet_mreq mr {};
+  mr.mr_ifindex = t->ifindex_;
+  mr.mr_type = PACKET_MR_PROMISC;
+  if (setsockopt(t->fd_, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr) != 0) {
+    *error = errno_text("PACKET_MR_PROMISC on " + config.ifname, errno);
+    return nullptr;
+  }
+  // Whatever was queued before bind (from any interface) or before the test is not ours.
+  char buf[2048];
+  while (recv(t->fd_, buf, sizeof buf, MSG_DONTWAIT) > 0) {
+  }
+  for (const auto& [name, value] : config.sysctls) {
+    if (!t->agent_) break;
+    agent::Command c;
+    c.verb = agent::Command::Verb::kSysctl;
+    c.name = name;
+    c.value = value;
+    std::optional<agent::Reply> r = t->agent_->request(c);
+    if (!r || !r->ok) {
+      *error = "sysctl " + name + "=" + value + " through the agent: " +
+               (r ? "err " + r->code + " " + r->text : t->agent_->error());
+      return nullptr;
+    }
+  }
+  return t;
+}
+
+AgentTarget::~AgentTarget() {
+  agent_.reset();  // the agent resets its stack first (its sockets go with RSTs)
+  if (fd_ >= 0) close(fd_);
+}
+
+double AgentTarget::now() {
+  struct timespec ts {};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+bool AgentTarget::send(std::span<const uint8_t> packet, std::string* error) {
+  struct sockaddr_ll to {};
+  to.sll_family = AF_PACKET;
+  to.sll_ifindex = ifindex_;
+  to.sll_halen = 6;
+  if (packet.size() >= 6) std::memcpy(to.sll_addr, packet.data(), 6);
+  ssize_t n = sendto(fd_, packet.data(), packet.size(), 0, reinterpret_cast<struct sockaddr*>(&to), sizeof to);
+  if (n != static_cast<ssize_t>(packet.size())) {
+    *error = n < 0 ? errno_text("sendto(AF_PACKET)", errno) : "short write to " + config_.ifname;
+    return false;
+  }
+  return true;
+}
+
+bool AgentTarget::answer_arp(const std::vector<uint8_t>& frame) {
+  auto d = packet::decode_frame(frame);
+  if (!d.ok() || !d->arp) return false;
+  const packet::ArpPacket& req = *d->arp;
+  if (req.operation != packet::kArpRequest || req.target_ip != config_.book.tester_ip) return false;
+  // RFC 826: "swap hardware and protocol fields, putting the local hardware and
+  // protocol addresses in the sender fields; set the ar$op field to ares_op$REPLY".
+  packet::ArpPacket reply;
+  reply.operation = packet::kArpReply;
+  reply.sender_mac = config_.book.tester_mac;
+  reply.sender_ip = config_.book.tester_ip;
+  reply.target_mac = req.sender_mac;
+  reply.target_ip = req.sender_ip;
+  packet::EthernetHeader eth{req.sender_mac, config_.book.tester_mac, packet::kEtherTypeArp};
+  std::vector<uint8_t> bytes = packet::build_frame_arp(eth, reply);
+  std::string ignored;
+  send(bytes, &ignored);
+  return true;
+}
+
+Received AgentTarget::receive(double deadline) {
+  Received r;
+  std::vector<uint8_t> buf(65536 + 64);
+  while (true) {
+    struct sockaddr_ll from {};
+    socklen_t len = sizeof from;
+    ssize_t n = recvfrom(fd_, buf.data(), buf.size(), MSG_DONTWAIT, reinterpret_cast<struct sockaddr*>(&from), &len);
+    if (n > 0 && from.sll_pkttype != PACKET_OUTGOING) {
+      r.status = Received::Status::kPacket;
+      r.time = now();
+      buf.resize(static_cast<size_t>(n));
+      r.harness = config_.answer_arp && answer_arp(buf);
+      r.bytes = std::move(buf);
+      return r;
+    }
+    if (n < 0 && errno != EAGAIN && errno != EINTR) {
+      r.status = Received::Status::kError;
+      r.error = errno_text("recvfrom(AF_PACKET)", errno);
+      return r;
+    }
+    if (n > 0) continue;
+    double left = deadline - now();
+    if (left <= 0) {
+      r.status = Received::Status::kTimeout;
+      return r;
+    }
+    struct timespec ts;
+    ts.tv_sec = static_cast<time_t>(left);
+    ts.tv_nsec = static_cast<long>((left - static_cast<double>(ts.tv_sec)) * 1e9);
+    struct pollfd p {fd_, POLLIN, 0};
+    if (ppoll(&p, 1, &ts, nullptr) < 0 && errno != EINTR) {
+      r.status = Received::Status::kError;
+      r.error = errno_text("ppoll", errno);
+      return r;
+    }
+  }
+}
+
+CallOutcome AgentTarget::call(const Call& call) {
+  if (!agent_) return harness_failure(std::string(call_name(call.kind)) + ": no agent (--agent CMD|ADDR) to drive the stack");
+  return agent_->call(call, config_.book);
+}
+
+StateObservation AgentTarget::tcp_state() {
+  if (!agent_) return {false, "", "", "no agent (--agent CMD|ADDR) to observe the TCP state"};
+  return agent_->tcp_state(config_.book.tester_ip, config_.book.tester_port);
+}
+
+NeighbourObservation AgentTarget::neighbour(packet::Ipv4Address address) {
+  if (!agent_) return {false, std::nullopt, "", "no agent (--agent CMD|ADDR) to observe the ARP cache"};
+  return agent_->neighbour(address);
+}
+
+}  // namespace sp::harness
