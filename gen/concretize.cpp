@@ -96,11 +96,11 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
   z3::expr pc = c.bool_val(true);
   for (int id : ex_.path(in.base)) pc = pc && ex_.node(id).constraint;
   for (const Node* n : in.tail) {
-    s.add(n->constraint);
+    ex_.assume(n->constraint);
     pc = pc && n->constraint;
   }
   if (in.extra) {
-    s.add(*in.extra);
+    ex_.assume(*in.extra);
     pc = pc && *in.extra;
   }
   std::vector<std::string> tc_notes;
@@ -118,7 +118,7 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
     if (ex_.check(ex) == z3::sat) {
       s.push();
       ++pushes;
-      s.add(ex);
+      ex_.assume(ex);
     } else {
       tc_notes.push_back("step " + std::to_string(i + 1) + " (" +
                          role.transitions[steps[i]->transition].name +
@@ -132,7 +132,7 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
     if (ex_.check(cond) != z3::sat) return false;
     s.push();
     ++pushes;
-    s.add(cond);
+    ex_.assume(cond);
     fixed.push_back(cond);
     return true;
   };
@@ -142,7 +142,7 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
     z3::expr v = m.eval(sym, true);
     s.push();
     ++pushes;
-    s.add(sym == v);
+    ex_.assume(sym == v);
     fixed.push_back(sym == v);
   };
 
@@ -273,7 +273,7 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
                                 enc.iut_isn() == c.bv_val(kPcapIutIsn, 32)}) {
     if (ex_.check(conc) != z3::sat) continue;
     s.push();
-    s.add(conc);
+    ex_.assume(conc);
     if (ex_.check_current() == z3::sat) mc = s.get_model();
     s.pop();
     break;

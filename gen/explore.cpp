@@ -36,41 +36,51 @@ void Explorer::enter(int node) {
   trail_.resize(k);
   for (size_t i = k; i < chain.size(); ++i) {
     solver_.push();
-    solver_.add(nodes_[chain[i]].constraint);
+    assume(nodes_[chain[i]].constraint);
     trail_.push_back(chain[i]);
   }
 }
 
-z3::check_result Explorer::check(const z3::expr& extra) {
+bool Explorer::Satisfies(const z3::expr& e) {
+  if (!model_) return false;
+  try {
+    return model_->eval(e, true).is_true();
+  } catch (const z3::exception&) {
+    return false;
+  }
+}
+
+void Explorer::assume(const z3::expr& e) {
+  solver_.add(e);
+  if (model_ && !Satisfies(e)) model_.reset();
+}
+
+z3::check_result Explorer::Check(const z3::expr* extra) {
+  if (extra && Satisfies(*extra)) {
+    stats_.model_hits++;
+    return z3::sat;
+  }
   auto t0 = std::chrono::steady_clock::now();
   z3::check_result r = z3::unknown;
-  solver_.push();
+  if (extra) solver_.push();
   try {
-    solver_.add(extra);
+    if (extra) solver_.add(*extra);
     r = solver_.check();
+    // The model of the assertions plus `extra` is one of the assertions alone.
+    if (r == z3::sat && cache_models_) model_ = solver_.get_model();
   } catch (const z3::exception&) {
     r = z3::unknown;
   }
-  solver_.pop();
+  if (extra) solver_.pop();
   stats_.queries++;
   if (r == z3::unknown) stats_.unknown++;
   stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }
 
-z3::check_result Explorer::check_current() {
-  auto t0 = std::chrono::steady_clock::now();
-  z3::check_result r = z3::unknown;
-  try {
-    r = solver_.check();
-  } catch (const z3::exception&) {
-    r = z3::unknown;
-  }
-  stats_.queries++;
-  if (r == z3::unknown) stats_.unknown++;
-  stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return r;
-}
+z3::check_result Explorer::check(const z3::expr& extra) { return Check(&extra); }
+
+z3::check_result Explorer::check_current() { return Check(nullptr); }
 
 Stimulus Explorer::stimulus(int transition, int depth, std::vector<Choice>* choices,
                             z3::expr* domain) const {
@@ -236,6 +246,10 @@ void Explorer::run() {
   nodes_.clear();
   trail_.clear();
   solver_.reset();
+  model_.reset();
+  // Exploration checks one new step per query and seldom twice against one model:
+  // fetching models there costs more than it saves.
+  cache_models_ = false;
   Node root(enc_.ctx());
   root.state = enc_.initial_state();
   root.constraint = enc_.ctx().bool_val(true);
@@ -256,6 +270,7 @@ void Explorer::run() {
       for (Node& kid : kids) {
         if (static_cast<int>(nodes_.size()) >= options_.max_nodes) {
           truncated_ = true;
+          cache_models_ = true;
           return;
         }
         kid.constraint = kid.constraint.simplify();
@@ -273,6 +288,7 @@ void Explorer::run() {
       }
     }
   }
+  cache_models_ = true;
 }
 
 }  // namespace sp::gen

@@ -62,9 +62,10 @@ struct Node {
 };
 
 struct QueryStats {
-  long queries = 0;
+  long queries = 0;        // solver checks made
   long unknown = 0;
-  double seconds = 0;
+  long model_hits = 0;     // checks answered by the cached model, without a query
+  double seconds = 0;      // in solver checks
 };
 
 class Explorer {
@@ -83,9 +84,14 @@ class Explorer {
 
   // The solver's assertions become the path condition of `node`.
   void enter(int node);
-  // sat / unsat / unknown of the current path condition plus `extra`.
+  // sat / unsat / unknown of the current path condition plus `extra`. Answers `sat`
+  // without a query when the last model found for the current assertions satisfies
+  // `extra` too (the common case for the concretizer's preferred values).
   z3::check_result check(const z3::expr& extra);
   z3::check_result check_current();
+  // Adds an assertion to the solver's current scope (everyone adds through here, so the
+  // cached model is dropped when it does not satisfy the new assertion).
+  void assume(const z3::expr& e);
   const QueryStats& stats() const { return stats_; }
   z3::solver& solver() { return solver_; }
   const Encoder& encoder() const { return enc_; }
@@ -103,6 +109,8 @@ class Explorer {
 
  private:
   std::string Key(const Node& n) const;
+  bool Satisfies(const z3::expr& e);
+  z3::check_result Check(const z3::expr* extra);
 
   const Encoder& enc_;
   z3::solver& solver_;
@@ -113,6 +121,10 @@ class Explorer {
   std::vector<int> first_;
   bool truncated_ = false;
   QueryStats stats_;
+  // A model of every assertion in the solver (a model of a larger set of assertions
+  // stays one after a pop), or none.
+  std::optional<z3::model> model_;
+  bool cache_models_ = true;
 };
 
 }  // namespace sp::gen

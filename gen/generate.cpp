@@ -101,6 +101,9 @@ bool generate(const ir::Model& model, const GenOptions& options, GenResult* out,
   Explorer ex(enc, solver, eo);
   try {
     ex.run();
+    out->explore_queries = ex.stats().queries;
+    out->explore_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     Concretizer conc(ex);
     SuiteContext sc{model, options, enc, ex, conc, *out, {}};
     add_transition_tests(sc);
@@ -112,6 +115,7 @@ bool generate(const ir::Model& model, const GenOptions& options, GenResult* out,
   }
   out->queries = ex.stats().queries;
   out->unknown = ex.stats().unknown;
+  out->model_hits = ex.stats().model_hits;
   out->solver_seconds = ex.stats().seconds;
   out->nodes = static_cast<int>(ex.nodes().size());
   out->depth = options.depth;

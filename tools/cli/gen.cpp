@@ -48,12 +48,14 @@ void add_gen(CLI::App& app, Action* run) {
       }
       if (!*quiet) {
         std::cout << result.report();
-        char line[200];
+        char line[400];
         std::snprintf(line, sizeof line,
-                      "\n%zu tests written to %s in %.2f s (%ld solver queries, %.3f ms each, %ld unknown)\n",
+                      "\n%zu tests written to %s in %.2f s (%ld solver queries, %.3f ms each, %ld unknown;"
+                      " %ld more answered by a cached model; exploration %.2f s, %ld queries)\n",
                       result.tests.size(), out->c_str(), result.total_seconds, result.queries,
                       result.queries ? 1000.0 * result.solver_seconds / result.queries : 0.0,
-                      result.unknown);
+                      result.unknown, result.model_hits, result.explore_seconds,
+                      result.explore_queries);
         std::cout << line;
       }
       return kOk;
