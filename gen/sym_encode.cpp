@@ -163,6 +163,11 @@ SymState Encoder::initial_state() const {
     } else if (k == ir::TypeKind::kMac && !mac_done) {
       mac_done = true;
       s.vars.push_back(ctx_->bv_val(Addresses::kIutMac, 48));
+    } else if (!var.has_init && (k == ir::TypeKind::kIp4 || k == ir::TypeKind::kMac)) {
+      // An address the spec leaves to the implementation (ARP's `request_tha`: RFC 826
+      // "does not set ar$tha to anything in particular"): free, so a field sent from it
+      // is expected as `*`. Every bit pattern is an address: no domain constraint needed.
+      s.vars.push_back(fresh("iut_" + var.name, var.type));
     } else {
       s.vars.push_back(constant(var.type, var.init));  // configuration: its declared value
     }

@@ -79,6 +79,7 @@ struct Var {
   TypeId type = -1;
   int64_t init = 0;     // default initial value (instances may override); maps start empty
   bool assigned = false;  // written by some transition (false: a per-instance constant)
+  bool has_init = false;  // declared with a value (`var x: T = e`); else instances set it (or 0)
 };
 
 struct Field {

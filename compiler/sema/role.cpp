@@ -176,7 +176,7 @@ void Lowerer::declare_roles() {
           poison_all({n});
           continue;
         }
-        r.vars.push_back({n.name, *t, init, false});
+        r.vars.push_back({n.name, *t, init, false, v.init.has_value()});
         var_locs_[index].push_back(n.loc);
       }
     }

@@ -21,6 +21,13 @@ targets linux linux-tap
 sysctl net.ipv4.tcp_invalid_ratelimit=0
 sysctl net.ipv4.tcp_challenge_ack_limit=2147483647
 
+# An ARP resolution sends its REQUEST and MAX_TRIES = 1 retransmission (spec/arp.sp),
+# one per RETRY = 1 s, then gives up. RFC 1122 §2.3.2.1 fixes only the rate ("The
+# recommended maximum rate is 1 per second per destination"), not the count; Linux sends
+# mcast_solicit = 3 broadcast requests by default, retrans_time = 1 s apart. The IUT is
+# configured as the spec's parameter says: 2 requests (change both together).
+sysctl net.ipv4.neigh.sp0.mcast_solicit=2
+
 deviation time_wait_rst_in_window_no_challenge_ack
 tests  *time_wait*rst*in_window*
 cite   "RFC 9293 §3.10.7.4"

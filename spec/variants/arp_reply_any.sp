@@ -31,10 +31,14 @@
 //    station, so a host drops a REPLY whose ar$tha is not its own address
 //    (`rcv_not_for_me`). (The language has no per-frame destination on a broadcast
 //    channel; ar$tha carries it, as RFC 826 suggests some drivers do.)
-//  - A REQUEST sets ar$tha to the broadcast address (RFC 826 allows it: "It could set
-//    ar$tha to the broadcast address for the hardware ... if that makes it convenient"),
-//    which makes `cache_never_maps_broadcast` meaningful: a host that merged the wrong
-//    hardware field would cache ff:ff:ff:ff:ff:ff.
+//  - ar$tha of a REQUEST is the implementation's choice: RFC 826 "does not set ar$tha to
+//    anything in particular, because it is this value that it is trying to determine. It
+//    could set ar$tha to the broadcast address for the hardware ... if that makes it
+//    convenient for some aspect of the implementation." Each host has its own
+//    `request_tha`, set per instance; the systems give a the broadcast address (which
+//    makes `cache_never_maps_broadcast` meaningful: a host that merged the wrong hardware
+//    field would cache ff:ff:ff:ff:ff:ff) and b and c zero (what Linux sends). The role
+//    gives it no value, so a generated test expects any ar$tha in a REQUEST (`tha=*`).
 //  - The cache has no aging (RFC 1122 §2.3.2.1 timeouts are out of scope) and holds
 //    CACHE_SIZE entries: enough for the two other hosts of `lan`.
 //  - Resolution: `resolve(t)` answers from the cache, or broadcasts a REQUEST and
@@ -76,6 +80,7 @@ role Host {
 
   var my_ip: ip4                             // per instance
   var my_mac: mac                            // per instance
+  var request_tha: mac                       // per instance: ar$tha of our REQUESTs
   var cache: map<ip4, mac> capacity CACHE_SIZE   // the translation table
   var query: ip4 = NO_IP                     // the protocol address being (last) resolved
   var tries: int[0..MAX_TRIES] = 0
@@ -97,14 +102,15 @@ role Host {
   // "If it does not, ... generates an Ethernet packet with a type field of
   // ether_type$ADDRESS_RESOLUTION. ... ar$op to ares_op$REQUEST, ar$sha with the 48.bit
   // ethernet address of itself, ar$spa with the protocol address of itself, and ar$tpa
-  // with the protocol address of the machine that is trying to be accessed. ... It could
-  // set ar$tha to the broadcast address for the hardware ... It then causes this packet to
-  // be broadcast to all stations on the Ethernet cable"
+  // with the protocol address of the machine that is trying to be accessed. It does not
+  // set ar$tha to anything in particular, because it is this value that it is trying to
+  // determine. It could set ar$tha to the broadcast address for the hardware ... It then
+  // causes this packet to be broadcast to all stations on the Ethernet cable"
   resolve_miss: from { IDLE, RESOLVED, FAILED } on call resolve(t) if !(t in cache)
       -> RESOLVING cite "RFC 826 \"Packet Generation\"" {
     query = t
     tries = 0
-    send eth { op = REQUEST, sha = my_mac, spa = my_ip, tha = BROADCAST, tpa = t }
+    send eth { op = REQUEST, sha = my_mac, spa = my_ip, tha = request_tha, tpa = t }
     start retry
   }
 
@@ -122,7 +128,7 @@ role Host {
   retransmit: from RESOLVING on timeout retry if tries < MAX_TRIES && !(query in cache)
       -> same cite "RFC 1122 §2.3.2.1" {
     tries = tries + 1
-    send eth { op = REQUEST, sha = my_mac, spa = my_ip, tha = BROADCAST, tpa = query }
+    send eth { op = REQUEST, sha = my_mac, spa = my_ip, tha = request_tha, tpa = query }
     start retry
   }
 
@@ -208,17 +214,17 @@ role Host {
 // itself can complete a resolution ("Y has remembered the information from X's request").
 // ---------------------------------------------------------------------------------------
 system lan {
-  instance a: Host { my_ip = 192.0.2.1, my_mac = 02:00:00:00:00:01 }
-  instance b: Host { my_ip = 192.0.2.2, my_mac = 02:00:00:00:00:02 }
-  instance c: Host { my_ip = 192.0.2.3, my_mac = 02:00:00:00:00:03 }
+  instance a: Host { my_ip = 192.0.2.1, my_mac = 02:00:00:00:00:01, request_tha = BROADCAST }
+  instance b: Host { my_ip = 192.0.2.2, my_mac = 02:00:00:00:00:02, request_tha = NO_MAC }
+  instance c: Host { my_ip = 192.0.2.3, my_mac = 02:00:00:00:00:03, request_tha = NO_MAC }
   channel eth broadcast lossy 1 capacity QSZ
   environment calls a.resolve(192.0.2.2) once, c.resolve(192.0.2.99) once, b.announce once
 }
 
 system lan_mutual {
-  instance a: Host { my_ip = 192.0.2.1, my_mac = 02:00:00:00:00:01 }
-  instance b: Host { my_ip = 192.0.2.2, my_mac = 02:00:00:00:00:02 }
-  instance c: Host { my_ip = 192.0.2.3, my_mac = 02:00:00:00:00:03 }
+  instance a: Host { my_ip = 192.0.2.1, my_mac = 02:00:00:00:00:01, request_tha = BROADCAST }
+  instance b: Host { my_ip = 192.0.2.2, my_mac = 02:00:00:00:00:02, request_tha = NO_MAC }
+  instance c: Host { my_ip = 192.0.2.3, my_mac = 02:00:00:00:00:03, request_tha = NO_MAC }
   channel eth broadcast lossy 1 capacity QSZ
   environment calls a.resolve(192.0.2.2) once, b.resolve(192.0.2.1) once
 }

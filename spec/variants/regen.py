@@ -196,7 +196,7 @@ VARIANTS = [
         "base": "arp.sp",
         "spin": None,
         "bug": "The target of a REQUEST adds <ar$spa, ar$tha> instead of <ar$spa, ar$sha>\n"
-               "//   (a field mix-up); a REQUEST's ar$tha is the broadcast address.",
+               "//   (a field mix-up); a's REQUESTs carry ar$tha = broadcast (its request_tha).",
         "breaks": "cache_never_maps_broadcast, cache_consistent",
         "trace": [
             "a.resolve(192.0.2.2) broadcasts a REQUEST (ar$tha = ff:ff:ff:ff:ff:ff); b is the",
