@@ -4,6 +4,9 @@
 // the stack under test is a kernel in another namespace.
 //
 //   stateproof-linux-agent [--netns PATH] [--ifname IF] [--port 8080] [--listen IP:PORT]
+//
+// Settings (`sysctl`, `announce`) are accepted only with --netns: the agent never
+// changes the namespace it was started in.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -19,6 +22,7 @@
 #include <string>
 
 #include "harness/agent/linux_driver.hpp"
+#include "harness/netns/netns.hpp"
 #include "harness/packet/address.hpp"
 
 namespace {
@@ -31,8 +35,10 @@ int usage(const char* why) {
   return 2;
 }
 
+uint64_t g_origin_netns = 0;
+
 int session(int in, int out, const std::string& ifname, uint16_t port) {
-  sp::harness::agent::LinuxDriver driver(ifname, port);
+  sp::harness::agent::LinuxDriver driver(ifname, port, g_origin_netns);
   std::string error = driver.start();
   if (!error.empty()) {
     std::fprintf(stderr, "stateproof-linux-agent: %s\n", error.c_str());
@@ -62,6 +68,7 @@ int main(int argc, char** argv) {
     }
   }
   signal(SIGPIPE, SIG_IGN);
+  g_origin_netns = sp::harness::netns::current_netns().value_or(0);
   if (!netns.empty()) {
     int fd = open(netns.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) {

@@ -32,14 +32,10 @@ struct sockaddr_in make_addr(uint32_t ip, uint16_t port) {
   return s;
 }
 
-// Settings are refused in the namespace the agent was not meant for: it never runs in
-// the harness's own (the caller put it in the stack's namespace), so 0 is passed as
-// "the host namespace" to the netns helpers.
-constexpr uint64_t kNoHost = 0;
-
 }  // namespace
 
-LinuxDriver::LinuxDriver(std::string ifname, uint16_t port) : ifname_(std::move(ifname)), port_(port) {}
+LinuxDriver::LinuxDriver(std::string ifname, uint16_t port, uint64_t origin_netns)
+    : ifname_(std::move(ifname)), origin_netns_(origin_netns), port_(port) {}
 
 LinuxDriver::~LinuxDriver() {
   for (int* fd : {&listener_, &connection_, &udp_}) close_fd(fd);
@@ -73,7 +69,7 @@ Reply LinuxDriver::handle(const Command& c) {
     case Command::Verb::kAnnounce: return do_announce();
     case Command::Verb::kNeighbour: return do_neighbour(c.address);
     case Command::Verb::kSysctl: {
-      netns::Status s = netns::write_sysctl(kNoHost, c.name, c.value);
+      netns::Status s = netns::write_sysctl(origin_netns_, c.name, c.value);
       return s.ok() ? ok_reply() : err_reply(kErrStack, s.error);
     }
     case Command::Verb::kReset: return do_reset();
@@ -231,7 +227,7 @@ Reply LinuxDriver::do_announce() {
   if (ifname_.empty()) return err_reply(kErrUnsupported, "announce needs --ifname");
   // arp_notify: a NETDEV_CHANGEADDR (setting the MAC address, even to itself) makes the
   // kernel send a gratuitous ARP request for each address of the device.
-  if (netns::Status s = netns::write_sysctl(kNoHost, "net.ipv4.conf." + ifname_ + ".arp_notify", "1"); !s.ok()) {
+  if (netns::Status s = netns::write_sysctl(origin_netns_, "net.ipv4.conf." + ifname_ + ".arp_notify", "1"); !s.ok()) {
     return err_reply(kErrStack, s.error);
   }
   struct ifreq ifr {};
@@ -243,7 +239,7 @@ Reply LinuxDriver::do_announce() {
   if (!got) return stack_error(("SIOCGIFHWADDR " + ifname_).c_str(), err);
   packet::MacAddress mac;
   std::memcpy(mac.bytes.data(), ifr.ifr_hwaddr.sa_data, 6);
-  if (netns::Status s = netns::set_mac_address(kNoHost, ifname_, mac); !s.ok()) return err_reply(kErrStack, s.error);
+  if (netns::Status s = netns::set_mac_address(origin_netns_, ifname_, mac); !s.ok()) return err_reply(kErrStack, s.error);
   return ok_reply();
 }
 

@@ -17,7 +17,10 @@ class LinuxDriver : public Driver {
  public:
   // `ifname`: the stack's interface, for `neighbour` and `announce` ("": unsupported);
   // `port`: the IUT's port, cleaned of leftovers at the start (0: none).
-  LinuxDriver(std::string ifname, uint16_t port);
+  // `origin_netns`: the namespace the agent was started in (netns::current_netns()
+  // before --netns); settings (sysctl, announce) are refused there, so an agent never
+  // reconfigures the namespace of whoever started it.
+  LinuxDriver(std::string ifname, uint16_t port, uint64_t origin_netns);
   ~LinuxDriver() override;
   // Opens the netlink sockets and removes leftovers (reset). "" when it worked.
   std::string start();
@@ -40,6 +43,7 @@ class LinuxDriver : public Driver {
   void close_fd(int* fd);
 
   std::string ifname_;
+  uint64_t origin_netns_ = 0;
   netns::Netlink diag_;
   netns::Netlink route_;
   uint16_t port_ = 0;    // the local port of the last listen/connect

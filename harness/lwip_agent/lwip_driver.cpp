@@ -283,10 +283,21 @@ Reply LwipDriver::do_close(bool abort) {
       tcp_abort(s->pcb);  // sends the RST, frees the pcb, runs the error callback
       return ok_reply();
     }
-    // After tcp_close the pcb is lwIP's; our callbacks still find the slot.
+    // After tcp_close the pcb is lwIP's; our callbacks still find the slot, and an
+    // ABORT may still come for it (closed_).
     err_t e = tcp_close(s->pcb);
+    closed_ = s->pcb;
     s->pcb = nullptr;
     return e == ERR_OK ? ok_reply() : stack_error("tcp_close", e);
+  }
+  if (abort && closed_ && still_exists(closed_)) {
+    // ABORT after CLOSE (FIN-WAIT, CLOSING, LAST-ACK, TIME-WAIT): RFC 9293 §3.10.5 still
+    // applies to the TCB; lwIP frees closing pcbs without calling back, so whether the
+    // pcb lives is read from its lists.
+    struct tcp_pcb* pcb = closed_;
+    closed_ = nullptr;
+    tcp_abort(pcb);
+    return ok_reply();
   }
   if (listener_) {
     // ABORT in LISTEN: "Any outstanding RECEIVEs should be returned with "error:
@@ -296,6 +307,15 @@ Reply LwipDriver::do_close(bool abort) {
     return ok_reply();
   }
   return err_reply(agent::kErrNoSocket, "no pcb");
+}
+
+bool LwipDriver::still_exists(struct tcp_pcb* pcb) const {
+  for (struct tcp_pcb* list : {tcp_active_pcbs, tcp_tw_pcbs}) {
+    for (struct tcp_pcb* p = list; p; p = p->next) {
+      if (p == pcb && p->local_port == port_) return true;
+    }
+  }
+  return false;
 }
 
 Reply LwipDriver::do_state(const Command& c) {
@@ -377,6 +397,7 @@ Reply LwipDriver::do_reset() {
   }
   accepted_.clear();
   conn_ = nullptr;
+  closed_ = nullptr;
   lost_pending_ = false;
   port_ = 0;
   if (udp_) {

@@ -59,6 +59,9 @@ class LwipDriver : public agent::Driver {
   struct tcp_pcb* listener_ = nullptr;
   std::deque<Slot*> accepted_;  // established, not yet taken by `accept`
   Slot* conn_ = nullptr;
+  struct tcp_pcb* closed_ = nullptr;  // the connection's pcb after CLOSE: lwIP's now
+  // The pcb is still in lwIP's active or TIME-WAIT list, on our port.
+  bool still_exists(struct tcp_pcb* pcb) const;
   bool lost_pending_ = false;   // a connection in accepted_ was reset before it was taken
   uint16_t port_ = 0;
   struct udp_pcb* udp_ = nullptr;

@@ -5,6 +5,7 @@
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <poll.h>
+#include <sys/uio.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <cstring>
 
 #include "harness/packet/arp.hpp"
+#include "harness/packet/checksum.hpp"
 #include "harness/packet/decode.hpp"
 #include "harness/packet/ethernet.hpp"
 
@@ -24,6 +26,31 @@ std::string errno_text(const std::string& what, int err) {
 }
 
 CallOutcome harness_failure(std::string message) { return {false, true, std::move(message)}; }
+
+// A frame the sending kernel handed over with its TCP/UDP checksum left to the NIC
+// (CHECKSUM_PARTIAL: a veth peer in the same host, TP_STATUS_CSUMNOTREADY). On a wire
+// the NIC would have filled it in; the harness does the same so that it can still check
+// every other checksum. Only for IPv4 TCP and UDP, the only offloaded ones here.
+void complete_checksum(std::vector<uint8_t>& frame) {
+  constexpr size_t kEth = 14;
+  if (frame.size() < kEth + 20 || frame[12] != 0x08 || frame[13] != 0x00) return;
+  size_t ihl = static_cast<size_t>(frame[kEth] & 0x0f) * 4;
+  size_t total = (static_cast<size_t>(frame[kEth + 2]) << 8) | frame[kEth + 3];
+  uint8_t protocol = frame[kEth + 9];
+  if (ihl < 20 || total < ihl || kEth + total > frame.size()) return;
+  size_t field = protocol == 6 ? 16 : protocol == 17 ? 6 : 0;
+  if (!field || total - ihl < field + 2) return;
+  uint8_t* l4 = frame.data() + kEth + ihl;
+  l4[field] = l4[field + 1] = 0;
+  auto addr = [&](size_t at) {
+    return packet::Ipv4Address{(static_cast<uint32_t>(frame[at]) << 24) | (static_cast<uint32_t>(frame[at + 1]) << 16) |
+                               (static_cast<uint32_t>(frame[at + 2]) << 8) | frame[at + 3]};
+  };
+  uint16_t sum = packet::pseudo_header_checksum(addr(kEth + 12), addr(kEth + 16), protocol,
+                                                std::span<const uint8_t>(l4, total - ihl));
+  l4[field] = static_cast<uint8_t>(sum >> 8);
+  l4[field + 1] = static_cast<uint8_t>(sum & 0xff);
+}
 
 }  // namespace
 
@@ -44,6 +71,8 @@ std::unique_ptr<AgentTarget> AgentTarget::create(const AgentTargetConfig& config
   // Our own transmissions are not the IUT's packets.
   int one = 1;
   setsockopt(t->fd_, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+  // Whether a frame's checksum is still to be computed (checksum offload, complete_checksum).
+  setsockopt(t->fd_, SOL_PACKET, PACKET_AUXDATA, &one, sizeof one);
   struct sockaddr_ll sll {};
   sll.sll_family = AF_PACKET;
   sll.sll_protocol = htons(ETH_P_ALL);
@@ -131,12 +160,26 @@ Received AgentTarget::receive(double deadline) {
   std::vector<uint8_t> buf(65536 + 64);
   while (true) {
     struct sockaddr_ll from {};
-    socklen_t len = sizeof from;
-    ssize_t n = recvfrom(fd_, buf.data(), buf.size(), MSG_DONTWAIT, reinterpret_cast<struct sockaddr*>(&from), &len);
+    struct iovec iov {buf.data(), buf.size()};
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+    struct msghdr msg {};
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof from;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = recvmsg(fd_, &msg, MSG_DONTWAIT);
     if (n > 0 && from.sll_pkttype != PACKET_OUTGOING) {
       r.status = Received::Status::kPacket;
       r.time = now();
       buf.resize(static_cast<size_t>(n));
+      for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA) continue;
+        struct tpacket_auxdata aux;
+        std::memcpy(&aux, CMSG_DATA(c), sizeof aux);
+        if (aux.tp_status & TP_STATUS_CSUMNOTREADY) complete_checksum(buf);
+      }
       r.harness = config_.answer_arp && answer_arp(buf);
       r.bytes = std::move(buf);
       return r;
