@@ -41,8 +41,9 @@ list(TRANSFORM SP_HARNESS_RUN_SOURCES PREPEND ${CMAKE_CURRENT_LIST_DIR}/)
 
 # The default profile of each target is compiled in, so the binary runs anywhere.
 file(READ ${CMAKE_CURRENT_LIST_DIR}/targets/linux.profile SP_LINUX_PROFILE)
+file(READ ${CMAKE_CURRENT_LIST_DIR}/targets/lwip.profile SP_LWIP_PROFILE)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
-             ${CMAKE_CURRENT_LIST_DIR}/targets/linux.profile)
+             ${CMAKE_CURRENT_LIST_DIR}/targets/linux.profile ${CMAKE_CURRENT_LIST_DIR}/targets/lwip.profile)
 configure_file(${CMAKE_CURRENT_LIST_DIR}/targets/builtin_profiles.cpp.in
                ${CMAKE_CURRENT_BINARY_DIR}/builtin_profiles.cpp @ONLY)
 

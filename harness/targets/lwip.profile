@@ -1,0 +1,96 @@
+# Profile of lwIP 2.1.3 (Debian's liblwip, target lwip): its known departures from the
+# RFCs, each examined on the generated TCP suite (`stateproof gen spec/tcp.sp --role
+# Endpoint`) against stateproof-lwip-agent. Format: docs/harness.md "Target profiles".
+# Which of these are lwIP bugs by the RFC, and the comparison with Linux:
+# docs/lwip-vs-linux.md. No sysctls: lwIP has none (its options are compile time).
+
+profile lwip
+targets lwip
+
+deviation rst_always_carries_ack
+tests  rcv_ack_listen rcv_closed_ack rcv_bad_ack_syn_rcvd rcv_bad_ack_syn_sent abort_synchronized *ack_in_listen*
+cite   "RFC 9293 §3.10.7.1"
+cite   "RFC 9293 §3.10.7.2"
+cite   "RFC 9293 §3.10.5"
+rfc    "If the ACK bit is on, <SEQ=SEG.ACK><CTL=RST>"
+rfc    "(ABORT, SYN-RECEIVED) Send a reset segment: <SEQ=SND.NXT><CTL=RST>"
+reason "lwIP's tcp_rst() builds every reset with TCP_RST|TCP_ACK and an acknowledgment"
+reason "number; the RST's sequence number is the RFC's, only the ACK flag is extra."
+match  kind=packet field=flags expected=R actual=RA
+
+deviation syn_fin_counted_once
+tests  rcv_closed_no_ack
+cite   "RFC 9293 §3.10.7.1"
+cite   "RFC 9293 §3.4"
+rfc    "If the ACK bit is off, sequence number zero is used, <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>"
+rfc    "SEG.LEN = the number of octets occupied by the data in the segment (counting SYN and FIN)"
+reason "tcp_input() computes the segment length as the payload plus one when SYN or FIN"
+reason "is set, so a SYN+FIN counts 1, not 2: the RST acknowledges SEG.SEQ+1."
+match  kind=packet field=ack expected=2 actual=1*
+
+deviation abort_syn_sent_sends_rst
+tests  abort_syn_sent
+cite   "RFC 9293 §3.10.5"
+rfc    "SYN-SENT STATE: All queued SENDs and RECEIVEs should be given \"reset\" responses,"
+rfc    "delete the TCB, enter CLOSED state, and return."
+reason "tcp_abort() (tcp_abandon) sends a RST in every state but LISTEN, CLOSED and"
+reason "TIME-WAIT; in SYN-SENT it carries ACK with acknowledgment number 0."
+match  kind=unexpected field=packet actual=flags=RA*
+
+deviation abort_closing_sends_rst
+tests  abort_closing abort_last_ack
+cite   "RFC 9293 §3.10.5"
+rfc    "CLOSING STATE, LAST-ACK STATE, TIME-WAIT STATE: Respond with \"ok\" and delete the"
+rfc    "TCB, enter CLOSED state, and return."
+reason "tcp_abort() sends a RST in CLOSING and LAST-ACK as in the synchronized states."
+match  kind=unexpected field=packet actual=flags=RA*
+
+deviation rst_without_ack_bit_accepted_in_syn_sent
+tests  rcv_rst_no_ack_syn_sent
+cite   "RFC 9293 §3.10.7.3"
+rfc    "If the RST bit is set, If the ACK was acceptable, then signal to the user"
+rfc    "\"error: connection reset\", drop the segment, enter CLOSED state ... Otherwise (no"
+rfc    "ACK), drop the segment and return."
+reason "tcp_process() in SYN_SENT takes a RST as acceptable when its acknowledgment"
+reason "field equals SND.NXT, without looking at the ACK bit: a RST with the ACK bit off"
+reason "but a matching field closes the connection."
+match  kind=state field=state expected=SYN_SENT actual=CLOSED
+
+deviation no_simultaneous_open
+tests  rcv_syn_syn_sent rcv_syn_syn_rcvd_active rcv_rst_syn_rcvd_active
+cite   "RFC 9293 §3.10.7.3"
+rfc    "If the SYN bit is on and the security/compartment is acceptable, then ... Otherwise,"
+rfc    "enter SYN-RECEIVED, form a SYN,ACK segment <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> and send it."
+reason "tcp_process() in SYN_SENT handles only SYN+ACK; a SYN alone is dropped, so"
+reason "simultaneous open (and everything after it) is not implemented."
+match  kind=timeout field=packet expected=flags=SA* actual=nothing event=*rcv_syn_syn_sent*
+
+deviation syn_in_syn_rcvd_ignored
+tests  rcv_syn_syn_rcvd_passive *syn_in_syn_rcvd*
+cite   "RFC 9293 §3.10.7.4"
+rfc    "SYN-RECEIVED STATE: If the connection was initiated with a passive OPEN, then return"
+rfc    "this connection to the LISTEN state and return."
+reason "lwIP keeps the connection in SYN_RCVD (tcp_process answers the SYN as a duplicate)."
+match  kind=state field=state expected=LISTEN actual=SYN_RCVD
+
+deviation unacceptable_segment_without_ack_dropped
+tests  rcv_unacceptable
+cite   "RFC 9293 §3.10.7.4"
+rfc    "If an incoming segment is not acceptable, an acknowledgment should be sent in reply"
+rfc    "(unless the RST bit is set, if so drop the segment and return)"
+reason "A segment with neither ACK nor SYN nor RST is dropped by tcp_process() before the"
+reason "sequence number check; a SHOULD, not a MUST."
+match  kind=timeout field=packet expected=flags=A* actual=nothing event=*rcv_unacceptable*
+
+deviation fin_after_fin_not_acknowledged
+tests  rcv_ack_close_wait* rcv_ack_closing* rcv_ack_last_ack* rcv_ack_of_fin_closing* rcv_ack_time_wait*
+cite   "RFC 9293 §3.10.7.4"
+rfc    "eighth, check the FIN bit, ... If the FIN bit is set, signal the user \"connection"
+rfc    "closing\" and return any pending RECEIVEs with same message, advance RCV.NXT over"
+rfc    "the FIN, and send an acknowledgment for the FIN."
+reason "A second FIN beyond the first (SEG.SEQ = RCV.NXT after the peer's FIN) is not"
+reason "new data for lwIP: in CLOSE-WAIT, CLOSING and LAST-ACK it sends nothing, in"
+reason "TIME-WAIT it acknowledges the old RCV.NXT (as for a retransmitted FIN). Linux does"
+reason "the same (linux.profile, fin_after_fin_not_acknowledged)."
+match  kind=timeout field=packet expected=flags=A* actual=nothing
+match  kind=packet field=ack expected=3 actual=2*
