@@ -1,0 +1,138 @@
+// End to end: the generated TCP (and ARP) suites against third-party stacks, as a user
+// runs them — lwIP through its driver (`--target lwip`), and the Linux kernel of a
+// namespace reached only over a veth pair (`--target raw:IFACE` with the Linux agent).
+// Counts are asserted loosely: every test gets a verdict and none is an error (a harness
+// error means the harness, not the stack, failed). Skipped without root, /dev/net/tun
+// or liblwip, with a message saying which.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "run_command.hpp"
+
+namespace sp::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string beside_binary(const std::string& name) {
+  return (fs::path(bin()).parent_path() / name).string();
+}
+
+// Why the environment cannot run these tests, or "".
+std::string missing_privileges() {
+  if (geteuid() != 0) return "needs root (network namespaces, veth, AF_PACKET)";
+  if (access("/dev/net/tun", R_OK | W_OK) != 0) return "needs /dev/net/tun";
+  if (run("unshare --net true").status != 0) return "cannot create network namespaces (unshare --net)";
+  return "";
+}
+
+class ThirdPartyStacks : public ::testing::Test {
+ protected:
+  // The generated suites, once for every test here (gen takes ~30 s for TCP).
+  static void SetUpTestSuite() {
+    dir_ = new std::string(fs::temp_directory_path() / ("sp-e2e-third-party-" + std::to_string(getpid())));
+    std::string why = missing_privileges();
+    if (!why.empty()) return;
+    CommandResult tcp = run(bin() + " gen " + src("spec/tcp.sp") + " --role Endpoint --out " + *dir_ + "/tcp");
+    CommandResult arp = run(bin() + " gen " + src("spec/arp.sp") + " --role Host --out " + *dir_ + "/arp");
+    generated_ = tcp.status == 0 && arp.status == 0;
+    if (!generated_) gen_output_ = tcp.out + arp.out;
+  }
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    fs::remove_all(*dir_, ec);
+    delete dir_;
+  }
+  void SetUp() override {
+    std::string why = missing_privileges();
+    if (!why.empty()) GTEST_SKIP() << why;
+    ASSERT_TRUE(generated_) << gen_output_;
+  }
+
+  static size_t count_tests(const std::string& dir) {
+    size_t n = 0;
+    for (const auto& e : fs::directory_iterator(dir)) n += e.path().extension() == ".spt";
+    return n;
+  }
+
+  // Every test has a verdict, none is an error; returns the verdict counts.
+  static std::map<std::string, int> check_results(const std::string& path, size_t expected_tests,
+                                                  const std::string& output) {
+    std::ifstream in(path);
+    nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << "no results JSON\n" << output;
+    std::map<std::string, int> counts;
+    if (j.is_discarded()) return counts;
+    EXPECT_EQ(j["tests"].size(), expected_tests) << output;
+    for (const auto& t : j["tests"]) {
+      std::string verdict = t["verdict"];
+      ++counts[verdict];
+      EXPECT_NE(verdict, "error") << t["name"] << ": " << t.value("diff", "");
+    }
+    return counts;
+  }
+
+  static std::string* dir_;
+  static bool generated_;
+  static std::string gen_output_;
+};
+
+std::string* ThirdPartyStacks::dir_ = nullptr;
+bool ThirdPartyStacks::generated_ = false;
+std::string ThirdPartyStacks::gen_output_;
+
+TEST_F(ThirdPartyStacks, GeneratedSuitesRunAgainstLwip) {
+  if (access(beside_binary("stateproof-lwip-agent").c_str(), X_OK) != 0) {
+    GTEST_SKIP() << "stateproof-lwip-agent not built (liblwip-dev missing)";
+  }
+  for (const char* suite : {"tcp", "arp"}) {
+    std::string results = *dir_ + "/lwip-" + suite + ".json";
+    CommandResult r = run(bin() + " run " + *dir_ + "/" + suite + " --target lwip --fast --quiet --jobs 2 --results " +
+                          results);
+    // 0: all passed or deviated as the profile says; 1: some test failed. Never 2 or 3.
+    EXPECT_TRUE(r.status == 0 || r.status == 1) << r.out;
+    std::map<std::string, int> counts = check_results(results, count_tests(*dir_ + "/" + suite), r.out);
+    EXPECT_GT(counts["pass"], 0) << r.out;
+  }
+}
+
+// The Linux kernel in a namespace of its own (S), reached only over a veth pair from a
+// tester namespace (T); both namespaces live as long as two `sleep` processes.
+TEST_F(ThirdPartyStacks, GeneratedTcpSuiteRunsAgainstLinuxOverVeth) {
+  std::string agent = beside_binary("stateproof-linux-agent");
+  ASSERT_EQ(access(agent.c_str(), X_OK), 0) << agent;
+  std::string results = *dir_ + "/raw-linux.json";
+  // A script, so that the namespaces' holders are killed whatever happens.
+  std::string script = *dir_ + "/veth.sh";
+  std::ofstream(script) << R"(set -u
+unshare --net sleep 300 & S=$!
+unshare --net sleep 300 & T=$!
+trap 'kill $S $T 2>/dev/null' EXIT
+sleep 0.2
+in_s() { nsenter --net=/proc/$S/ns/net "$@"; }
+in_t() { nsenter --net=/proc/$T/ns/net "$@"; }
+ip link add spt0 netns $T type veth peer name sps0 netns $S || exit 90
+in_s sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 net.ipv4.tcp_no_metrics_save=1 net.ipv4.tcp_invalid_ratelimit=0
+in_t sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+in_s ip link set lo up
+in_s ip link set sps0 address 02:00:00:00:00:01
+in_s ip addr add 192.0.2.1/24 dev sps0
+in_s ip link set sps0 up
+in_t ip link set spt0 address 02:00:00:00:00:02 arp off up
+in_t )" + bin() + " run " + *dir_ + "/tcp --target raw:spt0 --agent '" + agent +
+                              " --netns /proc/'$S'/ns/net --ifname sps0' --profile none --fast --quiet --results " + results +
+                              "\n";
+  CommandResult r = run("bash " + script);
+  ASSERT_NE(r.status, 90) << "cannot create the veth pair\n" << r.out;
+  EXPECT_TRUE(r.status == 0 || r.status == 1) << r.out;
+  std::map<std::string, int> counts = check_results(results, count_tests(*dir_ + "/tcp"), r.out);
+  EXPECT_GT(counts["pass"], 0) << r.out;
+}
+
+}  // namespace
+}  // namespace sp::e2e
