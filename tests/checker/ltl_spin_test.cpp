@@ -21,13 +21,12 @@
 
 #include "checker/ltl/product.hpp"
 #include "checker/ltl/random.hpp"
+#include "tests/checker/spin_run.hpp"
 
 namespace sp::checker::ltl {
 namespace {
 
-bool Have(const char* tool) {
-  return std::system((std::string("command -v ") + tool + " > /dev/null 2>&1").c_str()) == 0;
-}
+bool Have(const char* tool) { return testing::HaveTool(tool); }
 
 // Runs SPIN on `model` in `dir`; returns the number of errors pan reports (-1: failed).
 int Spin(const std::string& dir, const std::string& model, const std::string& pan_flags) {
@@ -35,16 +34,9 @@ int Spin(const std::string& dir, const std::string& model, const std::string& pa
     std::ofstream f(dir + "/model.pml");
     f << model;
   }
-  const std::string cmd = "cd " + dir + " && spin -a model.pml > spin.out 2>&1 && gcc -O0 -DNOREDUCE -o pan pan.c > gcc.out 2>&1 && ./pan -a " +
-                          pan_flags + " -m100000 > pan.out 2>&1";
-  if (std::system(cmd.c_str()) != 0) return -1;
-  std::ifstream in(dir + "/pan.out");
-  std::string line;
-  while (std::getline(in, line)) {
-    const size_t at = line.find("errors: ");
-    if (at != std::string::npos) return std::atoi(line.c_str() + at + 8);
-  }
-  return -1;
+  if (!testing::BuildPan(dir, "", "-O0 -DNOREDUCE")) return -1;
+  const testing::PanRun r = testing::RunPan(dir, "-a " + pan_flags + " -m100000");
+  return r.ok ? static_cast<int>(r.errors) : -1;
 }
 
 // The graph as Promela: global `s`; one process per group when `per_group` (for

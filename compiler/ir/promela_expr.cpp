@@ -1,0 +1,321 @@
+// IR expressions as Promela expressions (see promela_expr.hpp). Every compound result is
+// parenthesised, leaves are bare, so no Promela precedence rule matters. No conditional
+// expression `(c -> a : b)` is used: its `->` would be read as implication inside an
+// `ltl` formula; a map read is a sum of (match) * value terms instead (keys are unique).
+#include "compiler/ir/promela_expr.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "compiler/ir/program.hpp"  // OperatorMask, SeqMaskOf: the interpreter's own rules
+
+namespace sp::ir::promela {
+
+namespace {
+
+std::string Num(int64_t v) { return v < 0 ? "(" + std::to_string(v) + ")" : std::to_string(v); }
+
+std::string Bin(const std::string& a, const char* op, const std::string& b) {
+  return "(" + a + " " + op + " " + b + ")";
+}
+
+std::string Masked(const std::string& x, uint64_t mask) {
+  return mask ? "(" + x + " & " + std::to_string(mask) + ")" : x;
+}
+
+int64_t Clamp(__int128 v) {
+  if (v > kMaxMagnitude * 4) return kMaxMagnitude * 4;
+  if (v < -kMaxMagnitude * 4) return -kMaxMagnitude * 4;
+  return static_cast<int64_t>(v);
+}
+
+Interval Bool() { return Interval{0, 1}; }
+
+}  // namespace
+
+std::optional<std::string> AndDefined(const std::optional<std::string>& a, const std::optional<std::string>& b) {
+  if (!a) return b;
+  if (!b) return a;
+  return Bin(*a, "&&", *b);
+}
+
+ExprWriter::ExprWriter(const Model& m, const System& sys, const Names& names) : m_(m), sys_(sys), n_(names) {
+  for (size_t t = 0; t < m.types.size(); ++t) ranges_.push_back(detail::RangeOf(m, static_cast<TypeId>(t)));
+}
+
+const detail::ValueRange& ExprWriter::Range(TypeId t) const {
+  static const detail::ValueRange kNone = detail::RangeOf(Model{}, -1);
+  return t >= 0 && t < static_cast<int>(ranges_.size()) ? ranges_[static_cast<size_t>(t)] : kNone;
+}
+
+std::string ExprWriter::Constant(TypeId t, int64_t v) const {
+  if (t >= 0 && t < static_cast<int>(m_.types.size())) {
+    const Type& type = m_.types[static_cast<size_t>(t)];
+    const auto& items = n_.item[static_cast<size_t>(t)];
+    if (type.kind == TypeKind::kEnum && v >= 0 && v < static_cast<int64_t>(items.size())) {
+      return items[static_cast<size_t>(v)];
+    }
+    if (type.kind == TypeKind::kSet && v > 0 && type.enum_type >= 0) {
+      const auto& names = n_.item[static_cast<size_t>(type.enum_type)];
+      std::string out;
+      int terms = 0;
+      for (int bit = 0; bit < 63; ++bit) {
+        if (((static_cast<uint64_t>(v) >> bit) & 1) == 0) continue;
+        const std::string item = bit < static_cast<int>(names.size()) ? names[static_cast<size_t>(bit)]
+                                                                        : std::to_string(bit);
+        out += (terms++ ? " | " : "") + std::string("(1 << ") + item + ")";
+      }
+      return terms == 1 ? out : "(" + out + ")";
+    }
+  }
+  return Num(v);
+}
+
+int ExprWriter::MapCapacity(int inst, int v) const {
+  const Role& role = m_.roles[static_cast<size_t>(sys_.instances[static_cast<size_t>(inst)].role)];
+  const Type& t = m_.types.at(static_cast<size_t>(role.vars.at(static_cast<size_t>(v)).type));
+  return std::max(0, t.capacity);
+}
+
+std::string ExprWriter::MapHas(int inst, int v, const std::string& key) const {
+  const std::string& base = n_.var[static_cast<size_t>(inst)][static_cast<size_t>(v)];
+  const int cap = MapCapacity(inst, v);
+  if (cap == 0) return "0";
+  std::string out;
+  for (int j = 0; j < cap; ++j) {
+    if (j) out += " || ";
+    out += "(" + base + "_size > " + std::to_string(j) + " && " + base + "_key[" + std::to_string(j) + "] == " +
+           key + ")";
+  }
+  return "(" + out + ")";
+}
+
+std::string ExprWriter::MapGet(int inst, int v, const std::string& key) const {
+  const std::string& base = n_.var[static_cast<size_t>(inst)][static_cast<size_t>(v)];
+  const int cap = MapCapacity(inst, v);
+  if (cap == 0) return "0";
+  std::string out;
+  for (int j = 0; j < cap; ++j) {
+    if (j) out += " + ";
+    const std::string js = std::to_string(j);
+    out += "(" + base + "_size > " + js + " && " + base + "_key[" + js + "] == " + key + ") * " + base + "_val[" +
+           js + "]";
+  }
+  return "(" + out + ")";
+}
+
+std::string ExprWriter::Print(const Expr& e, const Scope& s) const {
+  auto arg = [&](size_t k) { return k < e.args.size() ? Print(e.args[k], s) : std::string("0"); };
+  const uint64_t mask = detail::OperatorMask(ranges_, e);
+  switch (e.op) {
+    case Op::kConst:
+      return Constant(e.type, e.value);
+    case Op::kVar:
+    case Op::kInstVar: {
+      const int i = Inst(e, s);
+      if (i < 0) throw Unsupported("a variable read outside an instance");
+      return n_.var.at(static_cast<size_t>(i)).at(static_cast<size_t>(e.index));
+    }
+    case Op::kState:
+    case Op::kInstState: {
+      const int i = Inst(e, s);
+      if (i < 0) throw Unsupported("a control state read outside an instance");
+      return n_.state.at(static_cast<size_t>(i));
+    }
+    case Op::kTimerArmed: {
+      const int i = Inst(e, s);
+      if (i < 0) throw Unsupported("a timer read outside an instance");
+      return n_.timer.at(static_cast<size_t>(i)).at(static_cast<size_t>(e.index));
+    }
+    case Op::kMsgField:
+      if (!s.msg) throw Unsupported("a message field read outside a receive");
+      return s.msg(e.index);
+    case Op::kCallArg:
+      if (s.args == nullptr || e.index < 0 || e.index >= static_cast<int>(s.args->size())) {
+        throw Unsupported("a call argument read outside a call");
+      }
+      return Constant(e.type, (*s.args)[static_cast<size_t>(e.index)]);
+    case Op::kNot:
+      return "(!" + arg(0) + ")";  // never `!!`: Promela lexes it as the sorted-send operator
+    case Op::kNeg:
+      return Masked("(-" + arg(0) + ")", mask);
+    case Op::kAdd:
+      return Masked(Bin(arg(0), "+", arg(1)), mask);
+    case Op::kSub:
+      return Masked(Bin(arg(0), "-", arg(1)), mask);
+    case Op::kMul:
+      return Masked(Bin(arg(0), "*", arg(1)), mask);
+    case Op::kDiv:
+      return Bin(arg(0), "/", arg(1));
+    case Op::kMod:
+      return Bin(arg(0), "%", arg(1));
+    case Op::kEq:
+    case Op::kNe: {
+      const char* op = e.op == Op::kEq ? "==" : "!=";
+      if (!mask) return Bin(arg(0), op, arg(1));
+      return Bin(Masked(Bin(arg(0), "^", arg(1)), mask), op, "0");
+    }
+    case Op::kLt:
+    case Op::kLe:
+    case Op::kGt:
+    case Op::kGe: {
+      const char* plain = e.op == Op::kLt ? "<" : e.op == Op::kLe ? "<=" : e.op == Op::kGt ? ">" : ">=";
+      const std::string a = arg(0), b = arg(1);
+      if (!mask) return Bin(a, plain, b);
+      // RFC 1982 serial order (SerialLess in program.hpp): x < y iff x != y and
+      // (y - x) mod 2^bits < 2^(bits-1); at distance 2^(bits-1) neither is smaller.
+      const std::string half = std::to_string((mask >> 1) + 1);
+      auto less = [&](const std::string& x, const std::string& y) {
+        return Bin(Bin(Masked(x, mask), "!=", Masked(y, mask)), "&&", Bin(Masked(Bin(y, "-", x), mask), "<", half));
+      };
+      const std::string eq = Bin(Masked(Bin(a, "^", b), mask), "==", "0");
+      if (e.op == Op::kLt) return less(a, b);
+      if (e.op == Op::kGt) return less(b, a);
+      return Bin(eq, "||", e.op == Op::kLe ? less(a, b) : less(b, a));
+    }
+    case Op::kAnd:
+      return Bin(arg(0), "&&", arg(1));
+    case Op::kOr:
+      return Bin(arg(0), "||", arg(1));
+    case Op::kImplies:
+      return Bin("!" + arg(0), "||", arg(1));
+    case Op::kSetHas: {
+      // Bit `item` of the set; items outside 0..30 are never members (32-bit int).
+      const std::string bit = Bin(Bin(arg(1), ">>", arg(0)), "&", "1");
+      if (!e.args.empty() && e.args[0].op == Op::kConst) {
+        return e.args[0].value >= 0 && e.args[0].value < 31 ? bit : "0";
+      }
+      return Bin(Bin(Bin(arg(0), ">=", "0"), "&&", Bin(arg(0), "<", "31")), "&&", bit);
+    }
+    case Op::kSetLit: {
+      if (e.args.empty()) return "0";
+      std::string out;
+      for (size_t k = 0; k < e.args.size(); ++k) out += (k ? " | " : "") + Bin("1", "<<", arg(k));
+      return "(" + out + ")";
+    }
+    case Op::kMapHas:
+    case Op::kMapGet: {
+      const int i = Inst(e, s);
+      if (i < 0) throw Unsupported("a map read outside an instance");
+      return e.op == Op::kMapHas ? MapHas(i, e.index, arg(0)) : MapGet(i, e.index, arg(0));
+    }
+  }
+  throw Unsupported("an unknown expression");
+}
+
+std::optional<std::string> ExprWriter::Defined(const Expr& e, const Scope& s) const {
+  auto d = [&](size_t k) -> std::optional<std::string> {
+    return k < e.args.size() ? Defined(e.args[k], s) : std::nullopt;
+  };
+  switch (e.op) {
+    case Op::kAnd:
+    case Op::kOr:
+    case Op::kImplies: {
+      // The right operand is evaluated only when the left one does not decide.
+      const std::optional<std::string> right = d(1);
+      std::optional<std::string> guarded;
+      if (right) {
+        const std::string a = e.args.empty() ? "0" : Print(e.args[0], s);
+        guarded = e.op == Op::kOr ? Bin(a, "||", *right) : Bin("!" + a, "||", *right);
+      }
+      return AndDefined(d(0), guarded);
+    }
+    case Op::kDiv:
+    case Op::kMod: {
+      const std::string nonzero = Bin(e.args.size() > 1 ? Print(e.args[1], s) : "0", "!=", "0");
+      return AndDefined(AndDefined(d(0), d(1)), nonzero);
+    }
+    case Op::kMapGet: {
+      const int i = Inst(e, s);
+      if (i < 0) throw Unsupported("a map read outside an instance");
+      const std::string key = e.args.empty() ? "0" : Print(e.args[0], s);
+      return AndDefined(d(0), MapHas(i, e.index, key));
+    }
+    default: {
+      std::optional<std::string> out;
+      for (size_t k = 0; k < e.args.size(); ++k) out = AndDefined(out, d(k));
+      return out;
+    }
+  }
+}
+
+Interval ExprWriter::Bounds(const Expr& e) const {
+  auto b = [&](size_t k) { return k < e.args.size() ? Bounds(e.args[k]) : Interval{}; };
+  const uint64_t mask = detail::OperatorMask(ranges_, e);
+  auto typed = [&](TypeId t) {
+    const detail::ValueRange& r = Range(t);
+    return Interval{r.lo, r.hi};
+  };
+  Interval out;
+  switch (e.op) {
+    case Op::kConst:
+      out = Interval{e.value, e.value};
+      break;
+    case Op::kVar:
+    case Op::kInstVar:
+    case Op::kMsgField:
+    case Op::kCallArg:
+      out = typed(e.type);
+      break;
+    case Op::kState:
+    case Op::kInstState:
+      out = Interval{0, 255};
+      break;
+    case Op::kTimerArmed:
+    case Op::kNot:
+    case Op::kEq: case Op::kNe: case Op::kLt: case Op::kLe: case Op::kGt: case Op::kGe:
+    case Op::kAnd: case Op::kOr: case Op::kImplies:
+    case Op::kSetHas:
+    case Op::kMapHas:
+      for (size_t k = 0; k < e.args.size(); ++k) b(k);  // check the operands
+      out = Bool();
+      break;
+    case Op::kNeg: {
+      const Interval a = b(0);
+      out = Interval{Clamp(-static_cast<__int128>(a.hi)), Clamp(-static_cast<__int128>(a.lo))};
+      break;
+    }
+    case Op::kAdd:
+    case Op::kSub:
+    case Op::kMul: {
+      const Interval a = b(0), c = b(1);
+      __int128 v[4];
+      if (e.op == Op::kAdd) {
+        v[0] = static_cast<__int128>(a.lo) + c.lo, v[1] = static_cast<__int128>(a.hi) + c.hi;
+        v[2] = v[0], v[3] = v[1];
+      } else if (e.op == Op::kSub) {
+        v[0] = static_cast<__int128>(a.lo) - c.hi, v[1] = static_cast<__int128>(a.hi) - c.lo;
+        v[2] = v[0], v[3] = v[1];
+      } else {
+        v[0] = static_cast<__int128>(a.lo) * c.lo, v[1] = static_cast<__int128>(a.lo) * c.hi;
+        v[2] = static_cast<__int128>(a.hi) * c.lo, v[3] = static_cast<__int128>(a.hi) * c.hi;
+      }
+      out = Interval{Clamp(*std::min_element(v, v + 4)), Clamp(*std::max_element(v, v + 4))};
+      break;
+    }
+    case Op::kDiv:
+    case Op::kMod: {
+      const Interval a = b(0), c = b(1);
+      const int64_t m = std::max({std::abs(a.lo), std::abs(a.hi), std::abs(c.lo), std::abs(c.hi)});
+      out = Interval{-m, m};
+      break;
+    }
+    case Op::kSetLit:
+      for (size_t k = 0; k < e.args.size(); ++k) b(k);
+      out = Interval{0, (int64_t{1} << 30) - 1};
+      break;
+    case Op::kMapGet:
+      b(0);
+      out = typed(e.type);
+      if (out.lo > 0) out.lo = 0;  // an absent key reads as 0 (and is a checking error)
+      break;
+  }
+  if (std::max(std::abs(out.lo), std::abs(out.hi)) > kMaxMagnitude) {
+    throw Unsupported("an expression may exceed Promela's 32-bit int (values up to 2^30 are exported; lower "
+                      "--seq-bits or the int ranges)");
+  }
+  if (mask) out = Interval{0, static_cast<int64_t>(mask)};
+  return out;
+}
+
+}  // namespace sp::ir::promela
