@@ -159,7 +159,12 @@ std::string GenResult::report() const {
   for (const CoverageEntry& c : coverage) {
     if (c.status == CoverageEntry::Status::kNotGenerated) o << "  " << c.transition << ": " << c.why << "\n";
   }
-  for (const std::string& s : skipped) o << "  " << s << "\n";
+  // Boundary and W-method variants that were not generated: not transitions, so listed
+  // apart (the counts above are of transitions only).
+  if (!skipped.empty()) {
+    o << "\nvariants not generated: " << skipped.size() << "\n";
+    for (const std::string& s : skipped) o << "  " << s << "\n";
+  }
   return o.str();
 }
 
@@ -178,15 +183,28 @@ bool write_suite(const ir::Model& model, const GenResult& result, const GenOptio
     if (!f) *error = "cannot write " + (std::filesystem::path(dir) / name).string();
     return static_cast<bool>(f);
   };
+  std::string pd_skipped;
   for (const TestCase& tc : result.tests) {
     if (!write(tc.name + ".spt", to_spt(tc))) return false;
-    if (options.packetdrill && tc.wire == "tcp" && !write(tc.name + ".pkt", to_packetdrill(tc))) {
-      return false;
+    if (options.packetdrill && tc.wire == "tcp") {
+      std::string why;
+      std::string script = to_packetdrill(tc, &why);
+      if (script.empty()) {
+        pd_skipped += tc.name + ": " + why + "\n";
+      } else if (!write(tc.name + ".pkt", script)) {
+        return false;
+      }
     }
     if (options.pcap) {
       std::string path = (std::filesystem::path(dir) / (tc.name + ".pcap")).string();
       if (!write_pcap(tc, path, error)) return false;
     }
+  }
+  if (!pd_skipped.empty() &&
+      !write("packetdrill-skipped.txt",
+             "# tests without a packetdrill script (the .spt runs with `stateproof run`)\n" +
+                 pd_skipped)) {
+    return false;
   }
   return write("coverage.txt", result.report());
 }

@@ -10,6 +10,11 @@
 
 namespace sp::gen {
 
-std::string to_packetdrill(const TestCase& tc);
+// The script, or "" with *why set when the test cannot run in packetdrill as written:
+// a stimulus packetdrill cannot send (a segment without flags, a `*` field, a segment
+// before any socket exists), or a call the socket API cannot make (CLOSE of a connection
+// still in SYN-RECEIVED: the application has no descriptor for it yet; `connect` on a
+// listening socket). Such a script would test something else, so none is written.
+std::string to_packetdrill(const TestCase& tc, std::string* why = nullptr);
 
 }  // namespace sp::gen
