@@ -134,5 +134,41 @@ in_t )" + bin() + " run " + *dir_ + "/tcp --target raw:spt0 --agent '" + agent +
   EXPECT_GT(counts["pass"], 0) << r.out;
 }
 
+// Robustness: an agent that crashes, hangs or answers garbage gives each affected test an
+// error verdict naming what happened, and the run goes on to the next test. On `lo` of
+// a fresh namespace (raw:lo): the agents are shell one-liners.
+TEST_F(ThirdPartyStacks, MisbehavingAgentsGiveErrorVerdictsAndTheRunGoesOn) {
+  std::string suite = *dir_ + "/robust";
+  fs::create_directories(suite);
+  for (const char* name : {"one", "two"}) {
+    std::ofstream(suite + "/" + name + ".spt") << "test " << name << "\nwire tcp\n\n+0 call listen\n+0 expect state LISTEN\n";
+  }
+  struct Case {
+    const char* agent;
+    const char* message;
+  } cases[] = {
+      {"echo ready x; read l; kill -SEGV $$", "killed by signal 11 SIGSEGV"},
+      {"echo ready x; read l; sleep 30", "did not answer `listen 8080` within 2.0 s (hung?)"},
+      {"echo ready x; read l; echo HTTP/1.1 200 OK; sleep 30", "sent garbage in reply to `listen 8080`: `HTTP/1.1 200 OK`"},
+  };
+  for (const Case& c : cases) {
+    std::string results = suite + "/results.json", agent = suite + "/agent.sh";
+    std::ofstream(agent) << c.agent << "\n";
+    CommandResult r = run("unshare --net sh -c 'ip link set lo up && " + bin() + " run " + suite +
+                          "/one.spt " + suite + "/two.spt --target raw:lo --agent \"exec sh " + agent +
+                          "\" --quiet --results " + results + "'");
+    EXPECT_EQ(r.status, 1) << r.out;
+    std::ifstream in(results);
+    nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << r.out;
+    ASSERT_EQ(j["tests"].size(), 2u) << r.out;  // both ran: the first agent's death did not stop the run
+    for (const auto& t : j["tests"]) {
+      EXPECT_EQ(t["verdict"], "error") << c.agent;
+      EXPECT_NE(t["failure"].value("message", "").find(c.message), std::string::npos)
+          << c.agent << ": " << t["failure"].value("message", "");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sp::e2e
