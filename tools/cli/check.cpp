@@ -18,6 +18,7 @@
 #include "checker/trace_json.hpp"
 #include "compiler/diagnostics.hpp"
 #include "compiler/ir/system.hpp"
+#include "tools/cli/check_engine.hpp"
 #include "tools/cli/common.hpp"
 
 // ---- The LTL hook: the one place where `check` reaches the LTL engine. ----------------
@@ -73,6 +74,8 @@ struct CheckOptions {
   int bitstate_bits = 30;
   int bitstate_k = 3;
   bool no_msc = false;
+  std::string engine = "auto";  // explicit, bmc, kind, auto (tools/cli/check_engine.hpp)
+  int depth = 20;               // bmc / kind: depth or largest k
 };
 
 std::string Count(uint64_t n) {
@@ -224,10 +227,29 @@ int RunCheck(const CheckOptions& co) {
       (m.properties[static_cast<size_t>(p)].kind == ir::PropertyKind::kLtl ? ltl : safety).push_back(p);
     }
     std::vector<checker::Outcome> outcomes;
+    std::vector<std::string> ctis;  // symbolic: counterexamples to induction, per outcome
     std::string mode = opt.search == checker::Search::kDfs || co.bitstate ? "DFS" : "BFS";
     std::cout << "system " << sname << ": state vector " << ts.layout().total_bits << " bits ("
               << ts.layout().bytes() << " bytes)" << std::endl;
-    if (!safety.empty() || co.properties.empty()) {
+    const EngineChoice engine = choose_engine(co.engine, ts);
+    if (co.engine == "auto") std::cout << "  engine: " << engine.name << " (auto: " << engine.why << ")\n";
+    std::string trace_engine = "explicit-" + std::string(mode == "BFS" ? "bfs" : "dfs");
+    if (engine.name != "explicit") {
+      trace_engine = engine.name == "bmc" ? "bmc" : "k-induction";
+      if (!safety.empty() || co.properties.empty()) {
+        SymbolicRun r = run_symbolic(ts, safety, engine.name, co.depth, co.timeout, live, std::cout);
+        for (checker::Outcome& out : r.outcomes) outcomes.push_back(std::move(out));
+        ctis = std::move(r.cti);
+      }
+      for (int p : ltl) {
+        checker::Outcome o;
+        o.property = p;
+        o.name = m.properties[static_cast<size_t>(p)].name;
+        o.message = "LTL: explicit engine only";
+        outcomes.push_back(std::move(o));
+      }
+      ltl.clear();
+    } else if (!safety.empty() || co.properties.empty()) {
       ProgressLine line(live, sname);
       checker::Options o = opt;
       o.progress = [&line](const checker::Progress& p) { line.show(p); };
@@ -269,7 +291,12 @@ int RunCheck(const CheckOptions& co) {
     std::cout << "  " << Pad("property", w) << Pad("verdict", 22) << Pad("states", 13, true)
               << Pad("transitions", 14, true) << Pad("depth", 8, true) << Pad("time", 10, true)
               << Pad("memory", 11, true) << "\n";
-    for (const checker::Outcome& out : outcomes) {
+    for (size_t oi = 0; oi < outcomes.size(); ++oi) {
+      const checker::Outcome& out = outcomes[oi];
+      if (oi < ctis.size() && !ctis[oi].empty()) {
+        traces << "\nproperty " << out.name << " in " << sname << " unknown: " << out.message
+               << "; counterexample to induction:\n" << ctis[oi];
+      }
       std::string verdict = checker::verdict_name(out.verdict);
       if (out.verdict == checker::Verdict::kUnknown) verdict += " (" + out.message + ")";
       const checker::Stats& st = out.stats;
@@ -291,7 +318,7 @@ int RunCheck(const CheckOptions& co) {
           if (!co.trace_out.empty() && !trace_written) {
             checker::TraceInfo info;
             info.spec = co.spec.path;
-            info.engine = "explicit-" + std::string(mode == "BFS" ? "bfs" : "dfs");
+            info.engine = trace_engine;
             std::ofstream f(co.trace_out, std::ios::binary);
             f << checker::trace_to_json(ts, *out.trace, info);
             if (!f) {
@@ -343,6 +370,12 @@ void add_check(CLI::App& app, Action* run) {
       ->check(CLI::Range(10, 40));
   cmd->add_option("--bitstate-k", co->bitstate_k, "bitstate hash functions (default 3)")->check(CLI::Range(1, 16));
   cmd->add_flag("--no-msc", co->no_msc, "do not print counterexamples as charts");
+  cmd->add_option("--engine", co->engine,
+                  "explicit, bmc (bounded, Z3), kind (k-induction, Z3) or auto (default: explicit unless "
+                  "sequence numbers are wider than " + std::to_string(kAutoExplicitSeqBits) + " bits)")
+      ->check(CLI::IsMember({"explicit", "bmc", "kind", "auto"}));
+  cmd->add_option("--depth", co->depth, "bmc: deepest step; kind: largest k (default 20)")
+      ->check(CLI::Range(0, 100000));
   cmd->callback([=] {
     *run = [=] { return RunCheck(*co); };
   });
