@@ -148,7 +148,20 @@ TEST(RunProfile, BuiltinLinuxProfileParses) {
     EXPECT_FALSE(d.cites.empty()) << d.name;
   }
   EXPECT_EQ(builtin_profile_text("linux-tap"), text);
-  EXPECT_FALSE(builtin_profile_text("lwip"));
+  EXPECT_FALSE(builtin_profile_text("bsd"));
+}
+
+TEST(RunProfile, BuiltinLwipProfileParsesAndExplainsEveryEntry) {
+  std::optional<std::string> text = builtin_profile_text("lwip");
+  ASSERT_TRUE(text);
+  Profile p = parse(text->c_str());
+  EXPECT_GE(p.deviations.size(), 8u);
+  EXPECT_TRUE(p.sysctls.empty());  // lwIP has none
+  for (const Deviation& d : p.deviations) {
+    EXPECT_FALSE(d.rfc.empty()) << d.name;
+    EXPECT_FALSE(d.reason.empty()) << d.name;
+    EXPECT_FALSE(d.cites.empty()) << d.name;
+  }
 }
 
 }  // namespace
