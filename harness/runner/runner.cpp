@@ -16,6 +16,7 @@
 
 #include "harness/netns/netns.hpp"
 #include "harness/report/report.hpp"
+#include "harness/runner/schedule.hpp"
 #include "harness/runner/targets.hpp"
 #include "harness/runner/wire.hpp"
 
@@ -333,6 +334,9 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
                                  : static_cast<size_t>(std::max(1L, cpus));
   // One interface, one stack: raw tests would see each other's packets.
   if (options.target == TargetKind::kRaw) jobs = 1;
+  // Waiting tests first, beside the busy ones (harness/runner/schedule.hpp).
+  pending = schedule_order(tests, std::move(pending));
+  Slots slots(jobs, options.target == TargetKind::kRaw ? 0 : kWaitingSlots);
   std::optional<uint64_t> host = netns::current_netns();
   SignalWatch signals(options.handle_signals);
   const pid_t runner = getpid();
@@ -341,7 +345,7 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
   size_t next = 0;
 
   while ((next < pending.size() || !running.empty()) && signals.signal() == 0) {
-    while (running.size() < jobs && next < pending.size()) {
+    while (next < pending.size() && slots.fits(tests[pending[next]])) {
       size_t i = pending[next++];
       const TestCase& test = tests[i];
       int p[2];
@@ -368,6 +372,7 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
       fcntl(p[0], F_SETFL, O_NONBLOCK);
       if (options.on_start) options.on_start(test);
       running.push_back({pid, p[0], i, monotonic_now() + time_budget(test, options.timeout_margin), {}});
+      slots.take(i, test);
     }
     if (running.empty()) break;
     std::erase_if(exiting, [](pid_t pid) { return waitpid(pid, nullptr, WNOHANG) == pid; });
@@ -400,6 +405,7 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
       bool timed_out = !eof && now >= w.deadline;
       if (timed_out) kill(w.pid, SIGKILL);
       if (eof || timed_out) {
+        slots.release(w.index);
         finish(w.index, collect(tests[w.index], w, timed_out, &exiting));
         running.erase(running.begin() + static_cast<std::ptrdiff_t>(k));
       } else {

@@ -1,0 +1,93 @@
+// The order in which the runner starts tests, and how many run at once.
+//
+// A test is busy for a few milliseconds (namespace, device, sockets, packets) and idle
+// for the rest: its delays, its `wait`s and its `expect none` windows, during which the
+// worker sleeps in poll(). Generated suites are mostly idle time: every stimulus that
+// must draw no answer waits 0.5 s, and a timer test waits for the IUT's retransmission
+// (1 s, 3 s) or for TIME-WAIT to end (60 s). `--jobs` bounds the tests that keep a CPU
+// busy; a test that will sleep for at least kWaitingAtLeast seconds does not need a job
+// slot: it takes one of kWaitingSlots waiting slots instead, and the waiting tests start
+// first, longest first. The whole suite then takes about its longest wait instead of
+// the sum of the waits. A waiting test that finds no waiting slot takes a job slot.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <map>
+#include <vector>
+
+#include "harness/suite/testcase.hpp"
+
+namespace sp::harness {
+
+// Seconds a test certainly sleeps: its `+D` delays, its latest `@T`, its `wait`s and its
+// `expect none` windows. (An expected packet may come at once: its window is not idle.)
+inline double idle_seconds(const TestCase& test) {
+  double relative = 0, latest_absolute = 0;
+  for (const Event& e : test.events) {
+    if (e.absolute_time) {
+      latest_absolute = std::max(latest_absolute, e.time);
+    } else {
+      relative += e.time;
+    }
+    relative += e.wait;
+    if (e.type == Event::Type::kExpectNone) relative += e.within.value_or(kDefaultWithin);
+  }
+  return std::max(relative, latest_absolute);
+}
+
+inline constexpr double kWaitingAtLeast = 0.2;  // seconds of sleep that make a test "waiting"
+// Enough for the timer tests and the silent windows of the generated suites to overlap;
+// few enough that their namespaces, devices and wake-ups stay cheap.
+inline constexpr size_t kWaitingSlots = 32;
+
+inline bool is_waiting(const TestCase& test) {
+  return test.tier == Tier::kSlow || idle_seconds(test) >= kWaitingAtLeast;
+}
+
+// Waiting tests first, longest idle time first (ties: the order given); then the others
+// in the order given.
+inline std::vector<size_t> schedule_order(const std::vector<TestCase>& tests, std::vector<size_t> indexes) {
+  std::vector<double> idle(tests.size(), -1);
+  for (size_t i : indexes) idle[i] = is_waiting(tests[i]) ? idle_seconds(tests[i]) : -1;
+  std::stable_sort(indexes.begin(), indexes.end(), [&](size_t a, size_t b) { return idle[a] > idle[b]; });
+  return indexes;
+}
+
+class Slots {
+ public:
+  Slots(size_t jobs, size_t waiting) : jobs_(std::max<size_t>(jobs, 1)), waiting_(waiting) {}
+
+  // A slot is free for `test`.
+  bool fits(const TestCase& test) const {
+    return (waiting_used_ < waiting_ && is_waiting(test)) || jobs_used_ < jobs_;
+  }
+
+  // Takes a slot for test number `index`: a waiting slot for a waiting test if one is
+  // free, else a job slot. False when none is free.
+  bool take(size_t index, const TestCase& test) {
+    const bool waiting = waiting_used_ < waiting_ && is_waiting(test);
+    if (!waiting && jobs_used_ >= jobs_) return false;
+    ++(waiting ? waiting_used_ : jobs_used_);
+    held_[index] = waiting;
+    return true;
+  }
+
+  // Gives back the slot test number `index` held (no-op when it held none).
+  void release(size_t index) {
+    auto it = held_.find(index);
+    if (it == held_.end()) return;
+    --(it->second ? waiting_used_ : jobs_used_);
+    held_.erase(it);
+  }
+
+  size_t jobs_in_use() const { return jobs_used_; }
+  size_t waiting_in_use() const { return waiting_used_; }
+
+ private:
+  size_t jobs_, waiting_;
+  size_t jobs_used_ = 0, waiting_used_ = 0;
+  std::map<size_t, bool> held_;  // test index -> holds a waiting slot
+};
+
+}  // namespace sp::harness
