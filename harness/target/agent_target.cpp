@@ -17,6 +17,7 @@
 #include "harness/packet/checksum.hpp"
 #include "harness/packet/decode.hpp"
 #include "harness/packet/ethernet.hpp"
+#include "harness/target/wait.hpp"
 
 namespace sp::harness {
 namespace {
@@ -195,11 +196,7 @@ Received AgentTarget::receive(double deadline) {
       r.status = Received::Status::kTimeout;
       return r;
     }
-    struct timespec ts;
-    ts.tv_sec = static_cast<time_t>(left);
-    ts.tv_nsec = static_cast<long>((left - static_cast<double>(ts.tv_sec)) * 1e9);
-    struct pollfd p {fd_, POLLIN, 0};
-    if (ppoll(&p, 1, &ts, nullptr) < 0 && errno != EINTR) {
+    if (wait_readable(fd_, left) < 0 && errno != EINTR) {
       r.status = Received::Status::kError;
       r.error = errno_text("ppoll", errno);
       return r;

@@ -17,6 +17,7 @@
 #include <cstring>
 
 #include "harness/netns/connection.hpp"
+#include "harness/target/wait.hpp"
 
 namespace sp::harness {
 namespace {
@@ -127,12 +128,7 @@ Received LinuxTarget::receive(double deadline) {
       r.status = Received::Status::kTimeout;
       return r;
     }
-    struct timespec ts;
-    ts.tv_sec = static_cast<time_t>(left);
-    ts.tv_nsec = static_cast<long>((left - static_cast<double>(ts.tv_sec)) * 1e9);
-    struct pollfd p {device_.fd(), POLLIN, 0};
-    int pr = ppoll(&p, 1, &ts, nullptr);
-    if (pr < 0 && errno != EINTR) {
+    if (wait_readable(device_.fd(), left) < 0 && errno != EINTR) {
       r.status = Received::Status::kError;
       r.error = errno_text("ppoll", errno);
       return r;
