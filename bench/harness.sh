@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Harness speed against this machine's kernel: tests per second of the fast tier of the
+# generated TCP and ARP suites on 1 and 2 jobs (default settle time, and --settle 0.005),
+# and the wall time of the whole suite (slow timer tests included) next to its longest
+# test and to the sum of its slow tests: the runner starts slow tests first, beside the
+# fast ones, so the wall time should track the longest timer wait, not the sum.
+#
+#   bench/harness.sh                       # needs root and /dev/net/tun
+#   STATEPROOF=build-x/stateproof bench/harness.sh
+#   RUNNER=build-x/tests/harness_run/harness_run_cli bench/harness.sh   # runs with another binary
+#   WHOLE=0 bench/harness.sh               # fast tier only (the whole suite takes ~75 s)
+#   REPEAT=10 bench/harness.sh             # also: the fast tier REPEAT times, verdicts compared
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${STATEPROOF:-build/stateproof}
+runner=${RUNNER:-$bin}
+for tool in python3 "$bin"; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh; scripts/build.sh)" >&2; exit 3; }
+done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$bin" gen spec/tcp.sp --role Endpoint --out "$tmp/tcp" -q
+"$bin" gen spec/arp.sp --role Host --out "$tmp/arp" -q
+suites=("$tmp/tcp" "$tmp/arp")
+
+# Runs the suites on linux-tap (TCP and ARP both run there); prints the results JSON path.
+# Exit 3 (no privileges, no /dev/net/tun) ends the benchmark with the runner's message.
+run() {  # NAME ARGS...
+  local name=$1 rc=0
+  shift
+  "$runner" run "${suites[@]}" --target linux-tap --quiet --results "$tmp/$name.json" "$@" >"$tmp/$name.log" 2>&1 || rc=$?
+  if [[ $rc == 3 ]]; then
+    cat "$tmp/$name.log" >&2
+    exit 3
+  fi
+  echo "$tmp/$name.json"
+}
+
+# One row: tests that ran, wall seconds, tests/s, verdict counts, longest test, sum of slow.
+row() {  # LABEL JSON
+  python3 - "$1" "$2" <<'EOF'
+import json, sys
+label, path = sys.argv[1], sys.argv[2]
+d = json.load(open(path))
+tests = d["tests"]
+ran = [t for t in tests if t["verdict"] != "skipped"]
+longest = max((t["duration"] for t in ran), default=0)
+def slow(t):
+    try:
+        return any(l.split() == ["tier", "slow"] for l in open(t["path"]))
+    except OSError:
+        return False
+slow_sum = sum(t["duration"] for t in ran if slow(t))
+counts = ", ".join(f"{n} {v}" for v, n in sorted(d["summary"].items()))
+print(f"{label:<34} {len(ran):>5} {d['seconds']:>8.2f} {len(ran) / d['seconds']:>8.1f} {longest:>8.2f} {slow_sum:>8.2f}  {counts}")
+EOF
+}
+
+echo "kernel $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+printf "%-34s %5s %8s %8s %8s %8s  %s\n" run tests "wall s" tests/s "longest" "slow sum" verdicts
+for jobs in 1 2; do
+  row "fast tier, --jobs $jobs" "$(run fast$jobs --fast --jobs "$jobs")"
+done
+for jobs in 1 2; do
+  row "fast tier, --jobs $jobs --settle 0.005" "$(run fastsettle$jobs --fast --jobs "$jobs" --settle 0.005)"
+done
+if [[ "${WHOLE:-1}" == 1 ]]; then
+  row "whole suite, --jobs 2" "$(run whole --jobs 2)"
+fi
+
+# Flakiness: the same fast tier REPEAT times; every test must get the same verdict each time.
+if [[ "${REPEAT:-0}" -gt 0 ]]; then
+  jsons=()
+  for i in $(seq "$REPEAT"); do jsons+=("$(run repeat$i --fast --jobs 2)"); done
+  python3 - "${jsons[@]}" <<'EOF'
+import json, sys
+runs = [{t["name"]: t["verdict"] for t in json.load(open(p))["tests"]} for p in sys.argv[1:]]
+names = sorted(set().union(*runs))
+unstable = [n for n in names if len({r.get(n) for r in runs}) > 1]
+print(f"{len(runs)} repetitions of {len(names)} tests: {len(unstable)} with differing verdicts")
+for n in unstable:
+    print(f"  {n}: " + " ".join(str(r.get(n)) for r in runs))
+sys.exit(1 if unstable else 0)
+EOF
+fi
