@@ -230,7 +230,7 @@ TEST_P(PromelaAgreement, SameVerdictsAndStateCounts) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Specs, PromelaAgreement, ::testing::ValuesIn(SpecFiles()), TestName);
+INSTANTIATE_TEST_SUITE_P(Shipped, PromelaAgreement, ::testing::ValuesIn(SpecFiles()), TestName);
 
 }  // namespace
 }  // namespace sp::checker
