@@ -28,6 +28,18 @@ sysctl net.ipv4.tcp_challenge_ack_limit=2147483647
 # configured as the spec's parameter says: 2 requests (change both together).
 sysctl net.ipv4.neigh.sp0.mcast_solicit=2
 
+# Likewise TCP: the spec retransmits a SYN or SYN-ACK MAX_RETX = 2 times (RFC 9293
+# §3.8.3 leaves R2 to the implementation, at least 3 minutes for a SYN; spec/tcp.sp is
+# scaled down for checking), then its user timeout closes the connection. Linux's
+# defaults are 6 SYN and 5 SYN-ACK retransmissions; the IUT is set to the spec's count.
+sysctl net.ipv4.tcp_syn_retries=2
+sysctl net.ipv4.tcp_synack_retries=2
+# Since 6.5 Linux retransmits a SYN the first tcp_syn_linear_timeouts = 4 times at a
+# constant RTO (1 s apart), not backed off: a departure from RFC 6298 §5.5 ("The host
+# MUST set RTO <- RTO * 2 ('back off the timer')"), seen on the generated user_timeout
+# test. 0 restores the exponential back-off the spec (timer rtx backoff 2) describes.
+sysctl net.ipv4.tcp_syn_linear_timeouts=0
+
 deviation time_wait_rst_in_window_no_challenge_ack
 tests  *time_wait*rst*in_window*
 cite   "RFC 9293 §3.10.7.4"
