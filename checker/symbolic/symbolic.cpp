@@ -119,6 +119,10 @@ void RunKind(Encoding& enc, std::vector<Target>& targets, std::vector<Outcome>& 
     // Induction step for every open target.
     for (size_t t = 0; t < targets.size(); ++t) {
       if (!targets[t].open) continue;
+      if (deadline.expired()) {  // building a query's terms takes time too
+        limit = "timeout";
+        break;
+      }
       std::vector<size_t> lemmas = lemma_set(false);
       std::string cti;
       InductionStep::Answer a = step.prove(t, lemmas, k, &cti, &why);
