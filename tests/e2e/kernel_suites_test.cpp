@@ -1,0 +1,83 @@
+// The main job end to end: generate the TCP and ARP conformance suites from the shipped
+// specs and run their fast tier against this machine's kernel. Every test must pass or be
+// an expected deviation named in harness/targets/linux.profile; anything else fails here.
+// Needs root and /dev/net/tun (skips, saying what is missing, without them).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "tests/e2e/run_command.hpp"
+
+namespace sp::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p);
+  return std::string((std::istreambuf_iterator<char>(f)), {});
+}
+
+std::string last_line(const std::string& text) {
+  std::string t = text;
+  while (!t.empty() && t.back() == '\n') t.pop_back();
+  size_t nl = t.rfind('\n');
+  return nl == std::string::npos ? t : t.substr(nl + 1);
+}
+
+class KernelSuites : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(fs::temp_directory_path() / ("sp_e2e_kernel_" + std::to_string(getpid())));
+    fs::remove_all(*dir_);
+    fs::create_directories(*dir_);
+    for (const auto& [name, spec, role] : {std::tuple{"tcp", "spec/tcp.sp", "Endpoint"},
+                                           std::tuple{"arp", "spec/arp.sp", "Host"}}) {
+      CommandResult g = run(bin() + " gen " + src(spec) + " --role " + role + " --out " +
+                            (*dir_ / name).string() + " -q");
+      gen_output_ += g.out;
+      if (g.status != 0) gen_failed_ = true;
+    }
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*dir_);
+    delete dir_;
+  }
+
+  // Runs one generated suite's fast tier on `target`; checks the verdicts.
+  void RunSuite(const std::string& suite, const std::string& target) {
+    ASSERT_FALSE(gen_failed_) << gen_output_;
+    fs::path json = *dir_ / (suite + "-" + target + ".json");
+    CommandResult r = run(bin() + " run " + (*dir_ / suite).string() + " --target " + target +
+                          " --fast --quiet --jobs 2 --results " + json.string());
+    if (r.status == 3) GTEST_SKIP() << "cannot run tests against the kernel here: " << r.out;
+    std::printf("[ info     ] %s on %s: %s\n", suite.c_str(), target.c_str(), last_line(r.out).c_str());
+    // Exit 0: every test passed, was an expected deviation or was skipped (slow tier).
+    EXPECT_EQ(r.status, 0) << r.out;
+    std::string results = slurp(json);
+    EXPECT_EQ(results.find("\"verdict\": \"fail\""), std::string::npos) << r.out;
+    EXPECT_EQ(results.find("\"verdict\": \"error\""), std::string::npos) << r.out;
+    EXPECT_EQ(results.find("\"verdict\": \"inconclusive\""), std::string::npos) << r.out;
+    EXPECT_NE(results.find("\"verdict\": \"pass\""), std::string::npos) << results.substr(0, 400);
+  }
+
+  static fs::path* dir_;
+  static std::string gen_output_;
+  static bool gen_failed_;
+};
+
+fs::path* KernelSuites::dir_ = nullptr;
+std::string KernelSuites::gen_output_;
+bool KernelSuites::gen_failed_ = false;
+
+TEST_F(KernelSuites, GeneratedTcpSuiteOverTun) { RunSuite("tcp", "linux"); }
+
+TEST_F(KernelSuites, GeneratedTcpSuiteOverTap) { RunSuite("tcp", "linux-tap"); }
+
+TEST_F(KernelSuites, GeneratedArpSuiteOverTap) { RunSuite("arp", "linux-tap"); }
+
+}  // namespace
+}  // namespace sp::e2e
