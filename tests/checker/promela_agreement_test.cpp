@@ -40,6 +40,10 @@ std::vector<std::string> SpecFiles() {
   std::vector<std::string> out = {"spec/tcp.sp", "spec/arp.sp"};
   std::vector<std::string> variants;
   for (const auto& e : std::filesystem::directory_iterator(kSource + "/spec/variants")) {
+    // arp_reply_any's bug (every host answers every request) makes reply storms whose
+    // full state space does not fit in memory, on either side; tests/checker/specs_test.cpp
+    // checks that variant one property at a time, where the violation is 2 steps deep.
+    if (e.path().stem() == "arp_reply_any") continue;
     if (e.path().extension() == ".sp") variants.push_back("spec/variants/" + e.path().filename().string());
   }
   std::sort(variants.begin(), variants.end());

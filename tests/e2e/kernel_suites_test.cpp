@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "tests/e2e/generated_suites.hpp"
 #include "tests/e2e/run_command.hpp"
 
 namespace sp::e2e {
@@ -30,28 +31,28 @@ std::string last_line(const std::string& text) {
 
 class KernelSuites : public ::testing::Test {
  protected:
+  // The generated suites (shared under ctest, see generated_suites.hpp).
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() / ("sp_e2e_kernel_" + std::to_string(getpid())));
-    fs::remove_all(*dir_);
-    fs::create_directories(*dir_);
-    for (const auto& [name, spec, role] : {std::tuple{"tcp", "spec/tcp.sp", "Endpoint"},
-                                           std::tuple{"arp", "spec/arp.sp", "Host"}}) {
-      CommandResult g = run(bin() + " gen " + src(spec) + " --role " + role + " --out " +
-                            (*dir_ / name).string() + " -q");
-      gen_output_ += g.out;
-      if (g.status != 0) gen_failed_ = true;
-    }
+    fs::path mine = fs::temp_directory_path() / ("sp_e2e_kernel_" + std::to_string(getpid()));
+    suites_ = new GeneratedSuites(generated_suites(mine / "suites"));
+    work_ = new fs::path(mine / "work");  // results: this process's own
+    fs::create_directories(*work_);
+    gen_output_ = suites_->output;
+    gen_failed_ = !suites_->ok;
   }
   static void TearDownTestSuite() {
-    fs::remove_all(*dir_);
-    delete dir_;
+    release(*suites_);
+    std::error_code ec;
+    fs::remove_all(work_->parent_path(), ec);
+    delete suites_;
+    delete work_;
   }
 
   // Runs one generated suite's fast tier on `target`; checks the verdicts.
   void RunSuite(const std::string& suite, const std::string& target) {
     ASSERT_FALSE(gen_failed_) << gen_output_;
-    fs::path json = *dir_ / (suite + "-" + target + ".json");
-    CommandResult r = run(bin() + " run " + (*dir_ / suite).string() + " --target " + target +
+    fs::path json = *work_ / (suite + "-" + target + ".json");
+    CommandResult r = run(bin() + " run " + (suites_->dir / suite).string() + " --target " + target +
                           " --fast --quiet --jobs 2 --results " + json.string());
     if (r.status == 3) GTEST_SKIP() << "cannot run tests against the kernel here: " << r.out;
     std::printf("[ info     ] %s on %s: %s\n", suite.c_str(), target.c_str(), last_line(r.out).c_str());
@@ -64,12 +65,14 @@ class KernelSuites : public ::testing::Test {
     EXPECT_NE(results.find("\"verdict\": \"pass\""), std::string::npos) << results.substr(0, 400);
   }
 
-  static fs::path* dir_;
+  static GeneratedSuites* suites_;
+  static fs::path* work_;
   static std::string gen_output_;
   static bool gen_failed_;
 };
 
-fs::path* KernelSuites::dir_ = nullptr;
+GeneratedSuites* KernelSuites::suites_ = nullptr;
+fs::path* KernelSuites::work_ = nullptr;
 std::string KernelSuites::gen_output_;
 bool KernelSuites::gen_failed_ = false;
 

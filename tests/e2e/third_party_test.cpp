@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "generated_suites.hpp"
 #include "run_command.hpp"
 
 namespace sp::e2e {
@@ -33,20 +34,28 @@ std::string missing_privileges() {
 
 class ThirdPartyStacks : public ::testing::Test {
  protected:
-  // The generated suites, once for every test here (gen takes ~30 s for TCP).
+  // The generated suites (shared under ctest, see generated_suites.hpp).
   static void SetUpTestSuite() {
-    dir_ = new std::string(fs::temp_directory_path() / ("sp-e2e-third-party-" + std::to_string(getpid())));
     std::string why = missing_privileges();
     if (!why.empty()) return;
-    CommandResult tcp = run(bin() + " gen " + src("spec/tcp.sp") + " --role Endpoint --out " + *dir_ + "/tcp");
-    CommandResult arp = run(bin() + " gen " + src("spec/arp.sp") + " --role Host --out " + *dir_ + "/arp");
-    generated_ = tcp.status == 0 && arp.status == 0;
-    if (!generated_) gen_output_ = tcp.out + arp.out;
+    fs::path mine = fs::temp_directory_path() / ("sp-e2e-third-party-" + std::to_string(getpid()));
+    suites_ = new GeneratedSuites(generated_suites(mine / "suites"));
+    dir_ = new std::string(suites_->dir.string());
+    work_ = new std::string((mine / "work").string());  // results, scripts: this process's own
+    fs::create_directories(*work_);
+    generated_ = suites_->ok;
+    gen_output_ = suites_->output;
   }
   static void TearDownTestSuite() {
+    if (suites_) release(*suites_);
     std::error_code ec;
-    fs::remove_all(*dir_, ec);
+    if (work_) fs::remove_all(fs::path(*work_).parent_path(), ec);
+    delete suites_;
     delete dir_;
+    delete work_;
+    suites_ = nullptr;
+    dir_ = nullptr;
+    work_ = nullptr;
   }
   void SetUp() override {
     std::string why = missing_privileges();
@@ -77,12 +86,16 @@ class ThirdPartyStacks : public ::testing::Test {
     return counts;
   }
 
-  static std::string* dir_;
+  static GeneratedSuites* suites_;
+  static std::string* dir_;   // the generated suites: tcp/, arp/
+  static std::string* work_;  // where a test writes
   static bool generated_;
   static std::string gen_output_;
 };
 
+GeneratedSuites* ThirdPartyStacks::suites_ = nullptr;
 std::string* ThirdPartyStacks::dir_ = nullptr;
+std::string* ThirdPartyStacks::work_ = nullptr;
 bool ThirdPartyStacks::generated_ = false;
 std::string ThirdPartyStacks::gen_output_;
 
@@ -91,7 +104,7 @@ TEST_F(ThirdPartyStacks, GeneratedSuitesRunAgainstLwip) {
     GTEST_SKIP() << "stateproof-lwip-agent not built (liblwip-dev missing)";
   }
   for (const char* suite : {"tcp", "arp"}) {
-    std::string results = *dir_ + "/lwip-" + suite + ".json";
+    std::string results = *work_ + "/lwip-" + suite + ".json";
     CommandResult r = run(bin() + " run " + *dir_ + "/" + suite + " --target lwip --fast --quiet --jobs 2 --results " +
                           results);
     // 0: all passed or deviated as the profile says; 1: some test failed. Never 2 or 3.
@@ -106,9 +119,9 @@ TEST_F(ThirdPartyStacks, GeneratedSuitesRunAgainstLwip) {
 TEST_F(ThirdPartyStacks, GeneratedTcpSuiteRunsAgainstLinuxOverVeth) {
   std::string agent = beside_binary("stateproof-linux-agent");
   ASSERT_EQ(access(agent.c_str(), X_OK), 0) << agent;
-  std::string results = *dir_ + "/raw-linux.json";
+  std::string results = *work_ + "/raw-linux.json";
   // A script, so that the namespaces' holders are killed whatever happens.
-  std::string script = *dir_ + "/veth.sh";
+  std::string script = *work_ + "/veth.sh";
   std::ofstream(script) << R"(set -u
 unshare --net sleep 300 & S=$!
 unshare --net sleep 300 & T=$!
@@ -138,7 +151,7 @@ in_t )" + bin() + " run " + *dir_ + "/tcp --target raw:spt0 --agent '" + agent +
 // error verdict naming what happened, and the run goes on to the next test. On `lo` of
 // a fresh namespace (raw:lo): the agents are shell one-liners.
 TEST_F(ThirdPartyStacks, MisbehavingAgentsGiveErrorVerdictsAndTheRunGoesOn) {
-  std::string suite = *dir_ + "/robust";
+  std::string suite = *work_ + "/robust";
   fs::create_directories(suite);
   for (const char* name : {"one", "two"}) {
     std::ofstream(suite + "/" + name + ".spt") << "test " << name << "\nwire tcp\n\n+0 call listen\n+0 expect state LISTEN\n";
