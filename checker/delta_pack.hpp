@@ -2,7 +2,7 @@
 //
 // A transition changes a handful of the state's slots (tcp.sp: ~5 of 120), so instead of
 // re-encoding every slot (ir::Layout::pack), copy the parent's packed bytes and rewrite
-// the bits of the slots whose values differ. Produces exactly Layout::pack's encoding
+// the bits of the slots the step wrote (ir::Successor::changed). Produces exactly Layout::pack's encoding
 // (little-endian, LSB-first, value - lo, padding bits zero). Immutable; thread-safe.
 #pragma once
 
@@ -32,52 +32,84 @@ class DeltaPacker {
       p.lo = s.lo;
       p.straddles = s.bits > 0 && p.shift + static_cast<uint32_t>(s.bits) > 64;
       if (s.bits >= 64) usable_ = false;
+      if (s.bits > 0) wide_.push_back(static_cast<int32_t>(patches_.size()));
       patches_.push_back(p);
     }
   }
 
   size_t bytes() const { return bytes_; }
 
-  // out[0, bytes()) := the packing of `child`, given `parent` and its packing
-  // `parent_packed` (bytes() bytes).
-  void pack(const uint8_t* parent_packed, const ir::Slots& parent, const ir::Slots& child,
-            uint8_t* out) const {
-    const size_t n = child.size();
-    if (!usable_ || parent.size() != n || n != patches_.size()) {
+  // out[0, bytes()) := the packing of `child`, given its parent's packing `parent_packed`
+  // and the slots the step wrote (ir::Successor::changed: a superset of the slots where
+  // `child` differs from the parent; duplicates allowed): only those are re-encoded, so
+  // the cost follows the step's writes, not the state's length. Patches aligned 64-bit
+  // words (no partial store-to-load forwarding stalls).
+  void pack_changed(const uint8_t* parent_packed, const ir::Slots& child, const std::vector<int32_t>& changed,
+                    uint8_t* out) const {
+    if (!usable_ || child.size() != patches_.size()) {
       layout_.pack(child, scratch_);
       std::memcpy(out, scratch_.data(), bytes_);
       return;
     }
-    // Patch aligned 64-bit words (no partial store-to-load forwarding stalls).
     uint64_t w[kMaxWords + 1];
-    w[words_ - (words_ > 0 ? 1 : 0)] = 0;
-    std::memcpy(w, parent_packed, bytes_);
-    w[words_] = 0;
-    const int64_t* a = parent.data();
+    LoadWords(parent_packed, w);
     const int64_t* b = child.data();
     const Patch* p = patches_.data();
-    // Find the changed slots 8 at a time (XOR-OR, no branch per slot): a transition
-    // changes few slots, so most blocks are skipped with one test.
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-      const uint64_t x = (static_cast<uint64_t>(a[i] ^ b[i]) | static_cast<uint64_t>(a[i + 1] ^ b[i + 1])) |
-                         (static_cast<uint64_t>(a[i + 2] ^ b[i + 2]) | static_cast<uint64_t>(a[i + 3] ^ b[i + 3])) |
-                         (static_cast<uint64_t>(a[i + 4] ^ b[i + 4]) | static_cast<uint64_t>(a[i + 5] ^ b[i + 5])) |
-                         (static_cast<uint64_t>(a[i + 6] ^ b[i + 6]) | static_cast<uint64_t>(a[i + 7] ^ b[i + 7]));
-      if (x == 0) continue;
-      for (size_t j = i; j < i + 8; ++j) {
-        if (a[j] != b[j]) Apply(p[j], b[j], w);
-      }
-    }
-    for (; i < n; ++i) {
-      if (a[i] != b[i]) Apply(p[i], b[i], w);
-    }
+    for (const int32_t x : changed) Apply(p[x], b[x], w);
     std::memcpy(out, w, bytes_);
+  }
+
+  // Layout::unpack's result, for a search's own buffer: `out` must be empty or hold
+  // what an earlier call of this method put there, unmodified, because slots of 0 bits
+  // (constants) are written only when `out` is resized. Branch-free per slot.
+  void unpack(const uint8_t* packed, ir::Slots& out) const {
+    if (!usable_) {
+      layout_.unpack(packed, out);
+      return;
+    }
+    if (out.size() != patches_.size()) {
+      out.resize(patches_.size());
+      for (size_t x = 0; x < patches_.size(); ++x) out[x] = patches_[x].lo;
+    }
+    uint64_t w[kMaxWords + 1];
+    LoadWords(packed, w);
+    int64_t* o = out.data();
+    for (const int32_t x : wide_) {
+      const Patch& q = patches_[static_cast<size_t>(x)];
+      // The next word's bits above `shift`; (<< 1) << (63 - shift) is 0 when shift is 0.
+      const uint64_t v = (w[q.word] >> q.shift) | ((w[q.word + 1] << 1) << (63 - q.shift));
+      o[x] = static_cast<int64_t>((v & q.mask) + static_cast<uint64_t>(q.lo));
+    }
+  }
+
+  // Decodes only `slots` of `packed` into out[slot] (out has one entry per slot; the
+  // others are left as they are): for checking an invariant that reads a few slots.
+  void unpack_slots(const uint8_t* packed, const std::vector<int32_t>& slots, ir::Slots& out) const {
+    out.resize(patches_.size());
+    if (!usable_) {
+      layout_.unpack(packed, out);
+      return;
+    }
+    uint64_t w[kMaxWords + 1];
+    LoadWords(packed, w);
+    for (const int32_t x : slots) {
+      const Patch& q = patches_[static_cast<size_t>(x)];
+      uint64_t v = w[q.word] >> q.shift;
+      if (q.straddles) v |= w[q.word + 1] << (64 - q.shift);
+      out[static_cast<size_t>(x)] = static_cast<int64_t>((v & q.mask) + static_cast<uint64_t>(q.lo));
+    }
   }
 
  private:
   static constexpr size_t kMaxWords = 64;  // states up to 512 bytes; larger: Layout::pack
   struct Patch;
+  // w[0, words_] := the packed bytes as 64-bit words, zero-padded (and one zero word
+  // after them, which the straddling reads and writes may touch).
+  void LoadWords(const uint8_t* packed, uint64_t* w) const {
+    w[words_ - (words_ > 0 ? 1 : 0)] = 0;
+    std::memcpy(w, packed, bytes_);
+    w[words_] = 0;
+  }
   static void Apply(const Patch& q, int64_t value, uint64_t* w) {
     const uint64_t x = (static_cast<uint64_t>(value) - static_cast<uint64_t>(q.lo)) & q.mask;
     w[q.word] = (w[q.word] & ~(q.mask << q.shift)) | (x << q.shift);
@@ -98,6 +130,7 @@ class DeltaPacker {
   size_t words_;
   bool usable_ = true;
   std::vector<Patch> patches_;
+  std::vector<int32_t> wide_;  // the slots of more than 0 bits
   inline static thread_local ir::Packed scratch_;
 };
 

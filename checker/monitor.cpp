@@ -1,5 +1,8 @@
 #include "checker/monitor.hpp"
 
+#include <algorithm>
+
+#include "checker/expr_slots.hpp"
 #include "checker/trace_build.hpp"
 
 namespace sp::checker {
@@ -35,6 +38,13 @@ Monitor::Monitor(const ir::TransitionSystem& ts, const std::vector<int>& propert
       } else if (p.kind == ir::PropertyKind::kInvariant) {
         expr = &p.invariant;
         invariants_.push_back(static_cast<int>(k));
+        const std::vector<int32_t> read = slots_read(ts, p.invariant);
+        invariant_slots_.insert(invariant_slots_.end(), read.begin(), read.end());
+        slot_invariants_.resize(ts.layout().slots.size());
+        const uint64_t bit = uint64_t{1} << std::min<size_t>(invariants_.size() - 1, 63);
+        for (const int32_t x : read) slot_invariants_[static_cast<size_t>(x)] |= bit;
+        std::sort(invariant_slots_.begin(), invariant_slots_.end());
+        invariant_slots_.erase(std::unique(invariant_slots_.begin(), invariant_slots_.end()), invariant_slots_.end());
         watched = true;
       } else if (p.kind == ir::PropertyKind::kDeadlock) {
         expr = p.except ? &*p.except : nullptr;

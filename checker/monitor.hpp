@@ -3,6 +3,7 @@
 // workers; the first violation of each property wins.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -22,6 +23,9 @@ class Monitor {
   Monitor(const ir::TransitionSystem& ts, const std::vector<int>& properties, bool check_errors);
 
   bool has_invariants() const { return !invariants_.empty(); }
+  // The slots the invariants read (sorted): check_state reads no other slot, so a
+  // search may decode only these (expr_slots.hpp).
+  const std::vector<int32_t>& invariant_slots() const { return invariant_slots_; }
   bool has_deadlock() const { return !deadlocks_.empty(); }
   bool wants_errors() const {
     return errors_ >= 0 && open_[errors_].load(std::memory_order_relaxed);
@@ -29,11 +33,25 @@ class Monitor {
   // Every watched property has been answered (violated).
   bool done() const { return open_count_.load(std::memory_order_acquire) == 0; }
 
-  // Evaluates the open invariants on `state`. `path()` gives the successor numbers from
-  // the initial state to `state`; `now()` the figures so far. Called for every new state.
+  // The invariants a step can change the value of, as a mask over invariants_ (bit
+  // min(i, 63) for invariants_[i]): those reading a slot in `changed` (the slots the step
+  // wrote, ir::Successor::changed). An invariant reading none of them has its value in
+  // the parent state, where it held: every stored state was checked while the invariant
+  // was open, and a violation closes it.
+  uint64_t invariants_touched(const std::vector<int32_t>& changed) const {
+    uint64_t mask = 0;
+    for (const int32_t x : changed) mask |= slot_invariants_[static_cast<size_t>(x)];
+    return mask;
+  }
+
+  // Evaluates the open invariants on `state` (those in `mask`, see invariants_touched).
+  // `path()` gives the successor numbers from the initial state to `state`; `now()` the
+  // figures so far. Called for every new state.
   template <class PathFn, class NowFn>
-  void check_state(const ir::Slots& state, PathFn&& path, NowFn&& now) {
-    for (int k : invariants_) {
+  void check_state(const ir::Slots& state, PathFn&& path, NowFn&& now, uint64_t mask = ~uint64_t{0}) {
+    for (size_t i = 0; i < invariants_.size(); ++i) {
+      if (((mask >> std::min<size_t>(i, 63)) & 1) == 0) continue;
+      const int k = invariants_[i];
       if (!open_[k].load(std::memory_order_relaxed)) continue;
       std::string err;
       std::optional<int64_t> v = ts_.eval(state, *exprs_[k], &err);
@@ -89,6 +107,8 @@ class Monitor {
   std::vector<Outcome> outcomes_;
   std::vector<const ir::Expr*> exprs_;  // invariant or deadlock `except` (or null)
   std::vector<int> invariants_, deadlocks_;
+  std::vector<int32_t> invariant_slots_;
+  std::vector<uint64_t> slot_invariants_;  // per slot: the invariants reading it (mask)
   int errors_ = -1;
   std::unique_ptr<std::atomic<bool>[]> open_;
   std::atomic<int> open_count_{0};

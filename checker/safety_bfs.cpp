@@ -78,6 +78,7 @@ class Bfs {
     std::vector<uint64_t> hashes;
     std::vector<uint32_t> parents;   // the states they are successors of
     std::vector<uint64_t> sigs;      // hash-compact: the signatures (the store's keys)
+    std::vector<uint64_t> touched;   // the invariants each step may change (Monitor mask)
     ir::Slots fresh;                 // a new state, unpacked for the invariants
   };
 
@@ -191,8 +192,10 @@ void Bfs::on_successor(Worker& w, const ir::Successor& s) {
     w.parents.resize(w.batched * 2);
     w.hashes.resize(w.batched * 2);
     w.sigs.resize(w.batched * 2);
+    w.touched.resize(w.batched * 2);
   }
-  packer_.pack(w.packed, w.slots, s.state, w.batch.data() + j * stride_);
+  packer_.pack_changed(w.packed, s.state, s.changed, w.batch.data() + j * stride_);
+  w.touched[j] = monitor_.has_invariants() ? monitor_.invariants_touched(s.changed) : 0;
   w.numbers[j] = k;
   w.parents[j] = w.id;
 }
@@ -228,10 +231,10 @@ void Bfs::insert_batch(Worker& w) {
       std::memcpy(out.data() + at, packed, state_bytes_);
       std::memcpy(out.data() + at + state_bytes_, &r.id, sizeof r.id);
     }
-    if (monitor_.has_invariants()) {
+    if (w.touched[j] != 0) {
       const uint32_t id = r.id;
-      layout_.unpack(packed, w.fresh);
-      monitor_.check_state(w.fresh, [&] { return path_to(id); }, [&] { return now(depth_ + 1); });
+      packer_.unpack_slots(packed, monitor_.invariant_slots(), w.fresh);
+      monitor_.check_state(w.fresh, [&] { return path_to(id); }, [&] { return now(depth_ + 1); }, w.touched[j]);
     }
     if (opt_.max_states != 0 && uint64_t{r.id} + 1 >= opt_.max_states) {
       w.halt = true;
@@ -257,7 +260,7 @@ void Bfs::expand_chunk(Worker& w, uint64_t a, uint64_t b) {
       w.id = static_cast<uint32_t>(level_first_ + i);
       e = store_.key(w.id);
     }
-    layout_.unpack(e, w.slots);
+    packer_.unpack(e, w.slots);
     w.packed = e;
     w.count = 0;
     ts_.successors(w.slots, cb);

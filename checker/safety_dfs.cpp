@@ -146,7 +146,7 @@ void Dfs::push(const ir::Slots& state, uint32_t entered_by) {
     }
     const size_t at = arena_.size();
     arena_.resize(at + entry_bytes_ + DeltaPacker::kSlack);
-    packer_.pack(parent_.data(), state, s.state, arena_.data() + at);
+    packer_.pack_changed(parent_.data(), s.state, s.changed, arena_.data() + at);
     arena_.resize(at + entry_bytes_);
     std::memcpy(arena_.data() + at + state_bytes_, &n, sizeof n);
     ++count;

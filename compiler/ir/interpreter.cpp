@@ -162,6 +162,18 @@ struct TransitionSystem::Impl {
   std::vector<Inst> inst;
   std::vector<std::string> overflow;  // per queue: the error text
 
+  // The system's property expressions (invariants, deadlock `except`s, LTL atoms),
+  // compiled like guards: a search evaluates its invariants on every new state, and the
+  // tree walk (PropertyEval) cost a quarter of the search time on tcp.sp. eval() looks an
+  // expression up by address and falls back to the tree walk for any other expression.
+  Program props;
+  std::vector<std::pair<const Expr*, int>> prop_nodes;  // expression -> compiled node
+  void CompileProperties(int system);
+  // Whether the compiled form gives exactly PropertyEval's results and errors: every
+  // reference names an existing instance and variable/timer, and nothing reads the
+  // acting instance, a message or a call argument.
+  bool Compilable(const Expr& e) const;
+
   Impl(const Model& model, int system, const Layout& layout);
 
   void Gen(const Slots& state, int i, int t, Scratch& sc, const Out& out) const;
@@ -173,12 +185,29 @@ struct TransitionSystem::Impl {
   void Branch(size_t k, Scratch& sc, const Out& out) const;
   void Emit(size_t nsends, Scratch& sc, const Out& out) const;
   void EmitError(size_t nsends, std::string message, int line, Scratch& sc, const Out& out) const;
+  // Each step is built in place in one working copy of the state (sc.succ.state), made
+  // here once per successors() call, and undone after it (Restore): no copy per step.
+  static void Begin(const Slots& state, Scratch& sc) {
+    sc.succ.state.assign(state.begin(), state.end());
+    sc.succ.changed.clear();
+  }
+  // Undoes a step: the working state (sc.succ.state) becomes `state` again.
+  static void Restore(const Slots& state, Scratch& sc) {
+    int64_t* s = sc.succ.state.data();
+    for (const int32_t x : sc.succ.changed) s[x] = state[static_cast<size_t>(x)];
+    sc.succ.changed.clear();
+  }
 
-  void Enqueue(int64_t* s, int q, const int64_t* fields) const {
+  // Appends a message to queue q, listing the slots written in `changed`.
+  void Enqueue(int64_t* s, int q, const int64_t* fields, std::vector<int32_t>& changed) const {
     const QueueLayout& ql = l.queues[static_cast<size_t>(q)];
-    int64_t* dst = s + ql.first + static_cast<int>(s[ql.len]) * ql.fields;
-    for (int f = 0; f < ql.fields; ++f) dst[f] = fields[f];
+    const int at = ql.first + static_cast<int>(s[ql.len]) * ql.fields;
+    for (int f = 0; f < ql.fields; ++f) {
+      s[at + f] = fields[f];
+      changed.push_back(at + f);
+    }
     ++s[ql.len];
+    changed.push_back(ql.len);
   }
   void DropTail(int64_t* s, int q) const {
     const QueueLayout& ql = l.queues[static_cast<size_t>(q)];
@@ -284,6 +313,54 @@ TransitionSystem::Impl::Impl(const Model& model, int system, const Layout& layou
   for (const Queue& q : sys.queues) {
     overflow.push_back("channel " + q.name + " overflows (capacity " + std::to_string(q.capacity) + ")");
   }
+  CompileProperties(system);
+}
+
+void TransitionSystem::Impl::CompileProperties(int system) {
+  detail::Compiler c(m, sys, l, ranges, -1, props);
+  auto add = [&](const Expr& e) {
+    if (Compilable(e)) prop_nodes.emplace_back(&e, c.Expr(e));
+  };
+  for (const Property& p : m.properties) {
+    if (p.system != system) continue;
+    if (p.kind == PropertyKind::kInvariant) add(p.invariant);
+    if (p.kind == PropertyKind::kDeadlock && p.except) add(*p.except);
+    for (const Expr& a : p.atoms) add(a);
+  }
+}
+
+bool TransitionSystem::Impl::Compilable(const Expr& e) const {
+  auto instance_ok = [&] { return e.instance >= 0 && e.instance < static_cast<int>(l.instances.size()); };
+  switch (e.op) {
+    case Op::kVar:
+    case Op::kState:
+    case Op::kMsgField:
+    case Op::kCallArg:
+      return false;
+    case Op::kInstState:
+      if (!instance_ok()) return false;
+      break;
+    case Op::kInstVar:
+    case Op::kMapHas:
+    case Op::kMapGet:
+      if (!instance_ok() || e.index < 0 ||
+          e.index >= static_cast<int>(l.instances[static_cast<size_t>(e.instance)].vars.size())) {
+        return false;
+      }
+      break;
+    case Op::kTimerArmed:
+      if (!instance_ok() || e.index < 0 ||
+          e.index >= static_cast<int>(l.instances[static_cast<size_t>(e.instance)].timers.size())) {
+        return false;
+      }
+      break;
+    default:
+      break;
+  }
+  for (const Expr& a : e.args) {
+    if (!Compilable(a)) return false;
+  }
+  return true;
 }
 
 void TransitionSystem::Impl::ExtractMsgTests(const Program& p, Code& k) {
@@ -385,6 +462,8 @@ void TransitionSystem::Impl::Branch(size_t k, Scratch& sc, const Out& out) const
     return;
   }
   int64_t* s = sc.succ.state.data();
+  std::vector<int32_t>& changed = sc.succ.changed;
+  const size_t mark = changed.size();  // each branch undoes its writes and their record
   const Scratch::Copy cp = sc.copies[k];
   const Queue& q = sys.queues[static_cast<size_t>(cp.queue)];
   const QueueLayout& ql = l.queues[static_cast<size_t>(cp.queue)];
@@ -395,9 +474,10 @@ void TransitionSystem::Impl::Branch(size_t k, Scratch& sc, const Out& out) const
   if (s[ql.len] >= q.capacity) {
     EmitError(k + 1, overflow[static_cast<size_t>(cp.queue)], p.line, sc, out);
   } else {
-    Enqueue(s, cp.queue, fields);
+    Enqueue(s, cp.queue, fields, changed);
     Branch(k + 1, sc, out);
     DropTail(s, cp.queue);
+    changed.resize(mark);
   }
 
   if (q.lossy) {
@@ -406,8 +486,10 @@ void TransitionSystem::Impl::Branch(size_t k, Scratch& sc, const Out& out) const
       Branch(k + 1, sc, out);
     } else if (s[ql.loss_budget] > 0) {
       --s[ql.loss_budget];
+      changed.push_back(ql.loss_budget);
       Branch(k + 1, sc, out);
       ++s[ql.loss_budget];
+      changed.resize(mark);
     }
   }
 
@@ -416,13 +498,17 @@ void TransitionSystem::Impl::Branch(size_t k, Scratch& sc, const Out& out) const
     if (s[ql.len] + 2 > q.capacity) {
       EmitError(k + 1, overflow[static_cast<size_t>(cp.queue)], p.line, sc, out);
     } else {
-      if (ql.dup_budget >= 0) --s[ql.dup_budget];
-      Enqueue(s, cp.queue, fields);
-      Enqueue(s, cp.queue, fields);
+      if (ql.dup_budget >= 0) {
+        --s[ql.dup_budget];
+        changed.push_back(ql.dup_budget);
+      }
+      Enqueue(s, cp.queue, fields, changed);
+      Enqueue(s, cp.queue, fields, changed);
       Branch(k + 1, sc, out);
       DropTail(s, cp.queue);
       DropTail(s, cp.queue);
       if (ql.dup_budget >= 0) ++s[ql.dup_budget];
+      changed.resize(mark);
     }
   }
 }
@@ -466,15 +552,15 @@ void TransitionSystem::Impl::Fire(const Slots& state, int i, int t, const Event&
   }
   if (!ev.call) label.args.clear();
   if (guard_error) {
-    sc.succ.state.assign(state.begin(), state.end());
     EmitError(0, std::move(guard_error->message), tr.line, sc, out);
     return;
   }
   const Consume& consume = ev.consume;
 
-  Slots& next = sc.succ.state;
-  next.assign(state.begin(), state.end());
-  int64_t* s = next.data();
+  // The working state equals `state` here (see Restore); the step writes it in place
+  // and lists every slot it writes in `changed`.
+  int64_t* s = sc.succ.state.data();
+  std::vector<int32_t>& changed = sc.succ.changed;
   switch (consume.kind) {
     case ConsumeKind::kNone:
       break;
@@ -485,14 +571,18 @@ void TransitionSystem::Impl::Fire(const Slots& state, int i, int t, const Event&
       const int end = ql.first + (len - 1) * ql.fields;
       for (int x = from; x < end; ++x) s[x] = s[x + ql.fields];
       for (int x = end; x < end + ql.fields; ++x) s[x] = l.slots[static_cast<size_t>(x)].lo;
+      for (int x = from; x < end + ql.fields; ++x) changed.push_back(x);
       s[ql.len] = len - 1;
+      changed.push_back(ql.len);
       break;
     }
     case ConsumeKind::kIncrement:
       ++s[consume.slot];
+      changed.push_back(consume.slot);
       break;
     case ConsumeKind::kClear:
       s[consume.slot] = 0;
+      changed.push_back(consume.slot);
       break;
   }
 
@@ -503,13 +593,17 @@ void TransitionSystem::Impl::Fire(const Slots& state, int i, int t, const Event&
     f.cur = s + in.base;
     sc.line = tr.line;
     try {
-      detail::Exec(p, k.body, k.nbody, f, s + in.base, sc.sends, sc.line);
+      detail::Exec(p, k.body, k.nbody, f, s + in.base, in.base, sc.sends, changed, sc.line);
     } catch (StepFailure& err) {
       EmitError(0, std::move(err.message), sc.line ? sc.line : tr.line, sc, out);
+      Restore(state, sc);
       return;
     }
   }
-  if (tr.target >= 0) s[in.base] = tr.target;
+  if (tr.target >= 0) {
+    s[in.base] = tr.target;
+    changed.push_back(in.base);
+  }
 
   sc.copies.clear();
   const auto& pending = sc.sends.pending;
@@ -520,6 +614,7 @@ void TransitionSystem::Impl::Fire(const Slots& state, int i, int t, const Event&
   }
   sc.choice.resize(sc.copies.size());
   Branch(0, sc, out);
+  Restore(state, sc);
 }
 
 void TransitionSystem::Impl::GenCall(const Slots& state, int i, int t, const std::vector<Field>& params,
@@ -703,6 +798,7 @@ void TransitionSystem::successors(const Slots& state, const std::function<void(c
   ScratchLease lease;
   Scratch& sc = lease.get();
   const Impl& impl = *impl_;
+  Impl::Begin(state, sc);
   for (size_t i = 0; i < impl.inst.size(); ++i) {
     const Impl::Inst& in = impl.inst[i];
     const auto& by_state = impl.enabled_in[static_cast<size_t>(in.role)];
@@ -721,11 +817,18 @@ void TransitionSystem::successors_of(const Slots& state, int instance, int trans
     return;
   }
   ScratchLease lease;
+  Impl::Begin(state, lease.get());
   impl.Gen(state, instance, transition, lease.get(), out);
 }
 
 std::optional<int64_t> TransitionSystem::eval(const Slots& state, const Expr& e, std::string* error) const {
   try {
+    for (const auto& [expr, node] : impl_->prop_nodes) {
+      if (expr != &e) continue;
+      Frame f;
+      f.s = state.data();
+      return detail::Run(impl_->props, node, f);
+    }
     return detail::PropertyEval(*model_, system(), layout_, impl_->ranges, state.data())(e);
   } catch (StepFailure& err) {
     if (error != nullptr) *error = std::move(err.message);

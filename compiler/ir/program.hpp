@@ -687,10 +687,16 @@ inline void MapRemove(const MapRef& ref, int64_t* map, int64_t key) {
   map[0] = size - 1;
 }
 
+// A map variable's slots, relative to its size slot: the size and 2 per pair.
+inline void TouchMap(const MapRef& ref, int32_t size_slot, std::vector<int32_t>& changed) {
+  for (int32_t k = 0; k <= 2 * ref.capacity; ++k) changed.push_back(size_slot + k);
+}
+
 // Executes instrs [first, first + count) on the acting instance `cur` (f.cur == cur,
-// f.s the state being built). `line` tracks the statement running, for errors.
-inline void Exec(const Program& p, int first, int count, const Frame& f, int64_t* cur, SendBuffer& out,
-                 int& line) {
+// f.s the state being built; `base` is cur's slot in it). Every slot written is appended
+// to `changed` (absolute). `line` tracks the statement running, for errors.
+inline void Exec(const Program& p, int first, int count, const Frame& f, int64_t* cur, int32_t base,
+                 SendBuffer& out, std::vector<int32_t>& changed, int& line) {
   for (int k = first; k < first + count; ++k) {
     const Instr& in = p.instrs[static_cast<size_t>(k)];
     line = in.line;
@@ -706,18 +712,22 @@ inline void Exec(const Program& p, int first, int count, const Frame& f, int64_t
       }
       case Do::kAssign:
         cur[in.slot] = Fit(p.checks[static_cast<size_t>(in.check)], Run(p, in.e0, f));
+        changed.push_back(base + in.slot);
         break;
       case Do::kMapPut: {
         const int64_t key = Fit(p.checks[static_cast<size_t>(in.check)], Run(p, in.e0, f));
         const int64_t value = Fit(p.checks[static_cast<size_t>(in.check + 1)], Run(p, in.e1, f));
         MapPut(p.maps[static_cast<size_t>(in.map)], cur + in.slot, key, value);
+        TouchMap(p.maps[static_cast<size_t>(in.map)], base + in.slot, changed);
         break;
       }
       case Do::kMapRemove:
         MapRemove(p.maps[static_cast<size_t>(in.map)], cur + in.slot, Run(p, in.e0, f));
+        TouchMap(p.maps[static_cast<size_t>(in.map)], base + in.slot, changed);
         break;
       case Do::kSetSlot:
         cur[in.slot] = in.value;
+        changed.push_back(base + in.slot);
         break;
       case Do::kAssert:
         if (Run(p, in.e0, f) == 0) {
@@ -727,9 +737,9 @@ inline void Exec(const Program& p, int first, int count, const Frame& f, int64_t
         break;
       case Do::kIf:
         if (Run(p, in.e0, f) != 0) {
-          Exec(p, in.first, in.count, f, cur, out, line);
+          Exec(p, in.first, in.count, f, cur, base, out, changed, line);
         } else {
-          Exec(p, in.else_first, in.else_count, f, cur, out, line);
+          Exec(p, in.else_first, in.else_count, f, cur, base, out, changed, line);
         }
         break;
     }

@@ -51,6 +51,10 @@ struct Successor {
   Label label;
   Slots state;                       // valid when !error
   std::optional<StepError> error;
+  // The slots the step wrote (when !error): every slot where `state` differs from the
+  // state successors() was called on is listed (duplicates possible, and a listed slot
+  // may hold its old value). Lets a checker re-encode only these (checker/delta_pack.hpp).
+  std::vector<int32_t> changed;
 };
 
 class TransitionSystem {
