@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}
-args=(-DCMAKE_BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo})
+args=(-DCMAKE_BUILD_TYPE=${BUILD_TYPE:-Release})  # no -g: see CMakeLists.txt
 if [[ "${SANITIZE:-0}" == 1 ]]; then
   args+=(-DSTATEPROOF_SANITIZE=ON)
   build_dir=${BUILD_DIR:-build-asan}
