@@ -94,3 +94,15 @@ reason "TIME-WAIT it acknowledges the old RCV.NXT (as for a retransmitted FIN). 
 reason "the same (linux.profile, fin_after_fin_not_acknowledged)."
 match  kind=timeout field=packet expected=flags=A* actual=nothing
 match  kind=packet field=ack expected=3 actual=2*
+
+# ARP (`stateproof gen spec/arp.sp --role Host`): a parameter lwIP cannot be given.
+deviation arp_request_retries_fixed_at_build
+tests  give_up
+cite   "RFC 1122 §2.3.2.1"
+rfc    "The recommended maximum rate is 1 per second per destination."
+reason "Not an RFC departure: RFC 1122 fixes the rate of ARP requests, not their number."
+reason "The spec's host retransmits its REQUEST MAX_TRIES = 1 time and then gives up;"
+reason "lwIP's etharp_tmr() re-sends the request every second while the entry is pending,"
+reason "until ARP_MAXPENDING (5 s in Debian's liblwip, a compile-time option) expires."
+reason "Linux is configured to the spec's count in its namespace (mcast_solicit=2)."
+match  kind=unexpected field=packet actual=op=request*
