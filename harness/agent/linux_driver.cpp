@@ -281,6 +281,17 @@ Reply LinuxDriver::do_reset() {
     }
   }
   port_ = 0;
+  // The ARP cache too (docs/agent-protocol.md "reset"): entries learned in one test would
+  // answer the next test's resolve without a REQUEST. Only in the stack's own namespace:
+  // an agent run in the harness's namespace leaves that namespace's table alone.
+  if (!ifname_.empty() && netns::require_private_netns(origin_netns_).ok()) {
+    const int ifindex = static_cast<int>(if_nametoindex(ifname_.c_str()));
+    if (ifindex != 0) {
+      if (netns::Status s = netns::flush_learned_neighbours(origin_netns_, route_, ifindex); !s.ok()) {
+        failures += s.error + "; ";
+      }
+    }
+  }
   return failures.empty() ? ok_reply() : err_reply(kErrStack, failures);
 }
 

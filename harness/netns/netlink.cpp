@@ -199,6 +199,28 @@ Status add_permanent_neighbour(uint64_t host_netns, Netlink& route, int ifindex,
   return Status::Ok();
 }
 
+Status flush_learned_neighbours(uint64_t host_netns, Netlink& route, int ifindex) {
+  if (Status s = require_private_netns(host_netns); !s.ok()) return s;
+  std::vector<NeighbourInfo> entries;
+  if (Status s = dump_neighbours(route, ifindex, &entries); !s.ok()) return s;
+  for (const NeighbourInfo& n : entries) {
+    if ((n.nud_state & (NUD_PERMANENT | NUD_NOARP)) != 0) continue;
+    struct ndmsg nd {};
+    nd.ndm_family = AF_INET;
+    nd.ndm_ifindex = n.ifindex;
+    std::vector<uint8_t> m = message(RTM_DELNEIGH, NLM_F_REQUEST | NLM_F_ACK, &nd, sizeof nd);
+    uint32_t dst = htonl(n.address.value);
+    append_attr(m, NDA_DST, &dst, 4);
+    std::vector<std::vector<uint8_t>> replies;
+    Status s = route.transact(std::move(m), &replies);
+    // ENOENT: the entry went away by itself between the dump and the delete.
+    if (!s.ok() && s.error.find("ENOENT") == std::string::npos && s.error.find("No such file") == std::string::npos) {
+      return Status::Error("RTM_DELNEIGH " + n.address.to_string() + ": " + s.error);
+    }
+  }
+  return Status::Ok();
+}
+
 const char* kernel_tcp_state_name(uint8_t state) {
   static const char* const kNames[] = {
       "UNKNOWN",    "ESTABLISHED", "SYN_SENT",   "SYN_RECV", "FIN_WAIT1",    "FIN_WAIT2",

@@ -56,6 +56,11 @@ Status dump_neighbours(Netlink& route, int ifindex, std::vector<NeighbourInfo>* 
 Status add_permanent_neighbour(uint64_t host_netns, Netlink& route, int ifindex,
                                packet::Ipv4Address address, const packet::MacAddress& mac);
 
+// Deletes the learned (not permanent) IPv4 neighbour entries of `ifindex`: a test on a
+// stack that outlives it starts with an empty ARP cache, as in a fresh namespace. Refuses
+// in the namespace the harness was started in (`host_netns`).
+Status flush_learned_neighbours(uint64_t host_netns, Netlink& route, int ifindex);
+
 // "ESTABLISHED", "SYN_RECV", "TIME_WAIT", ... as the kernel names TCP states.
 const char* kernel_tcp_state_name(uint8_t state);
 // "REACHABLE", "STALE|PERMANENT", ...
