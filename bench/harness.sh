@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Harness speed against this machine's kernel: tests per second of the fast tier of the
-# generated TCP and ARP suites on 1 and 2 jobs (default settle time, and --settle 0.005),
+# generated TCP and ARP suites on 1 and 2 jobs and the default (8 per CPU) (default settle
+# time, and --settle 0.005),
 # and the wall time of the whole suite (slow timer tests included) next to its longest
 # test and to the sum of its slow tests: the runner starts slow tests first, beside the
 # fast ones, so the wall time should track the longest timer wait, not the sum.
@@ -62,17 +63,19 @@ printf "%-34s %5s %8s %8s %8s %8s  %s\n" run tests "wall s" tests/s "longest" "s
 for jobs in 1 2; do
   row "fast tier, --jobs $jobs" "$(run fast$jobs --fast --jobs "$jobs")"
 done
+row "fast tier, default jobs ($(( $(nproc) * 8 )))" "$(run fastdefault --fast)"
 for jobs in 1 2; do
   row "fast tier, --jobs $jobs --settle 0.005" "$(run fastsettle$jobs --fast --jobs "$jobs" --settle 0.005)"
 done
 if [[ "${WHOLE:-1}" == 1 ]]; then
   row "whole suite, --jobs 2" "$(run whole --jobs 2)"
+  row "whole suite, default jobs" "$(run wholedefault)"
 fi
 
 # Flakiness: the same fast tier REPEAT times; every test must get the same verdict each time.
 if [[ "${REPEAT:-0}" -gt 0 ]]; then
   jsons=()
-  for i in $(seq "$REPEAT"); do jsons+=("$(run repeat$i --fast --jobs 2)"); done
+  for i in $(seq "$REPEAT"); do jsons+=("$(run repeat$i --fast)"); done
   python3 - "${jsons[@]}" <<'EOF'
 import json, sys
 runs = [{t["name"]: t["verdict"] for t in json.load(open(p))["tests"]} for p in sys.argv[1:]]

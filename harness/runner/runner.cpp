@@ -331,7 +331,7 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
 
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   size_t jobs = options.jobs > 0 ? static_cast<size_t>(options.jobs)
-                                 : static_cast<size_t>(std::max(1L, cpus));
+                                 : static_cast<size_t>(std::max(1L, cpus)) * kJobsPerCpu;
   // One interface, one stack: raw tests would see each other's packets.
   if (options.target == TargetKind::kRaw) jobs = 1;
   // Waiting tests first, beside the busy ones (harness/runner/schedule.hpp).

@@ -50,7 +50,7 @@ struct RunOptions {
   TargetKind target = TargetKind::kLinux;
   std::string interface;  // raw: the lower tester's interface
   std::string agent;      // raw: the upper tester, a command (run per test) or IPV4:PORT; "" none
-  int jobs = 0;  // 0: the number of online CPUs
+  int jobs = 0;  // 0: kJobsPerCpu per online CPU
   ExecuteOptions execute;
   std::optional<Profile> profile;  // its sysctls go into every namespace; applied to verdicts
   // Install SIGINT/SIGTERM/SIGHUP handlers for the duration of the run (the CLI does;

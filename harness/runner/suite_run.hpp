@@ -25,7 +25,7 @@ struct SuiteRunOptions {
   std::vector<std::string> paths;  // files and directories (searched for *.spt)
   std::string target = "linux";    // linux | linux-tap | lwip | raw:IFACE
   std::string agent;               // raw: the upper tester (a command, or IPV4:PORT)
-  int jobs = 0;                    // 0: one per CPU
+  int jobs = 0;                    // 0: kJobsPerCpu per CPU
   std::string junit;               // JUnit XML path, or ""
   std::string pcap_dir;            // one pcap per test there, or ""
   std::string results_json;        // results JSON path, or ""

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,7 +16,9 @@
 
 #include "harness/report/report.hpp"
 #include "harness/runner/runner.hpp"
+#include "harness/runner/schedule.hpp"
 #include "harness/runner/suite_run.hpp"
+#include "harness/suite/parse.hpp"
 #include "harness/suite/suite.hpp"
 #include "tests/harness_run/host_state.hpp"
 
@@ -119,6 +123,34 @@ TEST(RunLinux, ArpTestsAreSkippedOverTun) {
     EXPECT_EQ(r.verdict, Verdict::kSkipped) << r.name;
     EXPECT_EQ(r.note, "wire arp needs an Ethernet target (linux-tap, lwip, raw:IFACE)");
   }
+}
+
+// Without --jobs, tests that sleep while they wait for an answer that never comes (most
+// expected deviations: a 0.5 s expect window each) overlap, kJobsPerCpu per CPU: 24 of
+// them end in about 2 windows on 2 CPUs, where one job per CPU took 6 s.
+TEST(RunLinux, DefaultJobsOverlapTestsWaitingForTheIut) {
+  SKIP_WITHOUT_ENVIRONMENT(TargetKind::kLinux);
+  std::vector<TestCase> tests;
+  for (int k = 0; k < 24; ++k) {
+    // A listener sends nothing by itself: the expect times out (a fail, 0.5 s).
+    ParseOutcome p = parse_test("test silent" + std::to_string(k) + "\nwire tcp\n\n+0 call listen\n"
+                                "+0 expect flags=S seq=0 within 0.5\n",
+                                "silent.spt");
+    ASSERT_TRUE(p.test);
+    ASSERT_FALSE(is_waiting(*p.test));  // not known to sleep before it runs: a job slot
+    tests.push_back(*p.test);
+  }
+  RunOptions o = options_for(TargetKind::kLinux);
+  o.jobs = 0;  // the default
+  const auto start = std::chrono::steady_clock::now();
+  RunOutcome out = run_tests(tests, o);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(out.results.size(), tests.size());
+  for (const TestResult& r : out.results) EXPECT_EQ(r.verdict, Verdict::kFail) << r.name;
+  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  const double rounds = std::ceil(24.0 / static_cast<double>(std::max(1L, cpus) * kJobsPerCpu));
+  // One job per CPU would need ceil(24 / cpus) windows: at least 12 times 0.5 s on 2 CPUs.
+  EXPECT_LT(seconds, 0.5 * rounds + 2.5) << rounds << " rounds of 0.5 s expected";
 }
 
 TEST(RunLinux, WithoutProfileDeviationsFail) {

@@ -26,7 +26,7 @@ void add_run(CLI::App& app, Action* run) {
   cmd->add_option("--agent", o->agent,
                   "raw:IFACE only: the stack's upper tester, an agent command started per test or IPV4:PORT "
                   "of a running agent (docs/agent-protocol.md)");
-  cmd->add_option("--jobs,-j", o->jobs, "tests run at once (default: one per CPU)");
+  cmd->add_option("--jobs,-j", o->jobs, "tests run at once (default: 8 per CPU; tests mostly wait for the IUT)");
   cmd->add_option("--junit", o->junit, "write a JUnit XML report");
   cmd->add_option("--pcap", o->pcap_dir, "write DIR/<test>.pcap for every test");
   cmd->add_option("--results", o->results_json, "write verdicts, diffs and packets as JSON");
