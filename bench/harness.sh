@@ -11,6 +11,12 @@
 #   RUNNER=build-x/tests/harness_run/harness_run_cli bench/harness.sh   # runs with another binary
 #   WHOLE=0 bench/harness.sh               # fast tier only (the whole suite takes ~75 s)
 #   REPEAT=10 bench/harness.sh             # also: the fast tier REPEAT times, verdicts compared
+#   PACKETDRILL=/tmp/pd/.../packetdrill bench/harness.sh   # also: packetdrill side by side
+# With PACKETDRILL (a packetdrill binary built outside this repository), the TCP tests
+# that `gen --packetdrill` could write as packetdrill scripts are run both ways: each
+# script by packetdrill in a network namespace of its own (`unshare -n`, as
+# tests/gen/packetdrill_test.cpp does), one at a time and two at a time, and the same
+# tests' .spt files by stateproof on `linux`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${STATEPROOF:-build/stateproof}
@@ -21,7 +27,7 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-"$bin" gen spec/tcp.sp --role Endpoint --out "$tmp/tcp" -q
+"$bin" gen spec/tcp.sp --role Endpoint --out "$tmp/tcp" -q ${PACKETDRILL:+--packetdrill}
 "$bin" gen spec/arp.sp --role Host --out "$tmp/arp" -q
 suites=("$tmp/tcp" "$tmp/arp")
 
@@ -86,4 +92,38 @@ for n in unstable:
     print(f"  {n}: " + " ".join(str(r.get(n)) for r in runs))
 sys.exit(1 if unstable else 0)
 EOF
+fi
+
+# packetdrill side by side: the same scenarios, the same kernel.
+if [[ -n "${PACKETDRILL:-}" ]]; then
+  [[ -x $PACKETDRILL ]] || { echo "bench: PACKETDRILL=$PACKETDRILL is not executable" >&2; exit 3; }
+  pd_one() {  # SCRIPT: exit status 0 (pass) or not; the namespace is gone when it returns
+    timeout 60 unshare -n sh -c "ip link set lo up && $PACKETDRILL --tolerance_usecs=100000 $1" >/dev/null 2>&1
+  }
+  export -f pd_one
+  export PACKETDRILL
+  mapfile -t all < <(ls "$tmp/tcp"/*.pkt)
+  fast=()
+  for p in "${all[@]}"; do grep -qx "tier   fast" "${p%.pkt}.spt" && fast+=("$p"); done
+  echo
+  echo "packetdrill side by side: the generated TCP tests that packetdrill can express"
+  printf "%-34s %5s %8s %8s %8s %8s  %s\n" run tests "wall s" tests/s "longest" "slow sum" verdicts
+  for set in fast all; do
+    if [[ $set == fast ]]; then pkts=("${fast[@]}"); else pkts=("${all[@]}"); fi
+    spts=()
+    for p in "${pkts[@]}"; do spts+=("${p%.pkt}.spt"); done
+    for par in 1 2; do
+      start=$(date +%s.%N)
+      passed=$(printf "%s\n" "${pkts[@]}" | xargs -P "$par" -I{} bash -c 'pd_one "$1" && echo pass' _ {} | grep -c pass || true)
+      end=$(date +%s.%N)
+      awk -v n="${#pkts[@]}" -v a="$start" -v b="$end" -v label="$set: packetdrill, $par at a time" -v ok="$passed" 'BEGIN {
+        w = b - a; printf "%-34s %5d %8.2f %8.1f %8s %8s  %d pass, %d fail\n", label, n, w, n / w, "-", "-", ok, n - ok }'
+    done
+    for jobs in 1 2 default; do
+      args=(--target linux --quiet --results "$tmp/pd-sp-$set-$jobs.json")
+      [[ $jobs == default ]] || args+=(--jobs "$jobs")
+      "$runner" run "${spts[@]}" "${args[@]}" >/dev/null 2>&1 || true
+      row "$set: stateproof, --jobs $jobs" "$tmp/pd-sp-$set-$jobs.json"
+    done
+  done
 fi
