@@ -12,8 +12,13 @@
 // every lemma they assumed is proved (joint induction); see docs/checker.md.
 #include "checker/symbolic/symbolic.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 #include "checker/symbolic/induction.hpp"
 
@@ -196,6 +201,41 @@ void RunKind(Encoding& enc, std::vector<Target>& targets, std::vector<Outcome>& 
   if (!limit.empty()) res.result.limit = limit;
 }
 
+// Z3 honours a query's "timeout" parameter only at some points: the QF_BV solver's
+// simplification and bit-blasting of a depth's formula ran on for seconds past it
+// (tcp.sp at 32 bits: --timeout 1 ended after 3.7 s). The watchdog interrupts the
+// context when the deadline passes; the interrupted call returns unknown or throws, and
+// the search reports the open properties as unknown (timeout).
+class Watchdog {
+ public:
+  Watchdog(z3::context& ctx, const Deadline& deadline, double seconds) {
+    if (seconds <= 0) return;
+    thread_ = std::thread([this, &ctx, &deadline, seconds] {
+      std::unique_lock<std::mutex> lock(mu_);
+      const auto until = std::chrono::steady_clock::now() +
+                         std::chrono::duration<double>(std::max(0.0, seconds - deadline.elapsed()));
+      if (!cv_.wait_until(lock, until, [this] { return done_; })) ctx.interrupt();
+    });
+  }
+  ~Watchdog() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
 
 SymbolicResult check_symbolic(const ir::TransitionSystem& ts, const std::vector<int>& properties,
@@ -206,11 +246,19 @@ SymbolicResult check_symbolic(const ir::TransitionSystem& ts, const std::vector<
   make_targets(ts, properties, options.check_errors, res.result.outcomes, targets);
   try {
     z3::context ctx;
-    Encoding enc(ts, ctx);
-    if (options.engine == Engine::kBmc) {
-      RunBmc(enc, targets, res.result.outcomes, options, deadline, res);
-    } else {
-      RunKind(enc, targets, res.result.outcomes, options, deadline, res);
+    Watchdog watchdog(ctx, deadline, options.timeout_seconds);
+    try {
+      Encoding enc(ts, ctx);
+      if (options.engine == Engine::kBmc) {
+        RunBmc(enc, targets, res.result.outcomes, options, deadline, res);
+      } else {
+        RunKind(enc, targets, res.result.outcomes, options, deadline, res);
+      }
+    } catch (const z3::exception&) {
+      if (!deadline.expired()) throw;
+      // Interrupted by the watchdog while building or simplifying a formula.
+      Unknown(targets, res.result.outcomes, "timeout at depth " + std::to_string(res.depth), deadline, res.depth);
+      res.result.limit = "timeout";
     }
   } catch (const z3::exception& e) {
     throw std::runtime_error(std::string("z3: ") + e.msg());

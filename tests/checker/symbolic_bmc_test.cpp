@@ -242,5 +242,31 @@ TEST(SymbolicBmc, TimeoutIsUnknown) {
   EXPECT_FALSE(r.result.limit.empty());
 }
 
+// The deadline holds inside Z3 too: on tcp.sp at 32 bits one depth's formula takes
+// seconds to simplify and bit-blast, and the watchdog interrupts it when --timeout passes
+// (symbolic.cpp, Watchdog). Every open property is then unknown, answered by the deadline.
+TEST(SymbolicBmc, TimeoutHoldsWhileZ3Works) {
+  const auto text = testing::ReadFile(std::string(STATEPROOF_SOURCE_DIR) + "/spec/tcp.sp");
+  ASSERT_TRUE(text);
+  CompileOptions co;
+  co.seq_bits = 32;
+  ir::Model m = Compile(*text, co);
+  const int sys = m.find_system("pair");
+  ASSERT_GE(sys, 0);
+  ir::TransitionSystem ts(m, sys);
+  symbolic::SymbolicOptions o;
+  o.engine = symbolic::Engine::kBmc;
+  o.depth = 40;
+  o.timeout_seconds = 0.5;
+  symbolic::SymbolicResult r = symbolic::check_symbolic(ts, PropertiesOf(m, sys), o);
+  EXPECT_EQ(r.result.limit, "timeout");
+  for (const Outcome& out : r.result.outcomes) {
+    if (out.message.find("LTL") != std::string::npos) continue;
+    EXPECT_EQ(out.verdict, Verdict::kUnknown) << out.name;
+    EXPECT_NE(out.message.find("timeout"), std::string::npos) << out.name << ": " << out.message;
+    EXPECT_LT(out.stats.seconds, 0.5 + 0.4) << out.name;  // answered when the deadline passed
+  }
+}
+
 }  // namespace
 }  // namespace sp::checker
