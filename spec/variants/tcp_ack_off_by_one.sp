@@ -84,6 +84,12 @@ const RCV_WND = 2                 // RCV.WND, constant
 const QSZ = 6 * MAX_RETX + 2      // channel capacity: the SPIN model's exact maximum occupancy
 const MSL: duration = 30s         // RFC 9293 §3.4.2 takes MSL = 2 minutes; 30s as in Linux
 const RTO: duration = 1s          // RFC 6298 §2.1: RTO <- 1 second before any RTT sample
+// Initial sequence numbers (RFC 9293 §3.4.1). Checked at 3 bits they are 6 and 2; at
+// --seq-bits 32, --const CLIENT_ISS=4294967294 --const SERVER_ISS=4294967290 gives the
+// same run with both sequence spaces wrapping past 2^32 within the first segments
+// (4294967294 mod 8 = 6, 4294967290 mod 8 = 2: the same explicit state space).
+const CLIENT_ISS = 6
+const SERVER_ISS = 2
 
 type Flags = set<enum { FIN, SYN, RST, PSH, ACK, URG }>   // TCP header bit order
 type Seq = seq<32>
@@ -851,8 +857,8 @@ role Endpoint {
 // The connection pair of tcp_close.pml (N_CONN = 1).
 // ---------------------------------------------------------------------------------------
 system pair {
-  instance client: Endpoint { iss = 6, early_close = false, defer_until_open = true }
-  instance server: Endpoint { iss = 2, early_close = false, defer_until_open = true }
+  instance client: Endpoint { iss = CLIENT_ISS, early_close = false, defer_until_open = true }
+  instance server: Endpoint { iss = SERVER_ISS, early_close = false, defer_until_open = true }
   // Lossy FIFO channels: each direction may lose MAX_LOSS segments (--const MAX_LOSS=2).
   channel client.net -> server.net capacity QSZ lossy MAX_LOSS
   channel server.net -> client.net capacity QSZ lossy MAX_LOSS

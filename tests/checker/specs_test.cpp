@@ -104,6 +104,41 @@ TEST(Specs, TcpHoldsAt32BitsAcrossWrapAround) {
   EXPECT_TRUE(wrapped) << "no reachable state has the client's send window across 2^32";
 }
 
+// The off-by-one ACK-acceptability variant at full width, with the ISNs just below 2^32:
+// the deadlock is found with concrete 32-bit values, and the ACK that wrongly passes the
+// test acknowledges across the wrap (the client's FIN was numbered 2^32 - 1).
+TEST(Specs, AckOffByOneCaughtAt32BitsAcrossWrapAround) {
+  CompileOptions co;
+  co.seq_bits = 32;
+  co.const_overrides = {{"MAX_RETX", 1}, {"CLIENT_ISS", 4294967294}, {"SERVER_ISS", 4294967290}};
+  std::optional<ir::Model> m = Load("variants/tcp_ack_off_by_one.sp", co);
+  if (!m) GTEST_SKIP() << "spec/variants/tcp_ack_off_by_one.sp not available";
+  const int s = m->find_system("pair");
+  const int p = m->find_property("no_deadlock");
+  ASSERT_GE(s, 0);
+  ASSERT_GE(p, 0);
+  ir::TransitionSystem ts(*m, s);
+  Options o;
+  o.jobs = 2;
+  o.check_errors = false;
+  Result r = check_safety(ts, {p}, o);
+  ASSERT_EQ(r.outcomes.size(), 1u);
+  ASSERT_EQ(r.outcomes[0].verdict, Verdict::kViolated) << r.outcomes[0].message;
+  const Trace& t = *r.outcomes[0].trace;
+  bool fin_at_top = false, wrapped_ack = false;
+  for (const TraceStep& step : t.steps) {
+    for (const ir::SendEvent& e : step.label.sends) {
+      // Segment fields: flags, seq, ack.
+      if (e.fields.size() >= 3 && e.fields[1] == 4294967295 && (e.fields[0] & 1) != 0) fin_at_top = true;
+      if (e.fields.size() >= 3 && e.fields[2] == 0 && (e.fields[0] & (1 << 4)) != 0) wrapped_ack = true;
+    }
+  }
+  EXPECT_TRUE(fin_at_top) << "the client's FIN is not numbered 2^32 - 1";
+  EXPECT_TRUE(wrapped_ack) << "no ACK acknowledges across 2^32";
+  ReplayResult rr = replay_trace(ts, trace_to_json(ts, t));
+  EXPECT_TRUE(rr.ok()) << rr.mismatch << " / " << rr.verdict;
+}
+
 TEST(Specs, ArpSafetyPropertiesHold) {
   std::optional<ir::Model> m = Load("arp.sp");
   if (!m) GTEST_SKIP() << "spec/arp.sp not available";
