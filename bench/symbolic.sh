@@ -31,7 +31,7 @@ run() {  # engine bits retx -> "seconds outcome"
   case $code in
     0) verdict="holds" ;;
     1) verdict="$(grep -c ' VIOLATED' <<<"$out") violated" ;;
-    4) if grep -q 'timeout' <<<"$out"; then verdict="timeout"; else verdict="unknown"; fi ;;
+    4) if grep -qE 'stopped: timeout|unknown \(timeout' <<<"$out"; then verdict="timeout"; else verdict="unknown"; fi ;;
     124) verdict="killed" ;;
     *) verdict="exit $code" ;;
   esac
