@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "harness/report/report.hpp"
+#include "harness/report/utf8.hpp"
 
 namespace sp::harness {
 
@@ -24,12 +25,8 @@ std::string xml_escape(const std::string& text) {
         } else if (c < 0x80) {
           s += static_cast<char>(c);
         } else {
-          size_t n = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-          bool ok = n > 0 && i + n <= text.size();
-          for (size_t k = 1; ok && k < n; ++k) {
-            ok = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
-          }
-          if (ok) {
+          // Pass valid UTF-8 sequences through, replace stray bytes.
+          if (const size_t n = detail::utf8_sequence_length(text, i); n > 0) {
             s.append(text, i, n);
             i += n - 1;
           } else {

@@ -67,6 +67,10 @@ TEST(RunReport, Escaping) {
   EXPECT_EQ(json_string("a\"b\\c\n\x01é"), "\"a\\\"b\\\\c\\n\\u0001é\"");
   EXPECT_EQ(json_string(std::string("\xff")), "\"\\ufffd\"");
   EXPECT_EQ(xml_escape("<a href=\"x\">&'\n\x02"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&#10;?");
+  // Only valid UTF-8 passes: 0xf8 leads no sequence (its continuation bytes are stray
+  // too), 0xc0 0x80 is overlong, a 3-byte sequence cut short is not one.
+  EXPECT_EQ(json_string(std::string("\xf8\x80\x80")), "\"\\ufffd\\ufffd\\ufffd\"");
+  EXPECT_EQ(xml_escape(std::string("\xc0\x80|\xe2\x82|\xe2\x82\xac")), "??|??|\xe2\x82\xac");
 }
 
 TEST(RunReport, DiffLinesAndSummary) {

@@ -1,0 +1,23 @@
+// UTF-8 in report text (internal to harness/report): JSON and JUnit XML pass valid
+// sequences through and replace stray bytes.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace sp::harness::detail {
+
+// The length of the valid UTF-8 sequence of 2 to 4 bytes that starts at text[i] (a byte
+// >= 0x80), or 0 when the bytes there are not one (a stray continuation byte, an
+// overlong lead byte, a sequence cut short).
+inline size_t utf8_sequence_length(const std::string& text, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(text[i]);
+  const size_t n = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+  if (n == 0 || i + n > text.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return 0;
+  }
+  return n;
+}
+
+}  // namespace sp::harness::detail
