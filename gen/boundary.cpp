@@ -4,7 +4,9 @@
 // serial comparison, and with the tester's sequence space wrapped across 2^32. The rest
 // of the guard is kept (the comparison's own value is left free), so each edge shows what
 // the spec does there: the transition itself (positive test) or another transition, or
-// nothing (negative test).
+// nothing (negative test). The edges are planned here in the parent (pure expression
+// building, so that identical stimuli are recognised across transitions) and tested by
+// gen's workers (gen/generate.cpp).
 #include <map>
 
 #include "gen/suite.hpp"
@@ -55,17 +57,17 @@ std::optional<z3::expr> TesterSeq(const Node& n) {
 
 }  // namespace
 
-void add_boundary_tests(SuiteContext& sc) {
+std::vector<BoundaryPlan> plan_boundary_tests(const SuiteContext& sc) {
   const ir::Role& role = sc.enc.role();
   z3::context& c = sc.enc.ctx();
-  const z3::expr& T = sc.enc.tester_isn();
-  std::map<std::string, std::string> done;  // (parent, atom, edge) -> test name
+  std::map<std::string, std::string> first;  // (parent, stimulus) -> the first edge's name
+  std::vector<BoundaryPlan> plans;
   for (int t = 0; t < static_cast<int>(role.transitions.size()); ++t) {
     const int f = sc.ex.first(t);
     if (f < 0) continue;
     const ir::Transition& tr = role.transitions[t];
-    const Node target = sc.ex.node(f);
     if (tr.event != ir::EventKind::kRecv && tr.event != ir::EventKind::kCall) continue;
+    const Node& target = sc.ex.node(f);
     std::vector<std::string> texts;
     int k = 0;
     for (const Atom& atom : target.atoms) {
@@ -74,93 +76,115 @@ void add_boundary_tests(SuiteContext& sc) {
       if (dup) continue;
       texts.push_back(atom.text);
       ++k;
-      const std::string base = tr.name + ".b" + std::to_string(k);
+      BoundaryPlan plan{t, f, tr.name + ".b" + std::to_string(k), atom, target.guard, {}};
       // The rest of the guard, with this comparison's value left free.
-      z3::expr relaxed = target.guard;
       if (atom.in_guard) {
         z3::expr_vector from(c), to_true(c), to_false(c);
         from.push_back(atom.term);
         to_true.push_back(c.bool_val(true));
         to_false.push_back(c.bool_val(false));
         z3::expr g = target.guard;
-        relaxed = g.substitute(from, to_true) || g.substitute(from, to_false);
+        plan.relaxed = g.substitute(from, to_true) || g.substitute(from, to_false);
       }
-      std::optional<Edge> first_positive;
       for (const Edge& edge : Edges(atom, c)) {
-        // Identical stimuli (same state, same constraint) are generated once.
-        const z3::expr stim = (relaxed && edge.cond).simplify();
+        // Identical stimuli (same state, same constraint) are generated once. Every plan
+        // is kept until the suite is made, so no two live stimuli share an AST id (Z3
+        // recycles the ids of freed terms). A stimulus the simplifier already found
+        // unsatisfiable is reported as such, not as a copy of another.
+        z3::expr stim = (plan.relaxed && edge.cond).simplify();
         const std::string key = std::to_string(target.parent) + "|" + std::to_string(stim.id());
-        const std::string name = base + "." + edge.name;
-        if (done.count(key)) {
-          sc.out.skipped.push_back(name + ": same stimulus as " + done[key]);
-          continue;
+        const std::string name = plan.base + "." + edge.name;
+        std::string same_as;
+        if (!stim.is_false()) {
+          auto [it, fresh] = first.emplace(key, name);
+          if (!fresh) same_as = it->second;
         }
-        std::optional<Node> resp = respond(sc, target.parent, t, stim, target);
-        if (!resp) {
-          sc.out.skipped.push_back(name + ": unreachable edge (" + atom.text + " with " +
-                                   edge.text + " contradicts the preamble or the rest of the guard)");
-          continue;
-        }
-        const bool positive = !resp->ignored && resp->transition == t;
-        ConcretizeInput in;
-        in.base = target.parent;
-        in.tail = {&*resp};
-        in.seed = sc.options.seed;
-        in.name = name;
-        std::string why;
-        std::optional<TestCase> tc = sc.conc.run(in, &why);
-        if (!tc) {
-          sc.out.skipped.push_back(name + ": " + why);
-          continue;
-        }
-        done[key] = tc->name;
-        tc->kind = positive ? "positive" : "negative";
-        std::string what = resp->ignored ? "the spec ignores it"
-                                         : "the spec answers with " +
-                                               role.transitions[resp->transition].name;
-        tc->notes.insert(tc->notes.begin(), "boundary " + atom.text + ": " + edge.text + "; " + what);
-        if (positive && !first_positive && edge.name != "far" && edge.name != "undef") {
-          first_positive = edge;
-        }
-        sc.add(std::move(*tc), t);
+        plan.edges.push_back({edge.name, edge.text, edge.cond, stim, same_as});
       }
-      // Across 2^32: the same stimulus with the tester's ISN just below the wrap.
-      const bool tester_space = contains(atom.lhs, T) || contains(atom.rhs, T);
-      const std::optional<z3::expr> seq = TesterSeq(target);
-      if (!tester_space || !seq) {
-        sc.out.skipped.push_back(base + ".wrap: " + atom.text +
-                                 " compares in the IUT's sequence space, whose ISN the IUT chooses");
-        continue;
-      }
-      if (!first_positive) {
-        sc.out.skipped.push_back(base + ".wrap: no edge of " + atom.text + " reaches " + tr.name);
-        continue;
-      }
-      z3::expr wrap = z3::ult(*seq, T) && z3::uge(T, c.bv_val(uint64_t{0xFFFF0000}, 32));
-      std::optional<Node> resp =
-          respond(sc, target.parent, t, relaxed && first_positive->cond && wrap, target);
-      if (!resp || resp->ignored || resp->transition != t) {
-        sc.out.skipped.push_back(base + ".wrap: not feasible with the sequence space wrapped");
-        continue;
-      }
-      ConcretizeInput in;
-      in.base = target.parent;
-      in.tail = {&*resp};
-      in.seed = sc.options.seed;
-      in.name = base + ".wrap";
-      in.extra = wrap;
-      in.fix_tester_isn = true;
-      std::string why;
-      std::optional<TestCase> tc = sc.conc.run(in, &why);
-      if (!tc) {
-        sc.out.skipped.push_back(in.name + ": " + why);
-        continue;
-      }
-      tc->notes.insert(tc->notes.begin(), "boundary " + atom.text + ": " + first_positive->text +
-                                              ", the tester's sequence numbers wrapped past 2^32");
-      sc.add(std::move(*tc), t);
+      plans.push_back(std::move(plan));
     }
   }
+  return plans;
+}
+
+void add_boundary_tests(SuiteContext& sc, const BoundaryPlan& plan) {
+  const ir::Role& role = sc.enc.role();
+  z3::context& c = sc.enc.ctx();
+  const z3::expr& T = sc.enc.tester_isn();
+  const int t = plan.transition;
+  const ir::Transition& tr = role.transitions[t];
+  const Node& target = sc.ex.node(plan.target);
+  const Atom& atom = plan.atom;
+  const BoundaryPlan::EdgePlan* first_positive = nullptr;
+  for (const BoundaryPlan::EdgePlan& edge : plan.edges) {
+    const std::string name = plan.base + "." + edge.name;
+    if (!edge.same_as.empty()) {
+      sc.out.skipped.push_back(name + ": same stimulus as " + edge.same_as);
+      continue;
+    }
+    std::optional<Node> resp = respond(sc, target.parent, t, edge.stimulus, target);
+    if (!resp) {
+      sc.out.skipped.push_back(name + ": unreachable edge (" + atom.text + " with " +
+                               edge.text + " contradicts the preamble or the rest of the guard)");
+      continue;
+    }
+    const bool positive = !resp->ignored && resp->transition == t;
+    ConcretizeInput in;
+    in.base = target.parent;
+    in.tail = {&*resp};
+    in.seed = sc.options.seed;
+    in.name = name;
+    std::string why;
+    std::optional<TestCase> tc = sc.conc.run(in, &why);
+    if (!tc) {
+      sc.out.skipped.push_back(name + ": " + why);
+      continue;
+    }
+    tc->kind = positive ? "positive" : "negative";
+    std::string what = resp->ignored ? "the spec ignores it"
+                                     : "the spec answers with " +
+                                           role.transitions[resp->transition].name;
+    tc->notes.insert(tc->notes.begin(), "boundary " + atom.text + ": " + edge.text + "; " + what);
+    if (positive && !first_positive && edge.name != "far" && edge.name != "undef") {
+      first_positive = &edge;
+    }
+    sc.add(std::move(*tc), t);
+  }
+  // Across 2^32: the same stimulus with the tester's ISN just below the wrap.
+  const bool tester_space = contains(atom.lhs, T) || contains(atom.rhs, T);
+  const std::optional<z3::expr> seq = TesterSeq(target);
+  if (!tester_space || !seq) {
+    sc.out.skipped.push_back(plan.base + ".wrap: " + atom.text +
+                             " compares in the IUT's sequence space, whose ISN the IUT chooses");
+    return;
+  }
+  if (!first_positive) {
+    sc.out.skipped.push_back(plan.base + ".wrap: no edge of " + atom.text + " reaches " + tr.name);
+    return;
+  }
+  z3::expr wrap = z3::ult(*seq, T) && z3::uge(T, c.bv_val(uint64_t{0xFFFF0000}, 32));
+  std::optional<Node> resp =
+      respond(sc, target.parent, t, plan.relaxed && first_positive->cond && wrap, target);
+  if (!resp || resp->ignored || resp->transition != t) {
+    sc.out.skipped.push_back(plan.base + ".wrap: not feasible with the sequence space wrapped");
+    return;
+  }
+  ConcretizeInput in;
+  in.base = target.parent;
+  in.tail = {&*resp};
+  in.seed = sc.options.seed;
+  in.name = plan.base + ".wrap";
+  in.extra = wrap;
+  in.fix_tester_isn = true;
+  std::string why;
+  std::optional<TestCase> tc = sc.conc.run(in, &why);
+  if (!tc) {
+    sc.out.skipped.push_back(in.name + ": " + why);
+    return;
+  }
+  tc->notes.insert(tc->notes.begin(), "boundary " + atom.text + ": " + first_positive->text +
+                                          ", the tester's sequence numbers wrapped past 2^32");
+  sc.add(std::move(*tc), t);
 }
 
 }  // namespace sp::gen

@@ -76,52 +76,61 @@ std::string Explain(SuiteContext& sc, int t) {
 
 }  // namespace
 
-void add_transition_tests(SuiteContext& sc) {
-  const ir::Role& role = sc.enc.role();
-  for (int t = 0; t < static_cast<int>(role.transitions.size()); ++t) {
-    const ir::Transition& tr = role.transitions[t];
-    CoverageEntry ce;
-    ce.transition = tr.name;
-    const int f = sc.ex.first(t);
-    if (f < 0) {
-      ce.why = Explain(sc, t);
-      ce.status = ce.why.find("wire binding") != std::string::npos
-                      ? CoverageEntry::Status::kNotGenerated
-                      : CoverageEntry::Status::kUnreachable;
-      sc.out.coverage.push_back(std::move(ce));
+CoverageEntry unreachable_entry(SuiteContext& sc, int t) {
+  CoverageEntry ce;
+  ce.transition = sc.enc.role().transitions[t].name;
+  ce.why = Explain(sc, t);
+  ce.status = ce.why.find("wire binding") != std::string::npos
+                  ? CoverageEntry::Status::kNotGenerated
+                  : CoverageEntry::Status::kUnreachable;
+  return ce;
+}
+
+void add_transition_tests(SuiteContext& sc, int t) {
+  const ir::Transition& tr = sc.enc.role().transitions[t];
+  CoverageEntry ce;
+  ce.transition = tr.name;
+  const int f = sc.ex.first(t);
+  // The shortest path, then the shortest for each further branch.
+  std::vector<int> targets{f};
+  std::vector<std::string> seen{sc.ex.node(f).branch};
+  for (size_t id = 0; id < sc.ex.nodes().size(); ++id) {
+    const Node& n = sc.ex.node(static_cast<int>(id));
+    if (n.transition != t) continue;
+    if (std::find(seen.begin(), seen.end(), n.branch) != seen.end()) continue;
+    seen.push_back(n.branch);
+    targets.push_back(static_cast<int>(id));
+  }
+  for (size_t k = 0; k < targets.size(); ++k) {
+    ConcretizeInput in;
+    in.base = targets[k];
+    in.seed = sc.options.seed;
+    in.name = k == 0 ? tr.name : tr.name + "." + BranchSuffix(sc.ex.node(targets[k]).branch);
+    std::string why;
+    std::optional<TestCase> tc = sc.conc.run(in, &why);
+    if (!tc) {
+      sc.out.skipped.push_back(in.name + ": " + why);
       continue;
     }
-    // The shortest path, then the shortest for each further branch.
-    std::vector<int> targets{f};
-    std::vector<std::string> seen{sc.ex.node(f).branch};
-    for (size_t id = 0; id < sc.ex.nodes().size(); ++id) {
-      const Node& n = sc.ex.node(static_cast<int>(id));
-      if (n.transition != t) continue;
-      if (std::find(seen.begin(), seen.end(), n.branch) != seen.end()) continue;
-      seen.push_back(n.branch);
-      targets.push_back(static_cast<int>(id));
-    }
-    for (size_t k = 0; k < targets.size(); ++k) {
-      ConcretizeInput in;
-      in.base = targets[k];
-      in.seed = sc.options.seed;
-      in.name = k == 0 ? tr.name : tr.name + "." + BranchSuffix(sc.ex.node(targets[k]).branch);
-      std::string why;
-      std::optional<TestCase> tc = sc.conc.run(in, &why);
-      if (!tc) {
-        sc.out.skipped.push_back(in.name + ": " + why);
-        continue;
-      }
-      if (k > 0) tc->notes.push_back("branch " + sc.ex.node(targets[k]).branch);
-      ce.tests.push_back(in.name);
-      sc.add(std::move(*tc), t);
-    }
-    if (ce.tests.empty()) {
-      ce.status = CoverageEntry::Status::kNotGenerated;
-      ce.why = "a path exists but no concrete values were found (see skipped)";
-    }
-    sc.out.coverage.push_back(std::move(ce));
+    if (k > 0) tc->notes.push_back("branch " + sc.ex.node(targets[k]).branch);
+    ce.tests.push_back(in.name);
+    sc.add(std::move(*tc), t);
   }
+  if (ce.tests.empty()) {
+    ce.status = CoverageEntry::Status::kNotGenerated;
+    ce.why = "a path exists but no concrete values were found (see skipped)";
+  }
+  sc.out.coverage.push_back(std::move(ce));
+}
+
+int transition_test_count(const SuiteContext& sc, int t) {
+  std::vector<std::string> seen;
+  for (const Node& n : sc.ex.nodes()) {
+    if (n.transition == t && std::find(seen.begin(), seen.end(), n.branch) == seen.end()) {
+      seen.push_back(n.branch);
+    }
+  }
+  return static_cast<int>(seen.size());
 }
 
 }  // namespace sp::gen

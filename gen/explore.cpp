@@ -1,6 +1,5 @@
 #include "gen/explore.hpp"
 
-#include <deque>
 
 namespace sp::gen {
 
@@ -245,50 +244,85 @@ std::string Explorer::Key(const Node& n) const {
 void Explorer::run() {
   nodes_.clear();
   trail_.clear();
+  key_count_.clear();
+  branches_.clear();
+  first_.assign(enc_.role().transitions.size(), -1);
+  truncated_ = false;
   solver_.reset();
   model_.reset();
-  // Exploration checks one new step per query and seldom twice against one model:
-  // fetching models there costs more than it saves.
-  cache_models_ = false;
   Node root(enc_.ctx());
   root.state = enc_.initial_state();
   root.constraint = enc_.ctx().bool_val(true);
   root.stim_domain = root.guard = root.body = root.exclusion = root.constraint;
   nodes_.push_back(std::move(root));
   key_count_[Key(nodes_[0])] = 1;
-  std::deque<int> queue{0};
+  // Level by level: the children of one level are built (no solver), those worth a
+  // node are checked for feasibility, and the feasible ones added in order.
+  struct Candidate {
+    int parent;
+    Node kid;
+    bool query;  // needs a solver check
+    std::string key;
+  };
+  std::vector<int> level{0};
   const int ntr = static_cast<int>(enc_.role().transitions.size());
-  while (!queue.empty()) {
-    int id = queue.front();
-    queue.pop_front();
-    if (nodes_[id].depth >= options_.depth) continue;
-    enter(id);
-    for (int t = 0; t < ntr; ++t) {
-      if (!controllable(id, t, nullptr)) continue;
-      z3::expr excl = enc_.ctx().bool_val(true);
-      std::vector<Node> kids = expand(id, t, &excl);
-      for (Node& kid : kids) {
-        if (static_cast<int>(nodes_.size()) >= options_.max_nodes) {
-          truncated_ = true;
-          cache_models_ = true;
-          return;
-        }
-        kid.constraint = kid.constraint.simplify();
-        if (kid.constraint.is_false()) continue;
-        // No guard, no branch: feasible with its parent, no query needed.
-        if (!kid.constraint.is_true() && check(kid.constraint) != z3::sat) continue;
-        kid.exclusion = excl;
-        std::string key = Key(kid);
-        int& count = key_count_[key];
-        int nid = add(std::move(kid));
-        if (count < options_.per_key) {
-          ++count;
-          queue.push_back(nid);
+  while (!level.empty()) {
+    std::vector<Candidate> cands;
+    for (int id : level) {
+      if (nodes_[id].depth >= options_.depth) continue;
+      for (int t = 0; t < ntr; ++t) {
+        if (!controllable(id, t, nullptr)) continue;
+        z3::expr excl = enc_.ctx().bool_val(true);
+        std::vector<Node> kids = expand(id, t, &excl);
+        for (Node& kid : kids) {
+          kid.constraint = kid.constraint.simplify();
+          if (kid.constraint.is_false()) continue;
+          kid.exclusion = excl;
+          std::string key = Key(kid);
+          // A leaf nothing would use: its abstract state is expanded already and an
+          // earlier level has a path ending in the same branch of the same transition
+          // (the tests, the boundaries and the W-method's states come from those). Known
+          // before this level's checks, so it does not depend on their answers.
+          auto kc = key_count_.find(key);
+          if (kc != key_count_.end() && kc->second >= options_.per_key &&
+              branches_.count({t, kid.branch})) {
+            continue;
+          }
+          // No guard, no branch: feasible with its parent, no query needed.
+          const bool query = !kid.constraint.is_true();
+          cands.push_back(Candidate{id, std::move(kid), query, std::move(key)});
         }
       }
     }
+    // Exploration checks one new step per query and seldom twice against one model:
+    // fetching models there costs more than it saves.
+    cache_models_ = false;
+    std::vector<char> feasible(cands.size(), 1);
+    for (size_t i = 0; i < cands.size(); ++i) {
+      if (!cands[i].query) continue;
+      enter(cands[i].parent);
+      feasible[i] = check(cands[i].kid.constraint) == z3::sat;
+    }
+    cache_models_ = true;
+    std::vector<int> next, added;
+    for (size_t i = 0; i < cands.size(); ++i) {
+      Candidate& cd = cands[i];
+      if (!feasible[i]) continue;
+      if (static_cast<int>(nodes_.size()) >= options_.max_nodes) {
+        truncated_ = true;
+        return;
+      }
+      int& count = key_count_[cd.key];
+      int nid = add(std::move(cd.kid));
+      added.push_back(nid);
+      if (count < options_.per_key) {
+        ++count;
+        next.push_back(nid);
+      }
+    }
+    for (int id : added) branches_.insert({nodes_[id].transition, nodes_[id].branch});
+    level = std::move(next);
   }
-  cache_models_ = true;
 }
 
 }  // namespace sp::gen

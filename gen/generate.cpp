@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "gen/fork_map.hpp"
 #include "gen/packetdrill_writer.hpp"
 #include "gen/pcap_writer.hpp"
 #include "gen/spt_writer.hpp"
@@ -98,6 +99,7 @@ bool generate(const ir::Model& model, const GenOptions& options, GenResult* out,
   ExploreOptions eo;
   eo.depth = options.depth;
   eo.per_key = options.per_key;
+  const int jobs = options.jobs > 0 ? options.jobs : available_cpus();
   Explorer ex(enc, solver, eo);
   try {
     ex.run();
@@ -106,11 +108,13 @@ bool generate(const ir::Model& model, const GenOptions& options, GenResult* out,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     Concretizer conc(ex);
     SuiteContext sc{model, options, enc, ex, conc, *out, {}};
-    add_transition_tests(sc);
-    if (options.coverage == Coverage::kBoundary) add_boundary_tests(sc);
+    add_tests_in_workers(sc, jobs);
     if (options.coverage == Coverage::kWMethod) add_wmethod_tests(sc);
   } catch (const z3::exception& e) {
     *error = std::string("solver error: ") + e.msg();
+    return false;
+  } catch (const std::exception& e) {
+    *error = e.what();
     return false;
   }
   out->queries = ex.stats().queries;

@@ -26,9 +26,40 @@ struct SuiteContext {
 };
 
 // Criteria (coverage.cpp = transition, boundary.cpp, wmethod.cpp).
-void add_transition_tests(SuiteContext& sc);
-void add_boundary_tests(SuiteContext& sc);
+
+// Transition coverage of a reachable transition t (sc.ex.first(t) >= 0): its tests, and
+// its coverage entry appended to sc.out.coverage.
+void add_transition_tests(SuiteContext& sc, int t);
+// How many tests add_transition_tests(sc, t) tries (a work estimate).
+int transition_test_count(const SuiteContext& sc, int t);
+// The coverage entry of a transition that no explored path reaches, with why.
+CoverageEntry unreachable_entry(SuiteContext& sc, int t);
+
+// Boundary tests of one comparison met on the shortest path to a transition.
+struct BoundaryPlan {
+  int transition = -1;
+  int target = -1;          // explorer node: the shortest path to `transition`
+  std::string base;         // test names: base.EDGE
+  Atom atom;
+  z3::expr relaxed;         // the guard with the comparison's value left free
+  struct EdgePlan {
+    std::string name, text;
+    z3::expr cond;          // the edge
+    z3::expr stimulus;      // relaxed && cond, simplified
+    std::string same_as;    // not empty: the same stimulus as this earlier edge's test
+  };
+  std::vector<EdgePlan> edges;
+};
+// Every boundary to test, in suite order (no solver queries).
+std::vector<BoundaryPlan> plan_boundary_tests(const SuiteContext& sc);
+void add_boundary_tests(SuiteContext& sc, const BoundaryPlan& plan);
+
 void add_wmethod_tests(SuiteContext& sc);
+
+// Transition coverage of every transition (and boundary coverage when asked), made in
+// forked workers, at most `jobs` at a time, and added in suite order (gen/workers.cpp).
+// Throws std::runtime_error when a worker fails.
+void add_tests_in_workers(SuiteContext& sc, int jobs);
 
 // The spec's response, in `parent`'s state, to a stimulus of `transition`'s event
 // constrained by `stimulus`: the first feasible Outcome of the transitions on that event

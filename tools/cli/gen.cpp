@@ -25,6 +25,9 @@ void add_gen(CLI::App& app, Action* run) {
   cmd->add_option("--seed", g->seed, "pick among solutions (same seed, same suite; default 0)");
   cmd->add_option("--depth", g->depth, "exploration depth in tester actions (default 10)");
   cmd->add_option("--extra-states", g->extra_states, "W-method: states beyond the spec's (default 0)");
+  cmd->add_option("--jobs,-j", g->jobs,
+                  "worker processes (default: one per CPU; the suite does not depend on it)")
+      ->check(CLI::Range(1, 256));
   cmd->add_flag("--pcap", g->pcap, "also write each test's expected exchange as a pcap");
   cmd->add_flag("--packetdrill", g->packetdrill, "also write packetdrill scripts (wire tcp)");
   cmd->add_flag("-q,--quiet", *quiet, "print nothing but errors");
