@@ -16,6 +16,7 @@ packages=(
   graphviz                # dot -Tsvg for `stateproof export --to dot`
   time                    # /usr/bin/time -v in the benchmarks
   liblwip-dev             # lwIP (2.1.x) for the lwip target's driver (stateproof-lwip-agent)
+  tshark                  # decodes the generated pcaps and the harness's frames in tests
 )
 if [[ "${STATEPROOF_FUZZ:-0}" == 1 ]]; then
   packages+=(clang libclang-rt-14-dev)
