@@ -188,6 +188,7 @@ struct Role {
   std::vector<Ident> states;
   std::vector<Group> groups;
   std::vector<Ident> initial;  // should be exactly one; sema reports otherwise
+  std::vector<Ident> preamble_via;  // `preamble via S, ...` (states or groups)
   std::vector<VarDecl> vars;
   std::vector<TimerDecl> timers;
   std::vector<Transition> transitions;

@@ -1,5 +1,7 @@
 #include "gen/explore.hpp"
 
+#include <algorithm>
+
 
 namespace sp::gen {
 
@@ -182,6 +184,8 @@ std::vector<Node> Explorer::expand(int parent, int transition, z3::expr* exclusi
     n.parent = parent;
     n.depth = p.depth + 1;
     n.transition = transition;
+    n.via = p.via || (static_cast<size_t>(o.state.control) < options_.prefer_via.size() &&
+                      options_.prefer_via[static_cast<size_t>(o.state.control)]);
     n.branch = o.branch;
     n.state = std::move(o.state);
     n.sends = std::move(o.sends);
@@ -304,10 +308,16 @@ void Explorer::run() {
       feasible[i] = check(cands[i].kid.constraint) == z3::sat;
     }
     cache_models_ = true;
-    std::vector<int> next, added;
+    // Paths through a preferred state first: the first node of a transition, of a
+    // branch or of a control state is the one tests and W-method states are built on.
+    std::vector<size_t> order;
     for (size_t i = 0; i < cands.size(); ++i) {
+      if (feasible[i]) order.push_back(i);
+    }
+    std::stable_partition(order.begin(), order.end(), [&](size_t i) { return cands[i].kid.via; });
+    std::vector<int> next, added;
+    for (size_t i : order) {
       Candidate& cd = cands[i];
-      if (!feasible[i]) continue;
       if (static_cast<int>(nodes_.size()) >= options_.max_nodes) {
         truncated_ = true;
         return;

@@ -28,6 +28,10 @@ struct ExploreOptions {
   int per_key = 1;
   int max_nodes = 100000;
   unsigned query_rlimit = 0;  // Z3 resource limit per query, 0: none (then: unknown)
+  // Control states a path should pass through when it can at no extra length (indexed by
+  // state; empty: none). Among the paths of one length those through such a state come
+  // first, so they are the ones tests use (gen --prefer-via).
+  std::vector<bool> prefer_via;
 };
 
 // A tester's free choice introduced at one step: a message field (its relative value for
@@ -62,6 +66,7 @@ struct Node {
   int64_t wait_ms = 0;             // test time this step waits (timeouts)
   bool ambiguous = false;          // (set by the concretizer) another transition may take it
   bool ignored = false;            // no transition takes the stimulus (state unchanged)
+  bool via = false;                // the path passes through a preferred state
 };
 
 struct QueryStats {

@@ -1,5 +1,6 @@
 #include "gen/generate.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -99,6 +100,19 @@ bool generate(const ir::Model& model, const GenOptions& options, GenResult* out,
   ExploreOptions eo;
   eo.depth = options.depth;
   eo.per_key = options.per_key;
+  const ir::Role& r = model.roles[role];
+  eo.prefer_via = r.preamble_via;  // the spec's `preamble via`, plus --prefer-via
+  eo.prefer_via.resize(r.states.size(), false);
+  for (const std::string& name : options.prefer_via) {
+    auto it = std::find(r.states.begin(), r.states.end(), name);
+    if (it == r.states.end()) {
+      *error = "--prefer-via: role " + r.name + " has no state '" + name + "' (states:";
+      for (const std::string& s : r.states) *error += " " + s;
+      *error += ")";
+      return false;
+    }
+    eo.prefer_via[static_cast<size_t>(it - r.states.begin())] = true;
+  }
   const int jobs = options.jobs > 0 ? options.jobs : available_cpus();
   Explorer ex(enc, solver, eo);
   try {

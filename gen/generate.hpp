@@ -25,6 +25,8 @@ struct GenOptions {
   int per_key = 1;           // paths expanded per abstract state (2 gives tcp.sp the
                              // same transition suite at 1.7x the exploration time)
   int extra_states = 0;      // W-method: m = states + extra_states
+  std::vector<std::string> prefer_via;  // control states preambles pass through when a
+                                        // path of the same length can (docs/gen.md)
   int jobs = 0;              // worker processes (0: one per CPU); the suite is the same
                              // for every value (gen/workers.cpp)
   bool pcap = false;

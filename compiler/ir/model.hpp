@@ -142,6 +142,9 @@ struct Role {
   std::string name;
   std::vector<std::string> states;
   int initial = 0;
+  // States a generated test's preamble passes through when a path of the same length can
+  // (`preamble via`; docs/gen.md). Indexed by state; empty: no preference.
+  std::vector<bool> preamble_via;
   std::vector<Var> vars;
   std::vector<Port> ports;
   std::vector<Call> calls;

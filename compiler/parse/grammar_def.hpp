@@ -400,6 +400,8 @@ auto const role_def = kw("role") > role_name[set(&Role::name)] > tok("{") > *(
     | kw("states") > comma_list(state_name[push(&Role::states)])
     | kw("group") > group[push(&Role::groups)]
     | kw("initial") > state_name[push(&Role::initial)]
+    // `preamble` and `via` are not reserved: a transition may be named `preamble`.
+    | kw("preamble") >> kw("via") > comma_list(state_name[push(&Role::preamble_via)])
     | kw("var") > comma_list(var_decl[push(&Role::vars)])
     | kw("timer") > timer[push(&Role::timers)]
     | transition[push(&Role::transitions)]) > role_end;

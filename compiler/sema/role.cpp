@@ -143,6 +143,16 @@ void Lowerer::declare_roles() {
       std::optional<int> i = state_of(index, role.initial[0], false, nullptr);
       if (i) r.initial = *i;
     }
+    if (!role.preamble_via.empty()) {
+      r.preamble_via.assign(r.states.size(), false);
+      for (const ast::Ident& s : role.preamble_via) {
+        std::vector<int> group;
+        std::optional<int> i = state_of(index, s, true, &group);
+        if (!i) continue;
+        if (*i >= 0) group = {*i};
+        for (int g : group) r.preamble_via[static_cast<size_t>(g)] = true;
+      }
+    }
     auto poison_all = [&](const std::vector<ast::Ident>& ids) {
       for (const ast::Ident& id : ids) poisoned_role_names_.insert({index, id.name});
     };

@@ -187,6 +187,11 @@ Reply LinuxDriver::do_close(bool abort) {
   adopt_pending_connection();
   int* fd = connection_ >= 0 ? &connection_ : listener_ >= 0 ? &listener_ : nullptr;
   if (!fd) return err_reply(kErrNoSocket, "no socket");
+  if (!abort && fd == &connection_) {
+    std::string error;
+    if (!netns::close_connection(fd, &error)) return err_reply(kErrStack, "close: " + error);
+    return ok_reply();
+  }
   if (abort) {
     struct linger l {1, 0};
     if (setsockopt(*fd, SOL_SOCKET, SO_LINGER, &l, sizeof l) != 0) return stack_error("SO_LINGER", errno);

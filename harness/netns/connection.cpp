@@ -5,7 +5,11 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 namespace sp::harness::netns {
@@ -100,6 +104,25 @@ Status destroy_tcp_socket(Netlink& diag, const TcpSocketInfo& socket) {
                                     " > " + socket.dst.to_string() + ":" + std::to_string(socket.dport) + ": " +
                                     s.error);
   return Status::Ok();
+}
+
+bool close_connection(int* fd, std::string* error) {
+  struct tcp_info info {};
+  socklen_t len = sizeof info;
+  if (getsockopt(*fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0) {
+    *error = std::string("getsockopt TCP_INFO: ") + std::strerror(errno);
+    return false;
+  }
+  if (info.tcpi_state == TCP_SYN_SENT || info.tcpi_state == TCP_CLOSE) {
+    ::close(*fd);
+    *fd = -1;
+    return true;
+  }
+  if (::shutdown(*fd, SHUT_WR) != 0) {
+    *error = std::string("shutdown: ") + std::strerror(errno);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace sp::harness::netns

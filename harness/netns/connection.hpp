@@ -31,6 +31,15 @@ struct Endpoint {
 ConnectionView pick_connection(const std::vector<TcpSocketInfo>& sockets, const Endpoint& local,
                                const std::optional<Endpoint>& peer);
 
+// RFC 9293 CLOSE ("I have no more to send", §3.10.4) on the socket of a connection. Once
+// the connection is synchronized that is shutdown(SHUT_WR) and the socket stays open:
+// the RFC's user keeps the connection after CLOSE (it may still receive, and ABORT, in
+// FIN-WAIT-1 .. TIME-WAIT), whereas close() would orphan it and bring Linux's orphan
+// rules into the test (tcp_fin_timeout in FIN-WAIT-2, a RST for data that arrives after
+// close()). In SYN-SENT CLOSE deletes the TCB: close(), and *fd becomes -1. False with
+// *error set when a system call fails.
+bool close_connection(int* fd, std::string* error);
+
 // SOCK_DESTROY of one socket (CONFIG_INET_DIAG_DESTROY): a full socket is reset, a
 // request or TIME-WAIT socket is dropped.
 Status destroy_tcp_socket(Netlink& diag, const TcpSocketInfo& socket);

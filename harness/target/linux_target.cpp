@@ -249,6 +249,11 @@ CallOutcome LinuxTarget::do_close(bool abort) {
   adopt_pending_connection();
   int* fd = connection_ >= 0 ? &connection_ : listener_ >= 0 ? &listener_ : nullptr;
   if (!fd) return harness_failure(std::string(abort ? "abort" : "close") + ": no socket");
+  if (!abort && fd == &connection_) {
+    std::string error;
+    if (!netns::close_connection(fd, &error)) return iut_failure("close: " + error);
+    return {};
+  }
   if (abort) {
     struct linger l {1, 0};
     if (setsockopt(*fd, SOL_SOCKET, SO_LINGER, &l, sizeof l) != 0) {

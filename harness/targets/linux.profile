@@ -127,6 +127,7 @@ match  kind=unexpected field=packet actual=flags=S*retransmission*
 
 deviation fin_after_fin_not_acknowledged
 tests  rcv_ack_close_wait* rcv_ack_last_ack* *fin_after_fin*
+tests  rcv_ack_closing* rcv_ack_of_fin_closing* rcv_ack_time_wait*
 cite   "RFC 9293 §3.10.7.4"
 rfc    "If the FIN bit is set, signal the user \"connection closing\" and return any pending"
 rfc    "RECEIVEs with same message, advance RCV.NXT over the FIN, and send an"
@@ -134,8 +135,11 @@ rfc    "acknowledgment for the FIN."
 reason "In CLOSE-WAIT, CLOSING and LAST-ACK, tcp_rcv_state_process() does not queue a"
 reason "segment at or beyond RCV.NXT (the peer already sent its FIN): a second FIN is"
 reason "dropped without an ACK; what may come instead is the IUT's own FIN retransmitted."
+reason "In TIME-WAIT (tcp_timewait_state_process) it is answered with an ACK of the old"
+reason "RCV.NXT: the second FIN is not taken."
 match  kind=timeout field=packet expected=flags=A* actual=nothing
 match  kind=packet field=flags expected=A actual=FA
+match  kind=packet field=ack event=*rcv_ack_time_wait*
 
 deviation rto_below_one_second
 tests  *
@@ -146,3 +150,24 @@ reason "Linux's minimum RTO is 200 ms (TCP_RTO_MIN; net.ipv4.tcp_rto_min_us, rou
 reason "option rto_min): after a handshake with a tiny RTT a segment is retransmitted"
 reason "after about 200 ms, inside windows where the RFC's 1 s RTO keeps the IUT silent."
 match  kind=unexpected field=packet actual=*(retransmission?after?0.*
+
+deviation abort_rst_carries_ack
+tests  abort_synchronized*
+cite   "RFC 9293 §3.10.5"
+rfc    "ESTABLISHED STATE, FIN-WAIT-1 STATE, FIN-WAIT-2 STATE, CLOSE-WAIT STATE: Send a"
+rfc    "reset segment: <SEQ=SND.NXT><CTL=RST>"
+reason "tcp_send_active_reset() sets ACK (with RCV.NXT) on the RST of an ABORT. A"
+reason "difference in the letter only: RFC 9293 §3.10.7 checks a RST by its sequence"
+reason "number, so receivers take it either way."
+match  kind=packet field=flags expected=R actual=RA
+
+deviation unacceptable_segment_without_ack_dropped
+tests  rcv_unacceptable*
+cite   "RFC 9293 §3.10.7.4"
+rfc    "If an incoming segment is not acceptable, an acknowledgment should be sent in reply"
+rfc    "(unless the RST bit is set, if so drop the segment and return):"
+rfc    "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"
+reason "tcp_rcv_established() drops a segment with none of ACK, RST and SYN before the"
+reason "sequence number check (SKB_DROP_REASON_TCP_FLAGS), so an unacceptable segment"
+reason "without ACK draws no acknowledgment; with ACK it does."
+match  kind=timeout field=packet expected=flags=A* actual=nothing

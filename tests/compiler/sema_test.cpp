@@ -57,6 +57,17 @@ std::string with(const std::string& from, const std::string& to) {
   return s;
 }
 
+TEST(Sema, PreambleViaMarksStatesAndIsNotReserved) {
+  // `preamble via` takes states and groups; `preamble` stays a usable transition name.
+  Compiled c = compile(with("initial IDLE", "initial IDLE\n  group LATE = { DONE }\n  preamble via WAIT, LATE"));
+  ASSERT_TRUE(c.ok) << c.messages;
+  EXPECT_EQ(c.model.roles[0].preamble_via, (std::vector<bool>{false, true, true}));
+  Compiled named = compile(with("open_it: from IDLE", "preamble: from IDLE"));
+  ASSERT_TRUE(named.ok) << named.messages;
+  EXPECT_TRUE(named.model.roles[0].preamble_via.empty());
+  EXPECT_EQ(named.model.roles[0].transitions[0].name, "preamble");
+}
+
 TEST(Sema, BaseSpecCompiles) {
   Compiled c = compile(kBase);
   EXPECT_TRUE(c.ok) << c.messages;
@@ -161,6 +172,10 @@ TEST_P(SemaError, ReportsExactMessageAndPosition) {
 }
 
 const ErrorCase kErrors[] = {
+    {"UnknownPreambleViaState", "initial IDLE", "initial IDLE preamble via WAIT, DOEN",
+     "t.sp:10:35: error: unknown state 'DOEN' in role Peer (did you mean DONE?)\n"
+     "    initial IDLE preamble via WAIT, DOEN\n"
+     "                                    ^\n"},
     {"UnknownTargetState", "-> DONE {", "-> DONNE {",
      "t.sp:16:61: error: unknown state 'DONNE' in role Peer (did you mean DONE?)\n"
      "    got: from WAIT on recv net(s) if s.flags == {SYN, ACK} -> DONNE { nxt = s.ack + 1 }\n"

@@ -25,6 +25,11 @@ void add_gen(CLI::App& app, Action* run) {
   cmd->add_option("--seed", g->seed, "pick among solutions (same seed, same suite; default 0)");
   cmd->add_option("--depth", g->depth, "exploration depth in tester actions (default 10)");
   cmd->add_option("--extra-states", g->extra_states, "W-method: states beyond the spec's (default 0)");
+  cmd->add_option("--prefer-via", g->prefer_via,
+                  "control states a preamble passes through when a path of the same length "
+                  "can (repeatable; e.g. ESTABLISHED: FIN-WAIT-1 by connect/SYN-ACK/close, not "
+                  "listen/SYN/close)")
+      ->delimiter(',');
   cmd->add_option("--jobs,-j", g->jobs,
                   "worker processes (default: one per CPU; the suite does not depend on it)")
       ->check(CLI::Range(1, 256));
