@@ -76,6 +76,12 @@ std::string summary(const Model& m, bool with_slots) {
     for (size_t s = 0; s < r.states.size(); ++s) {
       o << (s ? ", " : " ") << r.states[s] << (static_cast<int>(s) == r.initial ? " (initial)" : "");
     }
+    bool via = false;
+    for (size_t s = 0; s < r.preamble_via.size(); ++s) {
+      if (!r.preamble_via[s]) continue;
+      o << (via ? ", " : "\n  test preambles via ") << r.states[s];
+      via = true;
+    }
     o << "\n  variables:";
     for (size_t v = 0; v < r.vars.size(); ++v) {
       o << (v ? ", " : " ") << r.vars[v].name << ": " << m.types[r.vars[v].type].name;
