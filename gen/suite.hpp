@@ -47,6 +47,7 @@ struct BoundaryPlan {
     z3::expr cond;          // the edge
     z3::expr stimulus;      // relaxed && cond, simplified
     std::string same_as;    // not empty: the same stimulus as this earlier edge's test
+    std::string not_generated;  // not empty: why this edge gets no test
   };
   std::vector<EdgePlan> edges;
 };

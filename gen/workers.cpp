@@ -48,7 +48,7 @@ std::vector<std::vector<int>> Shards(const SuiteContext& sc,
     if (sc.ex.first(t) >= 0) cost[t] = transition_test_count(sc, t);
   }
   for (const BoundaryPlan& p : plans) {
-    for (const BoundaryPlan::EdgePlan& e : p.edges) cost[p.transition] += e.same_as.empty();
+    for (const BoundaryPlan::EdgePlan& e : p.edges) cost[p.transition] += e.same_as.empty() && e.not_generated.empty();
     cost[p.transition] += 1;  // the wrap-around test
   }
   std::vector<int> order;
