@@ -68,7 +68,9 @@ void ExpectCompiledEqualsTreeWalk(const std::string& spec, size_t max_states) {
     }
     EXPECT_GT(checked, 1u) << spec;
     // Not vacuous: the properties are true somewhere (invariants: everywhere).
-    if (!exprs.empty()) EXPECT_GT(trues, 0u) << spec << " " << m.systems[sys].name;
+    if (!exprs.empty()) {
+      EXPECT_GT(trues, 0u) << spec << " " << m.systems[sys].name;
+    }
   }
 }
 

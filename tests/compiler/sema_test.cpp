@@ -104,7 +104,9 @@ TEST(Sema, SeqIsReducedToSeqBits) {
   Compiled w = compile(kBase, wide);
   ASSERT_TRUE(w.ok) << w.messages;
   for (const ir::Type& t : w.model.types) {
-    if (t.kind == ir::TypeKind::kSeq) EXPECT_EQ(t.seq_bits, 32);
+    if (t.kind == ir::TypeKind::kSeq) {
+      EXPECT_EQ(t.seq_bits, 32);
+    }
   }
 }
 

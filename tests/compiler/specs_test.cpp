@@ -53,7 +53,9 @@ TEST(ShippedSpecs, AllCompileWithoutErrors) {
     EXPECT_TRUE(l.ok) << p << "\n" << l.messages;
     // The correct specs are also warning-free; a variant's bug may show as a warning
     // (arp_no_give_up never reaches FAILED).
-    if (p.parent_path().filename() != "variants") EXPECT_EQ(l.messages, "") << p;
+    if (p.parent_path().filename() != "variants") {
+      EXPECT_EQ(l.messages, "") << p;
+    }
   }
 }
 
