@@ -195,6 +195,38 @@ bool write_suite(const ir::Model& model, const GenResult& result, const GenOptio
     *error = "cannot create " + dir + ": " + ec.message();
     return false;
   }
+  // The directory is the suite (`stateproof run DIR` runs every .spt in it): a previous
+  // suite's files go, so no test of an earlier generation is run as part of this one.
+  // Tests that no `gen` wrote (no coverage.txt beside them) are not ours to delete; other
+  // files (results, notes) stay.
+  std::vector<std::filesystem::path> stale;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::filesystem::path& p = entry.path();
+    const std::string ext = p.extension().string();
+    if (entry.is_regular_file() && (ext == ".spt" || ext == ".pcap" || ext == ".pkt" ||
+                                    p.filename() == "coverage.txt" ||
+                                    p.filename() == "packetdrill-skipped.txt")) {
+      stale.push_back(p);
+    }
+  }
+  if (ec) {
+    *error = "cannot read " + dir + ": " + ec.message();
+    return false;
+  }
+  const bool previous_suite =
+      std::filesystem::exists(std::filesystem::path(dir) / "coverage.txt");
+  if (!stale.empty() && !previous_suite) {
+    *error = dir + " holds tests that stateproof gen did not write (no coverage.txt): "
+                   "give an empty or new directory";
+    return false;
+  }
+  for (const std::filesystem::path& p : stale) {
+    std::filesystem::remove(p, ec);
+    if (ec) {
+      *error = "cannot remove " + p.string() + ": " + ec.message();
+      return false;
+    }
+  }
   auto write = [&](const std::string& name, const std::string& text) {
     std::ofstream f(std::filesystem::path(dir) / name, std::ios::binary);
     f << text;

@@ -49,7 +49,7 @@ TEST(DeltaPack, ChangedSlotsCoverEveryDifferenceOnShippedSpecs) {
   namespace fs = std::filesystem;
   const fs::path root = fs::path(STATEPROOF_SOURCE_DIR) / "spec";
   std::vector<fs::path> specs;
-  for (const fs::path dir : {root, root / "variants"}) {
+  for (const fs::path& dir : {root, root / "variants"}) {
     if (!fs::is_directory(dir)) continue;
     for (const auto& e : fs::directory_iterator(dir)) {
       if (e.path().extension() == ".sp") specs.push_back(e.path());
@@ -81,7 +81,9 @@ TEST(DeltaPack, ChangedSlotsCoverEveryDifferenceOnShippedSpecs) {
             listed[static_cast<size_t>(x)] = true;
           }
           for (size_t x = 0; x < s.size(); ++x) {
-            if (!listed[x]) ASSERT_EQ(s[x], succ.state[x]) << ts.layout().slots[x].name;
+            if (!listed[x]) {
+              ASSERT_EQ(s[x], succ.state[x]) << ts.layout().slots[x].name;
+            }
           }
           dp.pack_changed(parent.data(), succ.state, succ.changed, out.data());
           ts.layout().pack(succ.state, want);

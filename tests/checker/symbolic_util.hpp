@@ -41,7 +41,9 @@ inline void ExpectBmcAgrees(const ir::TransitionSystem& ts, const std::vector<in
       ASSERT_EQ(s->verdict, Verdict::kViolated) << e.name << ": " << s->message;
       EXPECT_EQ(s->trace->steps.size(), e.trace->steps.size()) << e.name;
       // A checking error may be raised by another transition at the same depth.
-      if (e.property >= 0) EXPECT_EQ(s->message, e.message);
+      if (e.property >= 0) {
+        EXPECT_EQ(s->message, e.message);
+      }
       ExpectReplays(ts, *s->trace);
     } else {
       EXPECT_NE(s->verdict, Verdict::kViolated) << e.name << ": " << s->message;

@@ -304,6 +304,34 @@ TEST(GenArp, HostSuite) {
   for (const TestCase& t : r.tests) EXPECT_EQ(replay_on_ir(m, "Host", t), "") << t.name;
 }
 
+TEST(GenWrite, ReplacesAPreviousSuiteButNotOtherTests) {
+  ir::Model m = Compile(kToy);
+  GenResult r = Gen(m, "Peer");
+  GenOptions o;
+  o.role = "Peer";
+  auto dir = std::filesystem::temp_directory_path() / "gen_write_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "old_test.spt") << "test old_test\n";
+  std::ofstream(dir / "coverage.txt") << "a previous suite\n";
+  std::ofstream(dir / "results.json") << "{}";
+  std::string error;
+  ASSERT_TRUE(write_suite(m, r, o, dir.string(), &error)) << error;
+  EXPECT_FALSE(std::filesystem::exists(dir / "old_test.spt"));  // stale: removed
+  EXPECT_TRUE(std::filesystem::exists(dir / "results.json"));   // not a suite file: kept
+  size_t spt = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) spt += e.path().extension() == ".spt";
+  EXPECT_EQ(spt, r.tests.size());
+
+  // Hand-written tests (no coverage.txt): refused, nothing deleted.
+  std::filesystem::remove(dir / "coverage.txt");
+  std::ofstream(dir / "mine.spt") << "test mine\n";
+  EXPECT_FALSE(write_suite(m, r, o, dir.string(), &error));
+  EXPECT_NE(error.find("did not write"), std::string::npos) << error;
+  EXPECT_TRUE(std::filesystem::exists(dir / "mine.spt"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(GenDeterminism, SameSeedSameSuite) {
   ir::Model m = Compile(kToy);
   GenResult a = Gen(m, "Peer", Coverage::kBoundary, 7);
