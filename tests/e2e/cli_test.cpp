@@ -25,6 +25,11 @@ TEST(Cli, BadUsageExitsTwo) {
   EXPECT_EQ(run(bin() + " show " + src("spec/tcp.sp") + " --const MAX_RETX").status, 2);
   EXPECT_EQ(run(bin() + " show " + src("spec/tcp.sp") + " --const NOPE=1").status, 2);
   EXPECT_EQ(run(bin() + " show " + src("spec/tcp.sp") + " --seq-bits 99").status, 2);
+  CommandResult via = run(bin() + " gen " + src("spec/tcp.sp") +
+                          " --role Endpoint --out /nonexistent/never --prefer-via ESTABLISHD");
+  EXPECT_EQ(via.status, 2);
+  EXPECT_NE(via.out.find("no state 'ESTABLISHD'"), std::string::npos) << via.out;
+  EXPECT_EQ(run(bin() + " gen " + src("spec/tcp.sp") + " --role Endpoint --out /tmp/x --jobs 0").status, 2);
 }
 
 TEST(Cli, UnreadableFileExitsTwoWithReason) {

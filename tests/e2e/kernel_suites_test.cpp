@@ -49,11 +49,12 @@ class KernelSuites : public ::testing::Test {
   }
 
   // Runs one generated suite's fast tier on `target`; checks the verdicts.
-  void RunSuite(const std::string& suite, const std::string& target) {
+  void RunSuite(const std::string& suite, const std::string& target,
+                const std::string& jobs = "--jobs 2") {
     ASSERT_FALSE(gen_failed_) << gen_output_;
     fs::path json = *work_ / (suite + "-" + target + ".json");
     CommandResult r = run(bin() + " run " + (suites_->dir / suite).string() + " --target " + target +
-                          " --fast --quiet --jobs 2 --results " + json.string());
+                          " --fast --quiet " + jobs + " --results " + json.string());
     if (r.status == 3) GTEST_SKIP() << "cannot run tests against the kernel here: " << r.out;
     std::printf("[ info     ] %s on %s: %s\n", suite.c_str(), target.c_str(), last_line(r.out).c_str());
     // Exit 0: every test passed, was an expected deviation or was skipped (slow tier).
@@ -81,6 +82,9 @@ TEST_F(KernelSuites, GeneratedTcpSuiteOverTun) { RunSuite("tcp", "linux"); }
 TEST_F(KernelSuites, GeneratedTcpSuiteOverTap) { RunSuite("tcp", "linux-tap"); }
 
 TEST_F(KernelSuites, GeneratedArpSuiteOverTap) { RunSuite("arp", "linux-tap"); }
+
+// 414 tests, most of them waiting out a 0.5 s silence window: the default jobs.
+TEST_F(KernelSuites, GeneratedTcpBoundarySuiteOverTun) { RunSuite("tcp-boundary", "linux", ""); }
 
 }  // namespace
 }  // namespace sp::e2e
