@@ -4,28 +4,16 @@
 // dropped as copies of others, e.g. `ack=2^31+2` merged with `ack=1`.)
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <map>
-#include <sstream>
 
-#include "compiler/sema/compile.hpp"
 #include "gen/suite.hpp"
+#include "tests/gen/spec_file.hpp"
 
 namespace sp::gen {
 namespace {
 
 TEST(GenBoundaryPlan, MergedEdgesHaveEquivalentStimuli) {
-  const std::string path = std::string(STATEPROOF_SOURCE_DIR) + "/spec/tcp.sp";
-  std::ifstream f(path);
-  std::ostringstream text;
-  text << f.rdbuf();
-  SourceFile file{path, text.str()};
-  Diagnostics diags(file);
-  CompileOptions co;
-  co.seq_bits = 32;
-  co.warnings = false;
-  ir::Model m;
-  ASSERT_TRUE(compile_spec(diags, co, m)) << diags.format_all();
+  ir::Model m = testing::compile_repo_spec("tcp.sp", 32);
 
   z3::context ctx;
   Encoder enc(m, m.find_role("Endpoint"), ctx);

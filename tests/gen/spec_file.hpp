@@ -11,7 +11,8 @@
 
 namespace sp::gen::testing {
 
-inline ir::Model compile_repo_spec(const std::string& name) {
+// seq_bits 0: the compiler's default; the generator's tests of wire values use 32.
+inline ir::Model compile_repo_spec(const std::string& name, int seq_bits = 0) {
   const std::string path = std::string(STATEPROOF_SOURCE_DIR) + "/spec/" + name;
   std::ifstream f(path);
   std::stringstream text;
@@ -20,6 +21,7 @@ inline ir::Model compile_repo_spec(const std::string& name) {
   Diagnostics diags(file);
   CompileOptions co;
   co.warnings = false;
+  if (seq_bits > 0) co.seq_bits = seq_bits;
   ir::Model m;
   EXPECT_TRUE(compile_spec(diags, co, m)) << diags.format_all();
   return m;

@@ -9,11 +9,11 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "compiler/sema/compile.hpp"
 #include "gen/bytes.hpp"
 #include "gen/fork_map.hpp"
 #include "gen/generate.hpp"
 #include "gen/spt_writer.hpp"
+#include "tests/gen/spec_file.hpp"
 
 namespace sp::gen {
 namespace {
@@ -136,22 +136,8 @@ TEST(Bytes, AbsurdLengthIsAnError) {
   EXPECT_THROW(br.strs(), ByteError);
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream b;
-  b << f.rdbuf();
-  return b.str();
-}
-
 TEST(GenDeterminism, JobsDoNotChangeTheSuite) {
-  const std::string path = std::string(STATEPROOF_SOURCE_DIR) + "/spec/tcp.sp";
-  SourceFile file{path, ReadFile(path)};
-  Diagnostics diags(file);
-  CompileOptions co;
-  co.seq_bits = 32;
-  co.warnings = false;
-  ir::Model m;
-  ASSERT_TRUE(compile_spec(diags, co, m)) << diags.format_all();
+  ir::Model m = testing::compile_repo_spec("tcp.sp", 32);
   std::vector<std::string> suites;
   for (int jobs : {1, 3}) {
     GenOptions o;
