@@ -107,8 +107,15 @@ class Writer {
                           "has no descriptor for the connection before accept()";
         } else if (e.name == "close") {
           int fd = ConnFd();
-          o_ += Time() + "close(" + std::to_string(fd) + ") = 0\n";
-          if (fd == 3) closed_listener_ = true;
+          const bool listener = fd == 3 && listening_ && !closed_listener_;
+          if (!listener && state_ != "SYN_SENT" && state_ != "CLOSED") {
+            // RFC 9293 §3.10.4 CLOSE is "no more to send"; the user keeps the connection
+            // (it may still ABORT), as the harness does (docs/harness.md, calls).
+            o_ += Time() + "shutdown(" + std::to_string(fd) + ", SHUT_WR) = 0\n";
+          } else {
+            o_ += Time() + "close(" + std::to_string(fd) + ") = 0\n";
+            if (fd == 3) closed_listener_ = true;
+          }
         } else if (e.name == "shutdown") {
           o_ += Time() + "shutdown(" + std::to_string(ConnFd()) + ", SHUT_WR) = 0\n";
         } else if (e.name == "abort") {

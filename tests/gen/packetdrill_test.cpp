@@ -58,9 +58,22 @@ TEST(GenPacketdrill, WritesRunnableScripts) {
   EXPECT_NE(s.find("listen(3, 1) = 0\n// expect state LISTEN\n+0      < S 0:0(0) win 65535\n+0      > S. 0:0(0) ack 1 <...>"),
             std::string::npos)
       << s;
-  EXPECT_NE(s.find("accept(3, ..., ...) = 4\n+0      close(4) = 0\n+0      > F. 1:1(0) ack 1"),
+  // CLOSE of a connection is shutdown(SHUT_WR): the socket stays for a later ABORT.
+  EXPECT_NE(s.find("accept(3, ..., ...) = 4\n+0      shutdown(4, SHUT_WR) = 0\n+0      > F. 1:1(0) ack 1"),
             std::string::npos)
       << s;
+  // CLOSE in LISTEN closes the listener, in SYN-SENT the socket (RFC 9293 §3.10.4:
+  // "delete the TCB").
+  TestCase listen;
+  listen.name = "l";
+  listen.events = {Call("listen"), State("LISTEN"), Call("close"), State("CLOSED")};
+  EXPECT_NE(to_packetdrill(listen, &why).find("+0      close(3) = 0\n"), std::string::npos);
+  TestCase syn_sent;
+  syn_sent.name = "s";
+  syn_sent.events = {Call("connect"), Seg(false, "S", "0", "0"), State("SYN_SENT"), Call("close")};
+  const std::string ss = to_packetdrill(syn_sent, &why);
+  EXPECT_NE(ss.find("+0      close(3) = 0\n"), std::string::npos) << ss;
+  EXPECT_EQ(ss.find("shutdown"), std::string::npos) << ss;
 }
 
 TEST(GenPacketdrill, RefusesWhatPacketdrillCannotRun) {
