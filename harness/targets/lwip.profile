@@ -1,14 +1,85 @@
 # Profile of lwIP 2.1.3 (Debian's liblwip, target lwip): its known departures from the
-# RFCs, each examined on the generated TCP suite (`stateproof gen spec/tcp.sp --role
-# Endpoint`) against stateproof-lwip-agent. Format: docs/harness.md "Target profiles".
+# RFCs, each examined on the generated TCP suites (`stateproof gen spec/tcp.sp --role
+# Endpoint`, and with `--coverage boundary --const RCV_WND=65535`, the window lwIP
+# advertises) against stateproof-lwip-agent. Format: docs/harness.md "Target profiles".
 # Which of these are lwIP bugs by the RFC, and the comparison with Linux:
 # docs/lwip-vs-linux.md. No sysctls: lwIP has none (its options are compile time).
 
 profile lwip
 targets lwip
 
+# The boundary suite first: these name tests the entries below name too, and say what
+# happened first.
+
+deviation ack_of_unacceptable_segment_processed
+tests  rcv_ack_of_fin_*.b1.* rcv_ack_syn_rcvd.b1.*
+cite   "RFC 9293 §3.10.7.4"
+rfc    "If an incoming segment is not acceptable, an acknowledgment should be sent in reply"
+rfc    "(unless the RST bit is set, if so drop the segment and return) ... After sending"
+rfc    "the acknowledgment, drop the unacceptable segment and return."
+reason "tcp_receive() processes the ACK field before it looks at the sequence number: a"
+reason "segment outside the receive window (above it, or an old duplicate) that acknowledges"
+reason "our SYN or FIN moves SYN-RECEIVED to ESTABLISHED, FIN-WAIT-1 to FIN-WAIT-2, CLOSING"
+reason "to TIME-WAIT and LAST-ACK to CLOSED. A bug: the state moves on a segment the RFC"
+reason "drops."
+match  kind=state field=state
+match  kind=timeout field=packet expected=flags=A* actual=nothing event=*rcv_unacceptable*
+
+deviation fin_with_ack_of_unsent_data_taken
+tests  rcv_fin_*.b2.above
+cite   "RFC 9293 §3.10.7.4"
+rfc    "If the ACK acks something not yet sent (SEG.ACK > SND.NXT), then send an ACK, drop"
+rfc    "the segment, and return."
+reason "A FIN whose acknowledgment is beyond SND.NXT is acknowledged and taken (ESTABLISHED"
+reason "to CLOSE-WAIT, FIN-WAIT-1 to CLOSING, FIN-WAIT-2 to TIME-WAIT) instead of dropped."
+reason "A bug."
+match  kind=state field=state
+
+deviation syn_rcvd_ack_checked_before_sequence_number
+tests  rcv_bad_ack_syn_rcvd.*
+cite   "RFC 9293 §3.10.7.4"
+rfc    "first check sequence number ... If an incoming segment is not acceptable, an"
+rfc    "acknowledgment should be sent in reply"
+reason "In SYN_RCVD tcp_process() answers an unacceptable ACK with a RST (the fifth step)"
+reason "before the sequence number check, even for a segment outside the window (Linux"
+reason "does the same: linux.profile)."
+match  kind=packet field=flags expected=A actual=RA
+
+deviation rst_at_right_window_edge_challenged
+tests  rcv_rst_challenge.*.at rcv_unacceptable_rst.*.at rcv_unacceptable_rst.*.wrap
+cite   "RFC 9293 §3.10.7.4"
+cite   "RFC 5961 §3.2"
+rfc    "If the RST bit is set and the sequence number is outside the current receive"
+rfc    "window, silently drop the segment."
+reason "tcp_process() tests a RST's sequence number with TCP_SEQ_BETWEEN(seqno, rcv_nxt,"
+reason "rcv_nxt + rcv_wnd), inclusive at both ends: a RST at RCV.NXT + RCV.WND counts as in"
+reason "the window and draws a challenge ACK. (A segment without RST at that edge is"
+reason "answered as unacceptable, as the RFC says.)"
+match  kind=unexpected field=packet actual=flags=A*
+
+deviation unacceptable_segment_acknowledged_twice
+tests  rcv_ack_ahead.b1.*
+cite   "RFC 9293 §3.10.7.4"
+rfc    "If an incoming segment is not acceptable, an acknowledgment should be sent in reply"
+rfc    "... After sending the acknowledgment, drop the unacceptable segment and return."
+reason "A segment outside the window whose ACK is also beyond SND.NXT draws two ACKs: one"
+reason "for the acknowledgment (tcp_receive) and one for the sequence number."
+match  kind=unexpected field=packet actual=flags=A*
+
+deviation out_of_order_fin_acknowledged_at_once
+tests  *.above
+cite   "RFC 9293 §3.10.7.4"
+cite   "RFC 5681 §4.2"
+rfc    "Segments with higher beginning sequence numbers SHOULD be held for later processing"
+reason "A FIN at RCV.NXT + 1 is queued out of order and answered with a duplicate ACK at"
+reason "once, as RFC 5681 §4.2 asks (\"A TCP receiver SHOULD send an immediate duplicate ACK"
+reason "when an out-of-order segment arrives\"); spec/tcp.sp leaves congestion control out."
+reason "Linux does the same."
+match  kind=unexpected field=packet actual=flags=A*
+
 deviation rst_always_carries_ack
 tests  rcv_ack_listen rcv_closed_ack rcv_bad_ack_syn_rcvd rcv_bad_ack_syn_sent abort_synchronized *ack_in_listen*
+tests  rcv_ack_fin_syn_rcvd.* rcv_ack_syn_rcvd.* rcv_bad_ack_syn_rcvd.* rcv_bad_ack_syn_sent.* rcv_synack_syn_sent.*
 cite   "RFC 9293 §3.10.7.1"
 cite   "RFC 9293 §3.10.7.2"
 cite   "RFC 9293 §3.10.5"
@@ -58,6 +129,7 @@ match  kind=state field=state expected=SYN_SENT actual=CLOSED
 
 deviation no_simultaneous_open
 tests  rcv_syn_syn_sent rcv_syn_syn_rcvd_active rcv_rst_syn_rcvd_active
+tests  rcv_syn_syn_rcvd_active.* rcv_rst_syn_rcvd_active.*
 cite   "RFC 9293 §3.10.7.3"
 rfc    "If the SYN bit is on and the security/compartment is acceptable, then ... Otherwise,"
 rfc    "enter SYN-RECEIVED, form a SYN,ACK segment <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> and send it."
@@ -66,12 +138,17 @@ reason "simultaneous open (and everything after it) is not implemented."
 match  kind=timeout field=packet expected=flags=SA* actual=nothing event=*rcv_syn_syn_sent*
 
 deviation syn_in_syn_rcvd_ignored
-tests  rcv_syn_syn_rcvd_passive *syn_in_syn_rcvd*
+tests  rcv_syn_syn_rcvd_passive rcv_syn_syn_rcvd_passive.* *syn_in_syn_rcvd*
 cite   "RFC 9293 §3.10.7.4"
 rfc    "SYN-RECEIVED STATE: If the connection was initiated with a passive OPEN, then return"
 rfc    "this connection to the LISTEN state and return."
-reason "lwIP keeps the connection in SYN_RCVD (tcp_process answers the SYN as a duplicate)."
+rfc    "If an incoming segment is not acceptable, an acknowledgment should be sent in reply"
+reason "lwIP keeps the connection in SYN_RCVD (tcp_process answers the SYN as a duplicate):"
+reason "a SYN in the window changes nothing, one with the peer's ISN draws the SYN-ACK"
+reason "again, and one outside the window draws no acknowledgment."
 match  kind=state field=state expected=LISTEN actual=SYN_RCVD
+match  kind=packet field=flags expected=A actual=SA
+match  kind=timeout field=packet expected=flags=A* actual=nothing
 
 deviation unacceptable_segment_without_ack_dropped
 tests  rcv_unacceptable
@@ -84,6 +161,7 @@ match  kind=timeout field=packet expected=flags=A* actual=nothing event=*rcv_una
 
 deviation fin_after_fin_not_acknowledged
 tests  rcv_ack_close_wait* rcv_ack_closing* rcv_ack_last_ack* rcv_ack_of_fin_closing* rcv_ack_time_wait*
+tests  rcv_ack_of_fin_last_ack.*
 cite   "RFC 9293 §3.10.7.4"
 rfc    "eighth, check the FIN bit, ... If the FIN bit is set, signal the user \"connection"
 rfc    "closing\" and return any pending RECEIVEs with same message, advance RCV.NXT over"
