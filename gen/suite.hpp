@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "gen/bytes.hpp"
 #include "gen/concretize.hpp"
 #include "gen/explore.hpp"
 #include "gen/generate.hpp"
@@ -55,12 +56,21 @@ struct BoundaryPlan {
 std::vector<BoundaryPlan> plan_boundary_tests(const SuiteContext& sc);
 void add_boundary_tests(SuiteContext& sc, const BoundaryPlan& plan);
 
-void add_wmethod_tests(SuiteContext& sc);
+// The Wp-method's tests, made in forked workers, at most `jobs` at a time.
+void add_wmethod_tests(SuiteContext& sc, int jobs);
 
 // Transition coverage of every transition (and boundary coverage when asked), made in
 // forked workers, at most `jobs` at a time, and added in suite order (gen/workers.cpp).
 // Throws std::runtime_error when a worker fails.
 void add_tests_in_workers(SuiteContext& sc, int jobs);
+
+// The fixed number of shards forked workers split a criterion's tests into: fixed, so
+// that the suite does not depend on --jobs (gen/workers.cpp).
+inline constexpr int kWorkerShards = 8;
+// A worker's solver work since `before`, written after its results; read back and added
+// to the parent's explorer.
+void put_worker_stats(ByteWriter& bw, const QueryStats& before, const QueryStats& after);
+void add_worker_stats(ByteReader& br, Explorer& ex);
 
 // The spec's response, in `parent`'s state, to a stimulus of `transition`'s event
 // constrained by `stimulus`: the first feasible Outcome of the transitions on that event

@@ -15,7 +15,9 @@
 #include <deque>
 #include <map>
 #include <set>
+#include <stdexcept>
 
+#include "gen/fork_map.hpp"
 #include "gen/suite.hpp"
 #include "gen/wire_format.hpp"
 
@@ -147,7 +149,7 @@ Seq Distinguish(const Fsm& f, int s1, int s2) {
 
 }  // namespace
 
-void add_wmethod_tests(SuiteContext& sc) {
+void add_wmethod_tests(SuiteContext& sc, int jobs) {
   const ir::Role& role = sc.enc.role();
   Fsm f = Build(sc);
   std::vector<int> states;
@@ -221,43 +223,89 @@ void add_wmethod_tests(SuiteContext& sc) {
       }
     }
   }
-  int made = 0;
-  for (const Plan& p : plans) {
-    int at = p.start;
-    bool ok = true;
-    for (int t : p.rest) {
-      int r = Apply(sc, at, t);
-      if (r < 0) {
-        ok = false;
-        break;
+  // The plans' tests, made in forked workers (plan i in shard i mod kWorkerShards: a fixed
+  // cut, so the suite does not depend on --jobs) and added here in plan order.
+  std::vector<std::string> results;
+  std::string error;
+  const bool ok = fork_map(
+      kWorkerShards, jobs,
+      [&](int k) {
+        const QueryStats before = sc.ex.stats();
+        ByteWriter bw;
+        for (size_t i = static_cast<size_t>(k); i < plans.size(); i += kWorkerShards) {
+          const Plan& p = plans[i];
+          int at = p.start;
+          bool applicable = true;
+          for (int t : p.rest) {
+            int r = Apply(sc, at, t);
+            if (r < 0) {
+              applicable = false;
+              break;
+            }
+            at = r;
+          }
+          if (!applicable || at == 0) {
+            bw.u64(0);
+            bw.str(p.name + ": an input of the sequence is not applicable");
+            continue;
+          }
+          ConcretizeInput in;
+          in.base = at;
+          in.seed = sc.options.seed;
+          in.name = p.name;
+          std::string why;
+          std::optional<TestCase> tc = sc.conc.run(in, &why);
+          if (!tc) {
+            bw.u64(0);
+            bw.str(p.name + ": " + why);
+            continue;
+          }
+          // Black box: the control state is not observed.
+          std::vector<Event> ev;
+          for (Event& e : tc->events) {
+            if (e.kind != Event::Kind::kExpectState) ev.push_back(std::move(e));
+          }
+          tc->events = std::move(ev);
+          tc->notes.push_back("W-method (Wp), black box: states are identified by outputs only");
+          bw.u64(1);
+          bw.i64(p.target >= 0 ? p.target : sc.ex.node(at).transition);
+          bw.test(*tc);
+        }
+        put_worker_stats(bw, before, sc.ex.stats());
+        return bw.bytes();
+      },
+      &results, &error);
+  if (!ok) throw std::runtime_error("W-method worker failed: " + error);
+  struct Made {
+    bool ok = false;
+    int target = -1;
+    std::optional<TestCase> test;
+    std::string skipped;
+  };
+  std::vector<Made> made(plans.size());
+  for (int k = 0; k < kWorkerShards; ++k) {
+    ByteReader br(results[static_cast<size_t>(k)]);
+    for (size_t i = static_cast<size_t>(k); i < plans.size(); i += kWorkerShards) {
+      Made& m = made[i];
+      m.ok = br.u64() != 0;
+      if (m.ok) {
+        m.target = static_cast<int>(br.i64());
+        m.test = br.test();
+      } else {
+        m.skipped = br.str();
       }
-      at = r;
     }
-    if (!ok || at == 0) {
-      sc.out.skipped.push_back(p.name + ": an input of the sequence is not applicable");
-      continue;
-    }
-    ConcretizeInput in;
-    in.base = at;
-    in.seed = sc.options.seed;
-    in.name = p.name;
-    std::string why;
-    std::optional<TestCase> tc = sc.conc.run(in, &why);
-    if (!tc) {
-      sc.out.skipped.push_back(p.name + ": " + why);
-      continue;
-    }
-    // Black box: the control state is not observed.
-    std::vector<Event> ev;
-    for (Event& e : tc->events) {
-      if (e.kind != Event::Kind::kExpectState) ev.push_back(std::move(e));
-    }
-    tc->events = std::move(ev);
-    tc->notes.push_back("W-method (Wp), black box: states are identified by outputs only");
-    sc.add(std::move(*tc), p.target >= 0 ? p.target : sc.ex.node(at).transition);
-    ++made;
+    add_worker_stats(br, sc.ex);
+    if (!br.done()) throw ByteError("trailing bytes in W-method worker result");
   }
-  (void)made;
+  for (Made& m : made) {
+    if (!m.ok) {
+      sc.out.skipped.push_back(std::move(m.skipped));
+      continue;
+    }
+    if (m.target < 0 || m.target >= ni) throw ByteError("bad transition in W-method worker result");
+    sc.add(std::move(*m.test), m.target);
+  }
 }
 
 }  // namespace sp::gen

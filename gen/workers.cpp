@@ -15,8 +15,7 @@ namespace sp::gen {
 
 namespace {
 
-// Fixed, not the number of CPUs (see above); enough to keep 8 CPUs busy.
-constexpr int kShards = 8;
+constexpr int kShards = kWorkerShards;
 
 struct Section {
   CoverageEntry coverage;
@@ -69,6 +68,22 @@ std::vector<std::vector<int>> Shards(const SuiteContext& sc,
 
 }  // namespace
 
+void put_worker_stats(ByteWriter& bw, const QueryStats& before, const QueryStats& after) {
+  bw.u64(static_cast<uint64_t>(after.queries - before.queries));
+  bw.u64(static_cast<uint64_t>(after.unknown - before.unknown));
+  bw.u64(static_cast<uint64_t>(after.model_hits - before.model_hits));
+  bw.f64(after.seconds - before.seconds);
+}
+
+void add_worker_stats(ByteReader& br, Explorer& ex) {
+  QueryStats s;
+  s.queries = static_cast<long>(br.u64());
+  s.unknown = static_cast<long>(br.u64());
+  s.model_hits = static_cast<long>(br.u64());
+  s.seconds = br.f64();
+  ex.add_stats(s);
+}
+
 void add_tests_in_workers(SuiteContext& sc, int jobs) {
   const int ntr = static_cast<int>(sc.enc.role().transitions.size());
   std::vector<BoundaryPlan> plans;
@@ -106,18 +121,13 @@ void add_tests_in_workers(SuiteContext& sc, int jobs) {
           PutTests(bw, o.tests, tests);
           PutStrings(bw, o.skipped, skipped);
         }
-        const QueryStats& after = sc.ex.stats();
-        bw.u64(static_cast<uint64_t>(after.queries - before.queries));
-        bw.u64(static_cast<uint64_t>(after.unknown - before.unknown));
-        bw.u64(static_cast<uint64_t>(after.model_hits - before.model_hits));
-        bw.f64(after.seconds - before.seconds);
+        put_worker_stats(bw, before, sc.ex.stats());
         return bw.bytes();
       },
       &results, &error);
   if (!ok) throw std::runtime_error("test generation worker failed: " + error);
 
   std::map<int, Section> sections;
-  QueryStats worker_stats;
   for (const std::string& r : results) {
     ByteReader br(r);
     for (size_t n = br.count(); n-- > 0;) {
@@ -133,13 +143,9 @@ void add_tests_in_workers(SuiteContext& sc, int jobs) {
       s.boundary_tests = GetTests(br);
       s.boundary_skipped = br.strs();
     }
-    worker_stats.queries += static_cast<long>(br.u64());
-    worker_stats.unknown += static_cast<long>(br.u64());
-    worker_stats.model_hits += static_cast<long>(br.u64());
-    worker_stats.seconds += br.f64();
+    add_worker_stats(br, sc.ex);
     if (!br.done()) throw ByteError("trailing bytes in worker result");
   }
-  sc.ex.add_stats(worker_stats);
 
   auto take = [&](std::vector<TestCase>& tests) {
     for (TestCase& tc : tests) {
