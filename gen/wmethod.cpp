@@ -223,8 +223,13 @@ void add_wmethod_tests(SuiteContext& sc, int jobs) {
       }
     }
   }
-  // The plans' tests, made in forked workers (plan i in shard i mod kWorkerShards: a fixed
-  // cut, so the suite does not depend on --jobs) and added here in plan order.
+  // The plans' tests, made in forked workers (contiguous slices of the plan list, whose
+  // neighbours share their access sequence; a fixed cut, so the suite does not depend on
+  // --jobs) and added here in plan order.
+  auto slice = [&](int k) {
+    return std::pair<size_t, size_t>{plans.size() * static_cast<size_t>(k) / kWorkerShards,
+                                     plans.size() * static_cast<size_t>(k + 1) / kWorkerShards};
+  };
   std::vector<std::string> results;
   std::string error;
   const bool ok = fork_map(
@@ -232,7 +237,7 @@ void add_wmethod_tests(SuiteContext& sc, int jobs) {
       [&](int k) {
         const QueryStats before = sc.ex.stats();
         ByteWriter bw;
-        for (size_t i = static_cast<size_t>(k); i < plans.size(); i += kWorkerShards) {
+        for (size_t i = slice(k).first; i < slice(k).second; ++i) {
           const Plan& p = plans[i];
           int at = p.start;
           bool applicable = true;
@@ -285,7 +290,7 @@ void add_wmethod_tests(SuiteContext& sc, int jobs) {
   std::vector<Made> made(plans.size());
   for (int k = 0; k < kWorkerShards; ++k) {
     ByteReader br(results[static_cast<size_t>(k)]);
-    for (size_t i = static_cast<size_t>(k); i < plans.size(); i += kWorkerShards) {
+    for (size_t i = slice(k).first; i < slice(k).second; ++i) {
       Made& m = made[i];
       m.ok = br.u64() != 0;
       if (m.ok) {
