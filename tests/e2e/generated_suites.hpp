@@ -19,9 +19,11 @@ namespace sp::e2e {
 // (64240) instead of spec/tcp.sp's RCV_WND = 2, so the window edges are Linux's
 // (docs/harness.md, "The boundary suite on Linux"). Keep in sync with CMakeLists.txt.
 inline constexpr const char* kTcpBoundaryForLinux = "--coverage boundary --const RCV_WND=64240";
+// The same for lwIP, which advertises 65535 (docs/lwip-vs-linux.md).
+inline constexpr const char* kTcpBoundaryForLwip = "--coverage boundary --const RCV_WND=65535";
 
 struct GeneratedSuites {
-  std::filesystem::path dir;  // holds tcp/ and tcp-boundary/ (role Endpoint), arp/ (role Host)
+  std::filesystem::path dir;  // tcp/, tcp-boundary/, tcp-boundary-lwip/ (Endpoint), arp/ (Host)
   bool ok = false;
   std::string output;  // why not, when !ok
   bool owned = false;  // generated into `scratch` by this process: remove it when done
@@ -45,7 +47,8 @@ inline GeneratedSuites generated_suites(const std::filesystem::path& scratch) {
   for (const auto& [name, spec, role, extra] :
        {std::tuple{"tcp", "spec/tcp.sp", "Endpoint", ""},
         std::tuple{"arp", "spec/arp.sp", "Host", ""},
-        std::tuple{"tcp-boundary", "spec/tcp.sp", "Endpoint", kTcpBoundaryForLinux}}) {
+        std::tuple{"tcp-boundary", "spec/tcp.sp", "Endpoint", kTcpBoundaryForLinux},
+        std::tuple{"tcp-boundary-lwip", "spec/tcp.sp", "Endpoint", kTcpBoundaryForLwip}}) {
     CommandResult g = run(bin() + " gen " + src(spec) + " --role " + role + " --out " +
                           (s.dir / name).string() + " -q " + extra);
     if (g.status != 0) {
