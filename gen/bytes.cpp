@@ -62,21 +62,18 @@ void ByteReader::Need(size_t n) const {
   if (n > bytes_.size() - pos_) throw ByteError("truncated worker result");
 }
 
-uint64_t ByteReader::u64() {
-  Need(8);
-  uint64_t v;
-  std::memcpy(&v, bytes_.data() + pos_, 8);
-  pos_ += 8;
+template <typename T>
+T ByteReader::Fixed() {
+  Need(sizeof(T));
+  T v;
+  std::memcpy(&v, bytes_.data() + pos_, sizeof(T));
+  pos_ += sizeof(T);
   return v;
 }
 
-double ByteReader::f64() {
-  Need(8);
-  double v;
-  std::memcpy(&v, bytes_.data() + pos_, 8);
-  pos_ += 8;
-  return v;
-}
+uint64_t ByteReader::u64() { return Fixed<uint64_t>(); }
+
+double ByteReader::f64() { return Fixed<double>(); }
 
 size_t ByteReader::count() {
   const uint64_t n = u64();

@@ -57,6 +57,8 @@ class ByteReader {
 
  private:
   void Need(size_t n) const;
+  template <typename T>
+  T Fixed();  // a u64 or f64 as ByteWriter wrote it
   const std::string& bytes_;
   size_t pos_ = 0;
 };

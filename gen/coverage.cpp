@@ -74,6 +74,23 @@ std::string Explain(SuiteContext& sc, int t) {
          ": the guard never holds in the reached states (" + from + ")";
 }
 
+// The explorer nodes t's tests end in: the shortest path (first), then the shortest for
+// each further branch. Empty when no path reaches t.
+std::vector<int> Targets(const SuiteContext& sc, int t) {
+  const int f = sc.ex.first(t);
+  if (f < 0) return {};
+  std::vector<int> targets{f};
+  std::vector<std::string> seen{sc.ex.node(f).branch};
+  for (size_t id = 0; id < sc.ex.nodes().size(); ++id) {
+    const Node& n = sc.ex.node(static_cast<int>(id));
+    if (n.transition != t) continue;
+    if (std::find(seen.begin(), seen.end(), n.branch) != seen.end()) continue;
+    seen.push_back(n.branch);
+    targets.push_back(static_cast<int>(id));
+  }
+  return targets;
+}
+
 }  // namespace
 
 CoverageEntry unreachable_entry(SuiteContext& sc, int t) {
@@ -90,17 +107,7 @@ void add_transition_tests(SuiteContext& sc, int t) {
   const ir::Transition& tr = sc.enc.role().transitions[t];
   CoverageEntry ce;
   ce.transition = tr.name;
-  const int f = sc.ex.first(t);
-  // The shortest path, then the shortest for each further branch.
-  std::vector<int> targets{f};
-  std::vector<std::string> seen{sc.ex.node(f).branch};
-  for (size_t id = 0; id < sc.ex.nodes().size(); ++id) {
-    const Node& n = sc.ex.node(static_cast<int>(id));
-    if (n.transition != t) continue;
-    if (std::find(seen.begin(), seen.end(), n.branch) != seen.end()) continue;
-    seen.push_back(n.branch);
-    targets.push_back(static_cast<int>(id));
-  }
+  const std::vector<int> targets = Targets(sc, t);
   for (size_t k = 0; k < targets.size(); ++k) {
     ConcretizeInput in;
     in.base = targets[k];
@@ -124,13 +131,7 @@ void add_transition_tests(SuiteContext& sc, int t) {
 }
 
 int transition_test_count(const SuiteContext& sc, int t) {
-  std::vector<std::string> seen;
-  for (const Node& n : sc.ex.nodes()) {
-    if (n.transition == t && std::find(seen.begin(), seen.end(), n.branch) == seen.end()) {
-      seen.push_back(n.branch);
-    }
-  }
-  return static_cast<int>(seen.size());
+  return static_cast<int>(Targets(sc, t).size());
 }
 
 }  // namespace sp::gen
