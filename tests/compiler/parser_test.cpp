@@ -804,6 +804,13 @@ TEST(ParserError, ExpectedStateNameAndExpression) {
             "                     ^\n");
 }
 
+TEST(ParserError, PreambleViaNeedsStates) {
+  const std::string e = error("role R { preamble via }");
+  EXPECT_NE(e.find("x.sp:1:23: error: expected a state name"), std::string::npos) << e;
+  const std::string f = error("role R { preamble via A, }");
+  EXPECT_NE(f.find("error: expected a state name"), std::string::npos) << f;
+}
+
 TEST(ParserError, KeywordAsIdentifier) {
   EXPECT_EQ(error("role R {\n  var from: bool\n}"),
             "x.sp:2:7: error: expected a variable name but found keyword 'from'\n"
