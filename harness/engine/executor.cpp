@@ -1,5 +1,6 @@
 #include "harness/engine/executor.hpp"
 
+#include <cctype>
 #include <cstdio>
 #include <deque>
 #include <optional>
@@ -50,6 +51,7 @@ class Executor {
     f.kind = std::move(kind);
     f.line = e ? e->line : 0;
     f.event = e ? e->text + (e->comment.empty() ? "" : "  # " + e->comment) : "end of test";
+    f.step = step_;
     f.message = std::move(message);
     return f;
   }
@@ -88,7 +90,25 @@ class Executor {
   std::deque<Observed> queue_;
   double t0_ = 0;
   double prev_ = 0;  // when the previous event completed (absolute)
+  std::string step_;  // Failure::step: the transition the latest commented line named
 };
+
+// "Role.transition" from a generated line's comment ("rcv_fin: no answer" names
+// rcv_fin) and the role of the test's first `covers` entry; "" for a comment that does
+// not start with a name.
+std::string step_of(const TestCase& test, const std::string& comment) {
+  size_t end = 0;
+  while (end < comment.size() && (std::isalnum(static_cast<unsigned char>(comment[end])) || comment[end] == '_')) {
+    ++end;
+  }
+  if (end == 0 || (end < comment.size() && comment[end] != ':' && comment[end] != ' ')) return "";
+  std::string role;
+  if (!test.covers.empty()) {
+    size_t dot = test.covers.front().find('.');
+    if (dot != std::string::npos) role = test.covers.front().substr(0, dot + 1);
+  }
+  return role + comment.substr(0, end);
+}
 
 TestResult Executor::run() {
   result_.name = test_.name;
@@ -99,6 +119,7 @@ TestResult Executor::run() {
   prev_ = t0_;
   for (const Event& e : test_.events) {
     double at = e.absolute_time ? t0_ + e.time : prev_ + e.time;
+    if (std::string s = step_of(test_, e.comment); !s.empty()) step_ = std::move(s);
     switch (e.type) {
       case Event::Type::kCall: do_call(e, at); break;
       case Event::Type::kInject: do_inject(e, at); break;

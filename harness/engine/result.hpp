@@ -41,6 +41,11 @@ struct Failure {
   std::string kind;
   int line = 0;               // the test line; 0 = the end of the test
   std::string event;          // that line's text
+  // The spec transition the test was exercising when it failed, "Role.transition": the
+  // `# comment` of the failing line, or of the latest line before it that had one
+  // (generated tests name the transition there); "" when no line had one. Profiles
+  // match on it (`at`).
+  std::string step;
   std::string message;        // one line: what went wrong
   std::string observed;       // tcpdump-style line of the packet involved, if any
   std::vector<FieldDiff> fields;

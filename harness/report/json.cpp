@@ -78,7 +78,7 @@ bool write_results_json(const std::string& path, const std::vector<TestResult>& 
       const Failure& f = *r.failure;
       s += ",\n     \"failure\": {\"kind\": " + json_string(f.kind) + ", \"line\": " +
            std::to_string(f.line) + ", \"event\": " + json_string(f.event) +
-           ", \"message\": " + json_string(f.message) + ", \"observed\": " + json_string(f.observed) +
+           ", \"step\": " + json_string(f.step) + ", \"message\": " + json_string(f.message) + ", \"observed\": " + json_string(f.observed) +
            ", \"fields\": [";
       for (size_t k = 0; k < f.fields.size(); ++k) {
         const FieldDiff& d = f.fields[k];

@@ -6,7 +6,7 @@
 namespace sp::harness {
 namespace {
 
-constexpr uint32_t kMagic = 0x53505231;  // "SPR1"
+constexpr uint32_t kMagic = 0x53505232;  // "SPR2"
 
 class Writer {
  public:
@@ -69,6 +69,7 @@ std::string encode_result(const TestResult& r) {
     w.str(f.kind);
     w.u32(static_cast<uint32_t>(f.line));
     w.str(f.event);
+    w.str(f.step);
     w.str(f.message);
     w.str(f.observed);
     w.u32(static_cast<uint32_t>(f.fields.size()));
@@ -111,7 +112,7 @@ bool decode_result(std::string_view bytes, TestResult* out) {
   if (!rd.u32(&u)) return false;
   if (u) {
     Failure f;
-    if (!rd.str(&f.kind) || !rd.i32(&f.line) || !rd.str(&f.event) || !rd.str(&f.message) ||
+    if (!rd.str(&f.kind) || !rd.i32(&f.line) || !rd.str(&f.event) || !rd.str(&f.step) || !rd.str(&f.message) ||
         !rd.str(&f.observed) || !rd.u32(&n) || n > bytes.size()) {
       return false;
     }
