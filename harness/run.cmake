@@ -17,6 +17,7 @@ set(SP_HARNESS_RUN_SOURCES
   suite/lex.cpp
   suite/parse.cpp
   suite/suite.cpp
+  suite/steps.cpp
   match/arp_match.cpp
   match/tcp_match.cpp
   engine/executor.cpp

@@ -1,6 +1,5 @@
 #include "harness/engine/executor.hpp"
 
-#include <cctype>
 #include <cstdio>
 #include <deque>
 #include <optional>
@@ -8,6 +7,7 @@
 #include "harness/match/match.hpp"
 #include "harness/packet/decode.hpp"
 #include "harness/packet/format.hpp"
+#include "harness/suite/steps.hpp"
 
 namespace sp::harness {
 namespace {
@@ -35,6 +35,7 @@ class Executor {
   Executor(const TestCase& test, Target& target, const ExecuteOptions& options)
       : test_(test), target_(target), options_(options) {
     ctx_.tester_isn = test.tester_isn.value_or(options.tester_isn);
+    step_ = initial_step(test);
   }
 
   TestResult run();
@@ -52,6 +53,8 @@ class Executor {
     f.line = e ? e->line : 0;
     f.event = e ? e->text + (e->comment.empty() ? "" : "  # " + e->comment) : "end of test";
     f.step = step_;
+    f.stimulus = stimulus_;
+    f.state = state_;
     f.message = std::move(message);
     return f;
   }
@@ -71,10 +74,14 @@ class Executor {
   // " (retransmission after 0.207 s)" when the IUT sent the same segment (flags, seq,
   // length) before, with the time since its previous transmission; else "".
   std::string retransmission(const Observed& o) const;
+  // Judges every queued packet: allowed ones are recorded, the first other one fails the
+  // test as unexpected (`why`). False when it failed.
+  bool judge_queue(const Event* e, const char* why);
   // Fails with the packet at the front of the queue as unexpected / malformed.
   void fail_with_packet(const Event* e, const Observed& o, const char* why);
 
   void do_call(const Event& e, double at);
+  void judge_before_inject(const Event& e, double at);
   void do_inject(const Event& e, double at);
   void expect_packet(const Event& e, double at);
   void expect_none(const Event& e, double at);
@@ -91,24 +98,10 @@ class Executor {
   double t0_ = 0;
   double prev_ = 0;  // when the previous event completed (absolute)
   std::string step_;  // Failure::step: the transition the latest commented line named
+  std::string stimulus_;  // Failure::stimulus: the latest inject line
+  std::string state_;     // Failure::state: the latest state confirmed by `expect state`
 };
 
-// "Role.transition" from a generated line's comment ("rcv_fin: no answer" names
-// rcv_fin) and the role of the test's first `covers` entry; "" for a comment that does
-// not start with a name.
-std::string step_of(const TestCase& test, const std::string& comment) {
-  size_t end = 0;
-  while (end < comment.size() && (std::isalnum(static_cast<unsigned char>(comment[end])) || comment[end] == '_')) {
-    ++end;
-  }
-  if (end == 0 || (end < comment.size() && comment[end] != ':' && comment[end] != ' ')) return "";
-  std::string role;
-  if (!test.covers.empty()) {
-    size_t dot = test.covers.front().find('.');
-    if (dot != std::string::npos) role = test.covers.front().substr(0, dot + 1);
-  }
-  return role + comment.substr(0, end);
-}
 
 TestResult Executor::run() {
   result_.name = test_.name;
@@ -119,7 +112,14 @@ TestResult Executor::run() {
   prev_ = t0_;
   for (const Event& e : test_.events) {
     double at = e.absolute_time ? t0_ + e.time : prev_ + e.time;
-    if (std::string s = step_of(test_, e.comment); !s.empty()) step_ = std::move(s);
+    // What the IUT sent before a stimulus and no line consumed cannot be an answer to it:
+    // judged before the inject, at the step that was running, so an expect after the
+    // inject is met only by a packet sent after it.
+    if (e.type == Event::Type::kInject) {
+      judge_before_inject(e, at);
+      if (failed()) break;
+    }
+    if (std::string s = step_of_comment(test_, e.comment); !s.empty()) step_ = std::move(s);
     switch (e.type) {
       case Event::Type::kCall: do_call(e, at); break;
       case Event::Type::kInject: do_inject(e, at); break;
@@ -301,10 +301,30 @@ void Executor::do_call(const Event& e, double at) {
   if (!c.ok) {
     Failure f = make_failure(&e, c.harness_error ? "harness" : "call",
                              std::string("call ") + call_name(e.call.kind) + " failed: " + c.message);
+    f.fields.push_back({"call", "ok", c.message, false});
     fail(c.harness_error ? Verdict::kError : Verdict::kFail, std::move(f));
     return;
   }
   prev_ = target_.now();
+}
+
+bool Executor::judge_queue(const Event* e, const char* why) {
+  while (!queue_.empty()) {
+    Observed o = std::move(queue_.front());
+    queue_.pop_front();
+    if (allowed(o)) {
+      result_.packets[o.record].disposition = "allowed";
+      if (e) result_.packets[o.record].line = e->line;
+      continue;
+    }
+    fail_with_packet(e, o, why);
+    return false;
+  }
+  return true;
+}
+
+void Executor::judge_before_inject(const Event& e, double at) {
+  if (pump(at)) judge_queue(&e, "the IUT sent a packet that no line before this inject consumed");
 }
 
 void Executor::do_inject(const Event& e, double at) {
@@ -335,6 +355,7 @@ void Executor::do_inject(const Event& e, double at) {
     return;
   }
   trace(&e, "inject " + rec.summary);
+  stimulus_ = e.text;
   result_.packets.push_back(std::move(rec));
   prev_ = target_.now();
 }
@@ -408,7 +429,9 @@ void Executor::expect_packet(const Event& e, double at) {
     rec.disposition = "unexpected";
     rec.line = e.line;
     Failure f = make_failure(&e, "packet", "the packet from the IUT does not match the expect");
-    f.observed = rec.summary;
+    // Whether it is a retransmission matters to a reader and to profiles (an RTO firing
+    // early looks like this; the first transmission of the same segment does not).
+    f.observed = rec.summary + (o.cls == Observed::Class::kTcp ? retransmission(o) : "");
     f.fields = m.fields;
     fail(Verdict::kFail, std::move(f));
     return;
@@ -419,17 +442,7 @@ void Executor::expect_none(const Event& e, double at) {
   double within = e.within.value_or(kDefaultWithin);
   double end = at + within;
   while (true) {
-    while (!queue_.empty()) {
-      Observed o = std::move(queue_.front());
-      queue_.pop_front();
-      if (allowed(o)) {
-        result_.packets[o.record].disposition = "allowed";
-        result_.packets[o.record].line = e.line;
-        continue;
-      }
-      fail_with_packet(&e, o, "the IUT sent a packet while the test expects silence");
-      return;
-    }
+    if (!judge_queue(&e, "the IUT sent a packet while the test expects silence")) return;
     if (target_.now() >= end) break;
     if (!pump(end, true)) return;
     if (queue_.empty()) break;
@@ -449,6 +462,7 @@ void Executor::expect_state(const Event& e, double at) {
     }
     if (s.state == e.state) {
       trace(&e, "state " + s.state + (s.detail.empty() ? "" : " (" + s.detail + ")"));
+      state_ = s.state;
       prev_ = target_.now();
       return;
     }
@@ -503,17 +517,7 @@ void Executor::expect_cache(const Event& e, double at) {
 }
 
 void Executor::finish() {
-  if (!pump(target_.now() + options_.settle)) return;
-  while (!queue_.empty()) {
-    Observed o = std::move(queue_.front());
-    queue_.pop_front();
-    if (allowed(o)) {
-      result_.packets[o.record].disposition = "allowed";
-      continue;
-    }
-    fail_with_packet(nullptr, o, "the IUT sent a packet that no expect consumed");
-    return;
-  }
+  if (pump(target_.now() + options_.settle)) judge_queue(nullptr, "the IUT sent a packet that no expect consumed");
 }
 
 }  // namespace

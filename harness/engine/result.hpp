@@ -46,6 +46,8 @@ struct Failure {
   // (generated tests name the transition there); "" when no line had one. Profiles
   // match on it (`at`).
   std::string step;
+  std::string stimulus;       // the latest `inject` line before the failure, "" if none
+  std::string state;          // the latest state an `expect state` line confirmed, "" if none
   std::string message;        // one line: what went wrong
   std::string observed;       // tcpdump-style line of the packet involved, if any
   std::vector<FieldDiff> fields;
@@ -77,6 +79,9 @@ struct TestResult {
   bool link_ethernet = false;      // packets are Ethernet frames (TAP) rather than IPv4
   std::vector<PacketRecord> packets;
   std::vector<std::string> trace;  // what each event did, for --verbose style reports
+  // Settings this test changed in its namespace beyond the profile's (its `sysctl`
+  // lines), "name=value"; set by the runner, reported in JSON and JUnit.
+  std::vector<std::string> settings;
 };
 
 }  // namespace sp::harness

@@ -1,8 +1,10 @@
-// Target profiles (docs/harness.md): the known, documented departures of a target from
-// the RFCs, each naming the tests it affects, the RFC sentence departed from, the reason,
-// and the exact failure it produces. A failing test becomes an "expected deviation" only
-// when its failure matches an entry's `match` clause (kind, field, expected and actual
-// values, optionally the line): a different failure stays a fail.
+// Target profiles (docs/harness.md "Target profiles"): the settings a run changes in a
+// target, and the target's known departures from the RFCs. Each departure (a deviation
+// entry) names the spec steps where it applies (`at`), the RFC sentence departed from,
+// why the target does what it does, and the exact failure it produces: the failure's
+// kind and every field that differs, with expected and actual values. A failing test
+// becomes an "expected deviation" only when its failure is at one of those steps and is
+// exactly one the entry describes; any other mismatch stays a fail.
 #pragma once
 
 #include <optional>
@@ -12,40 +14,58 @@
 
 #include "harness/engine/result.hpp"
 #include "harness/suite/parse.hpp"
+#include "harness/suite/steps.hpp"
 
 namespace sp::harness {
 
-// Glob patterns (fnmatch) on the parts of a Failure; empty = not checked.
-struct DeviationMatch {
-  int source_line = 0;
-  std::string kind;
+// One differing field of a failure: exact field name, glob patterns (fnmatch) on the
+// expected and actual values.
+struct FieldPattern {
   std::string field;
   std::string expected;
   std::string actual;
-  std::string observed;  // the tcpdump-style line of the packet involved
-  std::string event;     // the failing test line, with its `# comment`
-  int line = 0;          // the test line; 0 = any
+};
+
+// One failure an entry excuses. Every differing field of the failure must be one of
+// `fields` and every one of `fields` must differ: a further mismatch is not excused.
+struct DeviationMatch {
+  int source_line = 0;
+  std::string kind;                 // exact: packet, timeout, timing, unexpected, state, cache, call
+  std::vector<FieldPattern> fields;
+  std::string observed;             // optional glob on the tcpdump-style line of the packet involved
+  std::string event;                // optional glob on the failing test line, with its `# comment`
+  std::string stimulus;             // optional glob on the latest inject line before the failure
+  std::string state;                // optional: the state last confirmed before the failure (exact)
+  int line = 0;                     // optional: the test line; 0 = any
 };
 
 struct Deviation {
   std::string name;
   int source_line = 0;
-  std::vector<std::string> tests;  // globs on test names
-  std::vector<std::string> cites;  // "RFC 9293 §3.10.7.4"
-  std::string rfc;                 // the sentence departed from, quoted
-  std::string reason;              // why the target does what it does
+  std::vector<std::string> at;      // "Role.transition": the steps where it applies
+  std::vector<std::string> tests;   // optional globs on test names; empty = every test
+  std::vector<std::string> cites;   // "RFC 9293 §3.10.7.4"
+  std::string rfc;                  // the sentence departed from, quoted
+  std::string reason;               // why the target does what it does
   std::vector<DeviationMatch> matches;
+};
+
+// A setting the profile changes in every test's namespace (a sysctl), with why.
+struct Setting {
+  std::string name;
+  std::string value;
+  int source_line = 0;
 };
 
 struct Profile {
   std::string path;
   std::string name;
   std::vector<std::string> targets;  // the targets it is meant for
-  std::vector<std::pair<std::string, std::string>> sysctls;  // applied in every namespace
+  std::vector<Setting> sysctls;      // applied in every namespace, reported in every run
   std::vector<Deviation> deviations;
 };
 
-// Parses a profile; on errors returns nullopt and fills *errors (path:line: error: ...).
+// Parses a profile; on errors returns nullopt and fills *errors (path:line:col: error: ...).
 std::optional<Profile> parse_profile(std::string_view text, const std::string& path,
                                      std::vector<ParseError>* errors);
 std::optional<Profile> read_profile(const std::string& path, std::vector<ParseError>* errors);
@@ -53,9 +73,19 @@ std::optional<Profile> read_profile(const std::string& path, std::vector<ParseEr
 // The profile compiled into the binary for `target` ("linux", "linux-tap"), if any.
 std::optional<std::string> builtin_profile_text(const std::string& target);
 
-// Turns a fail into an expected deviation when an entry names the test and describes
-// its failure; otherwise leaves the verdict and, when an entry names the test but
-// describes another failure, says so in the result's note.
-void apply_profile(const Profile& profile, TestResult* result);
+// Errors for entries whose `at` names a transition of one of `roles` that the role does
+// not have (a typo, or a transition the spec no longer has).
+void check_profile_steps(const Profile& profile, const TransitionsByRole& roles,
+                         std::vector<ParseError>* errors);
+
+// Whether the entry could apply to this test: its name matches `tests` and it names one
+// of the entry's steps. An applicable entry that matched nothing in a run is stale there.
+bool deviation_applies(const Deviation& d, const TestCase& test);
+
+// Turns a fail into an expected deviation when an entry applies at the failure's step and
+// describes the failure exactly; returns that entry's index. Otherwise leaves the verdict
+// and, when an entry applies at the step but describes another failure, says so in the
+// result's note.
+std::optional<size_t> apply_profile(const Profile& profile, TestResult* result);
 
 }  // namespace sp::harness

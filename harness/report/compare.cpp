@@ -11,6 +11,7 @@ namespace {
 using Json = nlohmann::json;
 
 bool failing(const std::string& verdict) { return verdict == "fail" || verdict == "error"; }
+bool departing(const std::string& verdict) { return verdict == "expected deviation"; }
 
 std::string describe(const TestOutcome& t) {
   std::string s = t.verdict;
@@ -125,8 +126,14 @@ Comparison compare_results(const ResultsFile& a, const ResultsFile& b) {
                               (ta.failure_kind != tb.failure_kind || ta.failure_line != tb.failure_line);
     d.new_failure = failing(tb.verdict) && (!failing(ta.verdict) || failed_differently);
     d.verdict_differs = d.verdict_differs || failed_differently;
+    bool departs_differently = departing(ta.verdict) && departing(tb.verdict) &&
+                               (ta.deviation != tb.deviation || ta.failure_kind != tb.failure_kind ||
+                                ta.failure_line != tb.failure_line);
+    d.new_departure = departing(tb.verdict) && (ta.verdict == "pass" || departs_differently);
+    d.verdict_differs = d.verdict_differs || departs_differently;
     if (d.verdict_differs || d.behaviour_differs) {
       c.new_failures += d.new_failure;
+      c.new_departures += d.new_departure;
       c.differences.push_back(d);
     } else {
       ++c.same;
@@ -150,7 +157,8 @@ std::string format_comparison(const Comparison& c, const ResultsFile& a, const R
     << "B: " << b.path << " (target " << b.target << ", " << b.tests.size() << " tests)\n";
   size_t verdicts = 0, behaviour = 0, only_a = 0, only_b = 0;
   for (const TestDifference& d : c.differences) {
-    s << "\n" << d.name << (d.new_failure ? "  [new failure in B]" : "") << "\n";
+    s << "\n"
+      << d.name << (d.new_failure ? "  [new failure in B]" : d.new_departure ? "  [new departure in B]" : "") << "\n";
     if (!d.b) {
       ++only_a;
       s << "    only in A: " << describe(*d.a) << "\n";
@@ -173,7 +181,8 @@ std::string format_comparison(const Comparison& c, const ResultsFile& a, const R
   }
   s << "\n" << c.same + verdicts + behaviour << " tests in both: " << c.same << " same, " << verdicts
     << " with different verdicts, " << behaviour << " with the same verdict but different packets; " << only_a
-    << " only in A, " << only_b << " only in B; " << c.new_failures << " new failures in B\n";
+    << " only in A, " << only_b << " only in B; " << c.new_failures << " new failures in B, " << c.new_departures
+    << " new departures in B\n";
   return s.str();
 }
 

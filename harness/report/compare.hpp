@@ -42,12 +42,19 @@ struct TestDifference {
   bool verdict_differs = false;
   bool behaviour_differs = false;
   bool new_failure = false;  // B fails or errs where A did not, or fails differently
+  // B departs where A passed, or departs differently (another profile entry, or the same
+  // entry at another line or failure kind): an expected deviation is still a departure,
+  // and a regression against a baseline.
+  bool new_departure = false;
 };
 
 struct Comparison {
   std::vector<TestDifference> differences;  // in A's order, then B's extra tests
   size_t same = 0;
   size_t new_failures = 0;
+  size_t new_departures = 0;
+  // What `diff --baseline` calls a regression: a new failure or a new departure.
+  size_t regressions() const { return new_failures + new_departures; }
 };
 
 Comparison compare_results(const ResultsFile& a, const ResultsFile& b);

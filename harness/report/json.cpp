@@ -61,7 +61,18 @@ std::string number(double v) {
 bool write_results_json(const std::string& path, const std::vector<TestResult>& results,
                         const ReportInfo& info, std::string* error) {
   std::string s = "{\n  \"target\": " + json_string(info.target) + ",\n  \"seconds\": " +
-                  number(info.seconds) + ",\n  \"summary\": {";
+                  number(info.seconds) + ",\n  \"profile\": " + json_string(info.profile) +
+                  ",\n  \"settings\": [";
+  for (size_t i = 0; i < info.settings.size(); ++i) {
+    const RunSetting& st = info.settings[i];
+    s += std::string(i ? ", " : "") + "{\"name\": " + json_string(st.name) + ", \"value\": " +
+         json_string(st.value) + ", \"source\": " + json_string(st.source) + "}";
+  }
+  s += "],\n  \"stale_deviations\": [";
+  for (size_t i = 0; i < info.stale_deviations.size(); ++i) {
+    s += (i ? ", " : "") + json_string(info.stale_deviations[i]);
+  }
+  s += "],\n  \"summary\": {";
   bool first = true;
   for (const auto& [verdict, n] : count_verdicts(results)) {
     s += std::string(first ? "" : ", ") + json_string(verdict) + ": " + std::to_string(n);
@@ -78,7 +89,8 @@ bool write_results_json(const std::string& path, const std::vector<TestResult>& 
       const Failure& f = *r.failure;
       s += ",\n     \"failure\": {\"kind\": " + json_string(f.kind) + ", \"line\": " +
            std::to_string(f.line) + ", \"event\": " + json_string(f.event) +
-           ", \"step\": " + json_string(f.step) + ", \"message\": " + json_string(f.message) + ", \"observed\": " + json_string(f.observed) +
+           ", \"step\": " + json_string(f.step) +
+           ", \"stimulus\": " + json_string(f.stimulus) + ", \"state\": " + json_string(f.state) + ", \"message\": " + json_string(f.message) + ", \"observed\": " + json_string(f.observed) +
            ", \"fields\": [";
       for (size_t k = 0; k < f.fields.size(); ++k) {
         const FieldDiff& d = f.fields[k];
@@ -94,6 +106,11 @@ bool write_results_json(const std::string& path, const std::vector<TestResult>& 
            ", \"deviation_text\": " + json_string(r.deviation_text);
     }
     if (!r.note.empty()) s += ",\n     \"note\": " + json_string(r.note);
+    if (!r.settings.empty()) {
+      s += ",\n     \"settings\": [";
+      for (size_t k = 0; k < r.settings.size(); ++k) s += (k ? ", " : "") + json_string(r.settings[k]);
+      s += "]";
+    }
     s += ",\n     \"packets\": [";
     for (size_t k = 0; k < r.packets.size(); ++k) {
       const PacketRecord& p = r.packets[k];

@@ -70,31 +70,50 @@ bool write_junit(const std::string& path, const std::vector<TestResult>& results
        std::to_string(results.size()) + "\" failures=\"" + std::to_string(failures) +
        "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) +
        "\" time=\"" + seconds(info.seconds) + "\">\n";
+  s += "      <properties>\n        <property name=\"profile\" value=\"" +
+       xml_escape(info.profile.empty() ? "none" : info.profile) + "\"/>\n";
+  for (const RunSetting& st : info.settings) {
+    s += "        <property name=\"setting " + xml_escape(st.name) + "\" value=\"" + xml_escape(st.value) +
+         " (" + xml_escape(st.source) + ")\"/>\n";
+  }
+  for (const std::string& d : info.stale_deviations) {
+    s += "        <property name=\"stale deviation\" value=\"" + xml_escape(d) + "\"/>\n";
+  }
+  s += "      </properties>\n";
   for (const TestResult& r : results) {
     s += "    <testcase name=\"" + xml_escape(r.name) + "\" classname=\"" +
          xml_escape(classname(r, info.target)) + "\" file=\"" + xml_escape(r.path) + "\" time=\"" +
          seconds(r.duration) + "\"";
     std::string message = r.failure ? r.failure->message : r.note;
     std::string body;
+    if (!r.settings.empty()) {
+      body += "      <properties>\n";
+      for (const std::string& st : r.settings) {
+        size_t eq = st.find('=');
+        body += "        <property name=\"setting " + xml_escape(st.substr(0, eq)) + "\" value=\"" +
+                xml_escape(eq == std::string::npos ? "" : st.substr(eq + 1)) + "\"/>\n";
+      }
+      body += "      </properties>\n";
+    }
     switch (r.verdict) {
       case Verdict::kPass: break;
       case Verdict::kFail:
-        body = "      <failure message=\"" + xml_escape(message) + "\" type=\"" +
+        body += "      <failure message=\"" + xml_escape(message) + "\" type=\"" +
                xml_escape(r.failure ? r.failure->kind : "fail") + "\">" + xml_escape(r.diff) +
                "</failure>\n";
         break;
       case Verdict::kError:
-        body = "      <error message=\"" + xml_escape(message) + "\">" + xml_escape(r.diff) + "</error>\n";
+        body += "      <error message=\"" + xml_escape(message) + "\">" + xml_escape(r.diff) + "</error>\n";
         break;
       case Verdict::kInconclusive:
-        body = "      <skipped message=\"" + xml_escape("inconclusive: " + message) + "\"/>\n" +
+        body += "      <skipped message=\"" + xml_escape("inconclusive: " + message) + "\"/>\n" +
                "      <system-out>" + xml_escape(r.diff) + "</system-out>\n";
         break;
       case Verdict::kSkipped:
-        body = "      <skipped message=\"" + xml_escape(r.note) + "\"/>\n";
+        body += "      <skipped message=\"" + xml_escape(r.note) + "\"/>\n";
         break;
       case Verdict::kExpectedDeviation:
-        body = "      <system-out>" +
+        body += "      <system-out>" +
                xml_escape("expected deviation `" + r.deviation + "`: " + r.deviation_text + "\n" +
                           r.diff) +
                "</system-out>\n";

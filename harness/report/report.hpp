@@ -26,10 +26,24 @@ std::map<std::string, size_t> count_verdicts(const std::vector<TestResult>& resu
 // "14 tests in 0.8 s (17.5 tests/s): 12 pass, 1 fail, 1 expected deviation".
 std::string format_summary(const std::vector<TestResult>& results, double seconds);
 
+// A setting the run changed in every test's namespace (the profile's `sysctl` lines):
+// a target is tested as shipped unless a report says otherwise.
+struct RunSetting {
+  std::string name;    // net.ipv4.tcp_syn_retries
+  std::string value;
+  std::string source;  // "profile linux (harness/targets/linux.profile:12)"
+};
+
 struct ReportInfo {
   std::string target;  // "linux"
   double seconds = 0;  // wall clock of the whole run
+  std::string profile;                      // its name, or "" for none
+  std::vector<RunSetting> settings;         // changed in every namespace
+  std::vector<std::string> stale_deviations;  // entries that applied but matched no failure
 };
+
+// The run header's lines about what the run changes in the target: "" when nothing.
+std::string format_settings(const ReportInfo& info);
 
 bool write_junit(const std::string& path, const std::vector<TestResult>& results,
                  const ReportInfo& info, std::string* error);

@@ -308,6 +308,7 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
   std::vector<std::optional<TestResult>> results(tests.size());
   size_t done = 0;
   auto finish = [&](size_t i, TestResult r) {
+    for (const Sysctl& s : tests[i].sysctls) r.settings.push_back(s.name + "=" + s.value);
     if (options.profile) apply_profile(*options.profile, &r);
     if (r.diff.empty() && r.failure) r.diff = render_diff(r);
     ++done;

@@ -2,7 +2,9 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <set>
 #include <ostream>
 
 #include "harness/profile/profile.hpp"
@@ -48,6 +50,27 @@ class Progress {
   bool shown_ = false;
   size_t counts_[4] = {0, 0, 0, 0};
 };
+
+// Entries that applied to a test that ran (its steps include one of the entry's) but
+// excused no failure of the run: stale, or hiding nothing here.
+std::vector<std::string> stale_deviations(const std::optional<Profile>& profile, const std::vector<TestCase>& tests,
+                                          const std::vector<TestResult>& results) {
+  std::vector<std::string> stale;
+  if (!profile) return stale;
+  std::set<std::string> used, ran;
+  for (const TestResult& r : results) {
+    if (!r.deviation.empty()) used.insert(r.deviation);
+    if (r.verdict != Verdict::kSkipped && r.verdict != Verdict::kError) ran.insert(r.name);
+  }
+  for (const Deviation& d : profile->deviations) {
+    if (used.count(d.name)) continue;
+    bool applied = std::any_of(tests.begin(), tests.end(), [&](const TestCase& t) {
+      return ran.count(t.name) && deviation_applies(d, t);
+    });
+    if (applied) stale.push_back(d.name + " (" + profile->path + ":" + std::to_string(d.source_line) + ")");
+  }
+  return stale;
+}
 
 }  // namespace
 
@@ -99,6 +122,23 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   if (files.empty()) return usage("no test files (*.spt) found");
   Suite suite = load_suite(files, selection);
   for (const ParseError& e : suite.errors) err << e.format() << "\n";
+  if (profile) {
+    std::vector<ParseError> errors;
+    check_profile_steps(*profile, options.spec_transitions, &errors);
+    if (!errors.empty()) {
+      for (const ParseError& e : errors) err << e.format() << "\n";
+      report.exit_code = kRunBadInput;
+      return report;
+    }
+  }
+  ReportInfo info{options.target, 0, profile ? profile->name : "", {}, {}};
+  if (profile) {
+    for (const Setting& s : profile->sysctls) {
+      info.settings.push_back(
+          {s.name, s.value, "profile " + profile->name + ", " + profile->path + ":" + std::to_string(s.source_line)});
+    }
+  }
+  if (!options.quiet) out << format_settings(info) << std::flush;
 
   if (!suite.tests.empty()) {
     EnvironmentStatus env = check_environment(*target, raw_interface(options.target));
@@ -147,7 +187,9 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   report.seconds = monotonic_now() - start;
   report.interrupted_by = outcome.interrupted_by;
 
-  ReportInfo info{options.target, report.seconds};
+  info.seconds = report.seconds;
+  report.stale_deviations = stale_deviations(profile, suite.tests, report.results);
+  info.stale_deviations = report.stale_deviations;
   bool write_failed = false;
   std::string error;
   if (!options.junit.empty() && !write_junit(options.junit, report.results, info, &error)) {
@@ -170,6 +212,11 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   }
 
   out << format_summary(report.results, report.seconds) << "\n";
+  if (!report.stale_deviations.empty()) {
+    out << "profile entries that applied to tests of this run but excused no failure"
+        << (options.strict_profile ? " (--strict-profile: a fail)" : "") << ":\n";
+    for (const std::string& s : report.stale_deviations) out << "  " << s << "\n";
+  }
   if (outcome.interrupted_by) {
     err << "stateproof run: interrupted by signal " << outcome.interrupted_by << "; "
         << report.results.size() - suite.not_run.size() << " of " << total
@@ -184,7 +231,7 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   }
   if (suite.bad_input || write_failed) {
     report.exit_code = kRunBadInput;
-  } else if (failed) {
+  } else if (failed || (options.strict_profile && !report.stale_deviations.empty())) {
     report.exit_code = kRunFailed;
   }
   return report;

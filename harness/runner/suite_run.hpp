@@ -10,6 +10,7 @@
 
 #include "harness/engine/executor.hpp"
 #include "harness/engine/result.hpp"
+#include "harness/suite/steps.hpp"
 
 namespace sp::harness {
 
@@ -33,6 +34,10 @@ struct SuiteRunOptions {
   std::string filter;              // glob on test names
   std::string shard;               // "I/N" or ""
   bool fast = false;               // skip tier slow
+  bool strict_profile = false;     // exit 1 when a profile entry applied but matched nothing
+  // The transitions of the specs the suite was generated from (`run --spec`): a profile
+  // entry naming a transition of one of these roles that the role lacks is bad input.
+  TransitionsByRole spec_transitions;
   bool quiet = false;              // no progress, no per-test lines: diffs and summary only
   bool verbose = false;            // print the diff of every test, passing ones included
   bool progress = false;           // a progress line on `err` (the CLI: when it is a terminal)
@@ -45,6 +50,7 @@ struct SuiteRunReport {
   std::vector<TestResult> results;  // every selected test, in file order
   double seconds = 0;
   int interrupted_by = 0;
+  std::vector<std::string> stale_deviations;  // "name (path:line)"
 };
 
 // `out` gets diffs and the summary; `err` gets errors and the progress line.

@@ -18,7 +18,9 @@ namespace {
 
 std::vector<std::pair<std::string, std::string>> sysctls_of(const TestCase& test, const RunOptions& options) {
   std::vector<std::pair<std::string, std::string>> all;
-  if (options.profile) all = options.profile->sysctls;
+  if (options.profile) {
+    for (const Setting& s : options.profile->sysctls) all.emplace_back(s.name, s.value);
+  }
   for (const Sysctl& s : test.sysctls) all.emplace_back(s.name, s.value);
   return all;
 }

@@ -70,6 +70,8 @@ std::string encode_result(const TestResult& r) {
     w.u32(static_cast<uint32_t>(f.line));
     w.str(f.event);
     w.str(f.step);
+    w.str(f.stimulus);
+    w.str(f.state);
     w.str(f.message);
     w.str(f.observed);
     w.u32(static_cast<uint32_t>(f.fields.size()));
@@ -112,7 +114,7 @@ bool decode_result(std::string_view bytes, TestResult* out) {
   if (!rd.u32(&u)) return false;
   if (u) {
     Failure f;
-    if (!rd.str(&f.kind) || !rd.i32(&f.line) || !rd.str(&f.event) || !rd.str(&f.step) || !rd.str(&f.message) ||
+    if (!rd.str(&f.kind) || !rd.i32(&f.line) || !rd.str(&f.event) || !rd.str(&f.step) || !rd.str(&f.stimulus) || !rd.str(&f.state) || !rd.str(&f.message) ||
         !rd.str(&f.observed) || !rd.u32(&n) || n > bytes.size()) {
       return false;
     }

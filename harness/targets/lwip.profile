@@ -12,7 +12,7 @@ targets lwip
 # happened first.
 
 deviation ack_of_unacceptable_segment_processed
-tests  rcv_ack_of_fin_*.b1.* rcv_ack_syn_rcvd.b1.*
+at     Endpoint.rcv_unacceptable
 cite   "RFC 9293 §3.10.7.4"
 rfc    "If an incoming segment is not acceptable, an acknowledgment should be sent in reply"
 rfc    "(unless the RST bit is set, if so drop the segment and return) ... After sending"
@@ -22,31 +22,36 @@ reason "segment outside the receive window (above it, or an old duplicate) that 
 reason "our SYN or FIN moves SYN-RECEIVED to ESTABLISHED, FIN-WAIT-1 to FIN-WAIT-2, CLOSING"
 reason "to TIME-WAIT and LAST-ACK to CLOSED. A bug: the state moves on a segment the RFC"
 reason "drops."
-match  kind=state field=state
-match  kind=timeout field=packet expected=flags=A* actual=nothing event=*rcv_unacceptable*
+match  kind=state field=state expected=SYN_RCVD actual=ESTABLISHED
+match  kind=state field=state expected=FIN_WAIT_1 actual=FIN_WAIT_2
+match  kind=state field=state expected=CLOSING actual=TIME_WAIT
+match  kind=timeout expected="flags=A seq=2 ack=2" state=LAST_ACK
+match  kind=timeout expected="flags=A seq=2 ack=2" state=TIME_WAIT
 
 deviation fin_with_ack_of_unsent_data_taken
-tests  rcv_fin_*.b2.above
+at     Endpoint.rcv_ack_ahead
 cite   "RFC 9293 §3.10.7.4"
 rfc    "If the ACK acks something not yet sent (SEG.ACK > SND.NXT), then send an ACK, drop"
 rfc    "the segment, and return."
 reason "A FIN whose acknowledgment is beyond SND.NXT is acknowledged and taken (ESTABLISHED"
 reason "to CLOSE-WAIT, FIN-WAIT-1 to CLOSING, FIN-WAIT-2 to TIME-WAIT) instead of dropped."
 reason "A bug."
-match  kind=state field=state
+match  kind=state field=state expected=ESTABLISHED actual=CLOSE_WAIT stimulus="*inject flags=FA *"
+match  kind=state field=state expected=FIN_WAIT_1 actual=CLOSING stimulus="*inject flags=FA *"
+match  kind=state field=state expected=FIN_WAIT_2 actual=TIME_WAIT stimulus="*inject flags=FA *"
 
 deviation syn_rcvd_ack_checked_before_sequence_number
-tests  rcv_bad_ack_syn_rcvd.*
+at     Endpoint.rcv_unacceptable
 cite   "RFC 9293 §3.10.7.4"
 rfc    "first check sequence number ... If an incoming segment is not acceptable, an"
 rfc    "acknowledgment should be sent in reply"
 reason "In SYN_RCVD tcp_process() answers an unacceptable ACK with a RST (the fifth step)"
 reason "before the sequence number check, even for a segment outside the window (Linux"
 reason "does the same: linux.profile)."
-match  kind=packet field=flags expected=A actual=RA
+match  kind=packet field=flags expected=A actual=RA field=seq expected=1 actual="0 (absolute *)" field=ack expected=1 actual="*(absolute *)" state=SYN_RCVD
 
 deviation rst_at_right_window_edge_challenged
-tests  rcv_rst_challenge.*.at rcv_unacceptable_rst.*.at rcv_unacceptable_rst.*.wrap
+at     Endpoint.rcv_unacceptable_rst
 cite   "RFC 9293 §3.10.7.4"
 cite   "RFC 5961 §3.2"
 rfc    "If the RST bit is set and the sequence number is outside the current receive"
@@ -55,19 +60,21 @@ reason "tcp_process() tests a RST's sequence number with TCP_SEQ_BETWEEN(seqno, 
 reason "rcv_nxt + rcv_wnd), inclusive at both ends: a RST at RCV.NXT + RCV.WND counts as in"
 reason "the window and draws a challenge ACK. (A segment without RST at that edge is"
 reason "answered as unacceptable, as the RFC says.)"
-match  kind=unexpected field=packet actual=flags=A*
+match  kind=unexpected actual="flags=A seq=1 ack=1 win=* len=0*" stimulus="*inject flags=R seq=65536 *"
+match  kind=unexpected actual="flags=A seq=1 ack=1 win=* len=0*" stimulus="*inject flags=R seq=#* *"
 
 deviation unacceptable_segment_acknowledged_twice
-tests  rcv_ack_ahead.b1.*
+at     Endpoint.rcv_unacceptable
 cite   "RFC 9293 §3.10.7.4"
 rfc    "If an incoming segment is not acceptable, an acknowledgment should be sent in reply"
 rfc    "... After sending the acknowledgment, drop the unacceptable segment and return."
 reason "A segment outside the window whose ACK is also beyond SND.NXT draws two ACKs: one"
 reason "for the acknowledgment (tcp_receive) and one for the sequence number."
-match  kind=unexpected field=packet actual=flags=A*
+tests  rcv_ack_ahead.b1.*
+match  kind=unexpected actual="flags=A seq=1 ack=1 win=* len=0 (retransmission after 0.0?? s)"
 
 deviation out_of_order_fin_acknowledged_at_once
-tests  *.above
+at     Endpoint.rcv_ack_established Endpoint.rcv_ack_fin_wait_1 Endpoint.rcv_ack_fin_wait_2 Endpoint.rcv_ack_of_fin_fin_wait_1 Endpoint.rcv_ack_syn_rcvd
 cite   "RFC 9293 §3.10.7.4"
 cite   "RFC 5681 §4.2"
 rfc    "Segments with higher beginning sequence numbers SHOULD be held for later processing"
@@ -75,11 +82,11 @@ reason "A FIN at RCV.NXT + 1 is queued out of order and answered with a duplicat
 reason "once, as RFC 5681 §4.2 asks (\"A TCP receiver SHOULD send an immediate duplicate ACK"
 reason "when an out-of-order segment arrives\"); spec/tcp.sp leaves congestion control out."
 reason "Linux does the same."
-match  kind=unexpected field=packet actual=flags=A*
+match  kind=unexpected actual="flags=A seq=1 ack=1 win=* len=0*" stimulus="*inject flags=FA seq=2 *"
+match  kind=unexpected actual="flags=A seq=2 ack=1 win=* len=0*" stimulus="*inject flags=FA seq=2 *"
 
 deviation rst_always_carries_ack
-tests  rcv_ack_listen rcv_closed_ack rcv_bad_ack_syn_rcvd rcv_bad_ack_syn_sent abort_synchronized *ack_in_listen*
-tests  rcv_ack_fin_syn_rcvd.* rcv_ack_syn_rcvd.* rcv_bad_ack_syn_rcvd.* rcv_bad_ack_syn_sent.* rcv_synack_syn_sent.*
+at     Endpoint.rcv_ack_listen Endpoint.rcv_closed_ack Endpoint.rcv_bad_ack_syn_rcvd Endpoint.rcv_bad_ack_syn_sent Endpoint.abort_synchronized
 cite   "RFC 9293 §3.10.7.1"
 cite   "RFC 9293 §3.10.7.2"
 cite   "RFC 9293 §3.10.5"
@@ -90,34 +97,35 @@ reason "number; the RST's sequence number is the RFC's, only the ACK flag is ext
 match  kind=packet field=flags expected=R actual=RA
 
 deviation syn_fin_counted_once
-tests  rcv_closed_no_ack
+at     Endpoint.rcv_closed_no_ack
 cite   "RFC 9293 §3.10.7.1"
 cite   "RFC 9293 §3.4"
 rfc    "If the ACK bit is off, sequence number zero is used, <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>"
 rfc    "SEG.LEN = the number of octets occupied by the data in the segment (counting SYN and FIN)"
 reason "tcp_input() computes the segment length as the payload plus one when SYN or FIN"
 reason "is set, so a SYN+FIN counts 1, not 2: the RST acknowledges SEG.SEQ+1."
-match  kind=packet field=ack expected=2 actual=1*
+match  kind=packet field=ack expected=2 actual="1 (absolute *)" stimulus="*inject flags=SF *"
+match  kind=packet field=ack expected=2 actual="1 (absolute *)" stimulus="*inject flags=FS *"
 
 deviation abort_syn_sent_sends_rst
-tests  abort_syn_sent
+at     Endpoint.abort_syn_sent
 cite   "RFC 9293 §3.10.5"
 rfc    "SYN-SENT STATE: All queued SENDs and RECEIVEs should be given \"reset\" responses,"
 rfc    "delete the TCB, enter CLOSED state, and return."
 reason "tcp_abort() (tcp_abandon) sends a RST in every state but LISTEN, CLOSED and"
 reason "TIME-WAIT; in SYN-SENT it carries ACK with acknowledgment number 0."
-match  kind=unexpected field=packet actual=flags=RA*
+match  kind=unexpected actual="flags=RA seq=1 ack=* win=* len=0"
 
 deviation abort_closing_sends_rst
-tests  abort_closing abort_last_ack
+at     Endpoint.abort_closing
 cite   "RFC 9293 §3.10.5"
 rfc    "CLOSING STATE, LAST-ACK STATE, TIME-WAIT STATE: Respond with \"ok\" and delete the"
 rfc    "TCB, enter CLOSED state, and return."
 reason "tcp_abort() sends a RST in CLOSING and LAST-ACK as in the synchronized states."
-match  kind=unexpected field=packet actual=flags=RA*
+match  kind=unexpected actual="flags=RA seq=2 ack=2 win=* len=0"
 
 deviation rst_without_ack_bit_accepted_in_syn_sent
-tests  rcv_rst_no_ack_syn_sent
+at     Endpoint.rcv_rst_no_ack_syn_sent
 cite   "RFC 9293 §3.10.7.3"
 rfc    "If the RST bit is set, If the ACK was acceptable, then signal to the user"
 rfc    "\"error: connection reset\", drop the segment, enter CLOSED state ... Otherwise (no"
@@ -128,17 +136,16 @@ reason "but a matching field closes the connection."
 match  kind=state field=state expected=SYN_SENT actual=CLOSED
 
 deviation no_simultaneous_open
-tests  rcv_syn_syn_sent rcv_syn_syn_rcvd_active rcv_rst_syn_rcvd_active
-tests  rcv_syn_syn_rcvd_active.* rcv_rst_syn_rcvd_active.*
+at     Endpoint.rcv_syn_syn_sent
 cite   "RFC 9293 §3.10.7.3"
 rfc    "If the SYN bit is on and the security/compartment is acceptable, then ... Otherwise,"
 rfc    "enter SYN-RECEIVED, form a SYN,ACK segment <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> and send it."
 reason "tcp_process() in SYN_SENT handles only SYN+ACK; a SYN alone is dropped, so"
 reason "simultaneous open (and everything after it) is not implemented."
-match  kind=timeout field=packet expected=flags=SA* actual=nothing event=*rcv_syn_syn_sent*
+match  kind=timeout expected="flags=SA seq=0 ack=1"
 
 deviation syn_in_syn_rcvd_ignored
-tests  rcv_syn_syn_rcvd_passive rcv_syn_syn_rcvd_passive.* *syn_in_syn_rcvd*
+at     Endpoint.rcv_syn_syn_rcvd_passive Endpoint.rcv_unacceptable
 cite   "RFC 9293 §3.10.7.4"
 rfc    "SYN-RECEIVED STATE: If the connection was initiated with a passive OPEN, then return"
 rfc    "this connection to the LISTEN state and return."
@@ -146,22 +153,21 @@ rfc    "If an incoming segment is not acceptable, an acknowledgment should be se
 reason "lwIP keeps the connection in SYN_RCVD (tcp_process answers the SYN as a duplicate):"
 reason "a SYN in the window changes nothing, one with the peer's ISN draws the SYN-ACK"
 reason "again, and one outside the window draws no acknowledgment."
-match  kind=state field=state expected=LISTEN actual=SYN_RCVD
-match  kind=packet field=flags expected=A actual=SA
-match  kind=timeout field=packet expected=flags=A* actual=nothing
+match  kind=state field=state expected=LISTEN actual=SYN_RCVD stimulus="*inject flags=S *"
+match  kind=packet field=flags expected=A actual=SA field=seq expected=1 actual="0 (absolute *)" stimulus="*inject flags=S *"
+match  kind=timeout expected="flags=A seq=1 ack=1" stimulus="*inject flags=S *"
 
 deviation unacceptable_segment_without_ack_dropped
-tests  rcv_unacceptable
+at     Endpoint.rcv_unacceptable
 cite   "RFC 9293 §3.10.7.4"
 rfc    "If an incoming segment is not acceptable, an acknowledgment should be sent in reply"
 rfc    "(unless the RST bit is set, if so drop the segment and return)"
 reason "A segment with neither ACK nor SYN nor RST is dropped by tcp_process() before the"
 reason "sequence number check; a SHOULD, not a MUST."
-match  kind=timeout field=packet expected=flags=A* actual=nothing event=*rcv_unacceptable*
+match  kind=timeout expected="flags=A seq=1 ack=1" stimulus="*inject flags=. *"
 
 deviation fin_after_fin_not_acknowledged
-tests  rcv_ack_close_wait* rcv_ack_closing* rcv_ack_last_ack* rcv_ack_of_fin_closing* rcv_ack_time_wait*
-tests  rcv_ack_of_fin_last_ack.*
+at     Endpoint.rcv_ack_close_wait Endpoint.rcv_ack_closing Endpoint.rcv_ack_of_fin_closing Endpoint.rcv_ack_last_ack Endpoint.rcv_ack_time_wait
 cite   "RFC 9293 §3.10.7.4"
 rfc    "eighth, check the FIN bit, ... If the FIN bit is set, signal the user \"connection"
 rfc    "closing\" and return any pending RECEIVEs with same message, advance RCV.NXT over"
@@ -170,12 +176,15 @@ reason "A second FIN beyond the first (SEG.SEQ = RCV.NXT after the peer's FIN) i
 reason "new data for lwIP: in CLOSE-WAIT, CLOSING and LAST-ACK it sends nothing, in"
 reason "TIME-WAIT it acknowledges the old RCV.NXT (as for a retransmitted FIN). Linux does"
 reason "the same (linux.profile, fin_after_fin_not_acknowledged)."
-match  kind=timeout field=packet expected=flags=A* actual=nothing
-match  kind=packet field=ack expected=3 actual=2*
+match  kind=timeout expected="flags=A seq=1 ack=3" stimulus="*inject flags=F*"
+match  kind=timeout expected="flags=A seq=2 ack=3" stimulus="*inject flags=F*"
+match  kind=packet field=ack expected=3 actual="2 (absolute *)" stimulus="*inject flags=F*" state=TIME_WAIT
+match  kind=packet field=ack expected=3 actual="2 (absolute *)" stimulus="*inject flags=FA seq=2 *" state=LAST_ACK
 
 # ARP (`stateproof gen spec/arp.sp --role Host`): a parameter lwIP cannot be given.
+
 deviation arp_request_retries_fixed_at_build
-tests  give_up
+at     Host.give_up
 cite   "RFC 1122 §2.3.2.1"
 rfc    "The recommended maximum rate is 1 per second per destination."
 reason "Not an RFC departure: RFC 1122 fixes the rate of ARP requests, not their number."
@@ -183,4 +192,4 @@ reason "The spec's host retransmits its REQUEST MAX_TRIES = 1 time and then give
 reason "lwIP's etharp_tmr() re-sends the request every second while the entry is pending,"
 reason "until ARP_MAXPENDING (5 s in Debian's liblwip, a compile-time option) expires."
 reason "Linux is configured to the spec's count in its namespace (mcast_solicit=2)."
-match  kind=unexpected field=packet actual=op=request*
+match  kind=unexpected actual="op=request sha=iut.mac spa=iut.ip tha=zero tpa=tester.ip"

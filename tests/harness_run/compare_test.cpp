@@ -84,7 +84,7 @@ TEST(Compare, FindsVerdictAndBehaviourDifferencesAndNewFailures) {
             std::string::npos)
       << text;
   EXPECT_NE(text.find("4 tests in both: 1 same, 2 with different verdicts, 1 with the same verdict but different "
-                      "packets; 1 only in A, 1 only in B; 3 new failures in B"),
+                      "packets; 1 only in A, 1 only in B; 3 new failures in B, 0 new departures in B"),
             std::string::npos)
       << text;
 
@@ -92,6 +92,38 @@ TEST(Compare, FindsVerdictAndBehaviourDifferencesAndNewFailures) {
   Comparison self = compare_results(rb, rb);
   EXPECT_TRUE(self.differences.empty());
   EXPECT_EQ(self.new_failures, 0u);
+}
+
+// An expected deviation is still a departure: against a baseline, pass -> expected
+// deviation and a change of the entry that matched are regressions; the way back is not.
+TEST(Compare, NewDeparturesAreRegressions) {
+  auto dev = [](const std::string& name, const std::string& entry, int line) {
+    return "{\"name\": \"" + name + "\", \"verdict\": \"expected deviation\", \"deviation\": \"" + entry +
+           "\", \"failure\": {\"kind\": \"timeout\", \"line\": " + std::to_string(line) +
+           ", \"message\": \"m\"}, \"packets\": []}";
+  };
+  std::string a = results("linux", test("appears", "pass", "") + "," + dev("other_entry", "x", 9) + "," +
+                                       dev("other_line", "x", 9) + "," + dev("same", "x", 9) + "," +
+                                       dev("fixed", "x", 9));
+  std::string b = results("linux", test("appears", "expected deviation", "", "{\"kind\": \"state\", \"line\": 3}") +
+                                       "," + dev("other_entry", "y", 9) + "," + dev("other_line", "x", 12) + "," +
+                                       dev("same", "x", 9) + "," + test("fixed", "pass", ""));
+  ResultsFile ra, rb;
+  std::string error;
+  ASSERT_TRUE(parse_results(a, "a.json", &ra, &error)) << error;
+  ASSERT_TRUE(parse_results(b, "b.json", &rb, &error)) << error;
+  Comparison c = compare_results(ra, rb);
+  ASSERT_EQ(c.differences.size(), 4u);
+  EXPECT_EQ(c.same, 1u);
+  EXPECT_TRUE(c.differences[0].new_departure);  // appears
+  EXPECT_TRUE(c.differences[1].new_departure);  // other_entry
+  EXPECT_TRUE(c.differences[2].new_departure);  // other_line
+  EXPECT_TRUE(c.differences[2].verdict_differs);
+  EXPECT_FALSE(c.differences[3].new_departure);  // fixed: reported, not a regression
+  EXPECT_TRUE(c.differences[3].verdict_differs);
+  EXPECT_EQ(c.new_failures, 0u);
+  EXPECT_EQ(c.regressions(), 3u);
+  EXPECT_NE(format_comparison(c, ra, rb).find("appears  [new departure in B]"), std::string::npos);
 }
 
 TEST(Compare, RejectsWhatIsNotAResultsFile) {

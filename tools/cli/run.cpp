@@ -33,6 +33,13 @@ void add_run(CLI::App& app, Action* run) {
   cmd->add_option("--profile", o->profile,
                   "target profile of known deviations (default: the target's built-in; none: no "
                   "profile)");
+  cmd->add_flag("--strict-profile", o->strict_profile,
+                "fail (exit 1) when a profile entry applied to a test of the run but excused no "
+                "failure (a stale entry that could hide a regression)");
+  auto specs = std::make_shared<std::vector<std::string>>();
+  cmd->add_option("--spec", *specs,
+                  "the spec(s) the suite was generated from: a profile entry naming a transition "
+                  "their roles lack is an error");
   cmd->add_option("--filter", o->filter, "run only tests whose name matches this glob");
   cmd->add_option("--shard", o->shard, "run shard I of N (I/N, 1-based) of the test files");
   cmd->add_option("--settle", o->execute.settle,
@@ -44,6 +51,17 @@ void add_run(CLI::App& app, Action* run) {
   cmd->callback([=] {
     *run = [=] {
       harness::SuiteRunOptions options = *o;
+      for (const std::string& path : *specs) {
+        SpecOptions spec;
+        spec.path = path;
+        spec.no_warnings = true;
+        int exit_code = kOk;
+        std::optional<ir::Model> model = load_spec(spec, &exit_code);
+        if (!model) return exit_code == kFailed ? static_cast<int>(kUsage) : exit_code;
+        for (const ir::Role& role : model->roles) {
+          for (const ir::Transition& t : role.transitions) options.spec_transitions[role.name].insert(t.name);
+        }
+      }
       options.progress = !options.quiet && isatty(STDERR_FILENO);
       return harness::run_suite(options, std::cout, std::cerr).exit_code;
     };

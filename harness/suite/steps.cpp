@@ -1,0 +1,35 @@
+#include "harness/suite/steps.hpp"
+
+#include <cctype>
+
+namespace sp::harness {
+namespace {
+
+bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+std::string role_prefix(const TestCase& test) {
+  if (test.covers.empty()) return "";
+  size_t dot = test.covers.front().find('.');
+  return dot == std::string::npos ? "" : test.covers.front().substr(0, dot + 1);
+}
+
+}  // namespace
+
+std::string step_of_comment(const TestCase& test, const std::string& comment) {
+  size_t end = 0;
+  while (end < comment.size() && name_char(comment[end])) ++end;
+  if (end == 0 || (end < comment.size() && comment[end] != ':')) return "";
+  return role_prefix(test) + comment.substr(0, end);
+}
+
+std::string initial_step(const TestCase& test) { return test.covers.empty() ? "" : test.covers.front(); }
+
+std::set<std::string> steps_of(const TestCase& test) {
+  std::set<std::string> steps(test.covers.begin(), test.covers.end());
+  for (const Event& e : test.events) {
+    if (std::string s = step_of_comment(test, e.comment); !s.empty()) steps.insert(std::move(s));
+  }
+  return steps;
+}
+
+}  // namespace sp::harness
