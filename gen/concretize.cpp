@@ -13,6 +13,9 @@ namespace {
 // Tolerance of timer expiries: expected in [d * (1 - kTol), d * (1 + kTol) + kSlack].
 constexpr double kTol = 0.25;
 constexpr double kSlack = 0.2;
+// How long an `expect state` at a timer's lower bound may take to observe the state that
+// must still hold there.
+constexpr double kStateNow = 0.1;
 
 uint64_t Value(const z3::model& m, const z3::expr& e) {
   z3::expr v = m.eval(e, true);
@@ -387,11 +390,28 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
         tc.events.push_back(std::move(quiet));
         within = hi - lo;
       } else {
+        // A timer that changes the state without sending (TIME-WAIT's 2 MSL, a user
+        // timeout): the state is checked at both ends of its window, so a timer that
+        // expires early fails as surely as one that expires late.
+        const int before = Pre(ex_, steps, i).control;
+        const bool both_bounds = tc.wire == "tcp" && before != n.state.control;
         Event wait;
         wait.kind = Event::Kind::kWait;
-        wait.seconds = hi;
-        wait.comment = tr.name + ": " + what;
+        wait.seconds = both_bounds ? lo : hi;
+        wait.comment = tr.name + ": " + what + (both_bounds ? ", not before " + Seconds(lo) + " s" : "");
         tc.events.push_back(std::move(wait));
+        if (both_bounds) {
+          Event still;
+          still.kind = Event::Kind::kExpectState;
+          still.name = role.states[before];
+          still.within = kStateNow;
+          tc.events.push_back(std::move(still));
+          Event rest;
+          rest.kind = Event::Kind::kWait;
+          rest.seconds = hi - lo;
+          rest.comment = tr.name + ": " + what + ", by " + Seconds(hi) + " s";
+          tc.events.push_back(std::move(rest));
+        }
       }
       now += d;
     }

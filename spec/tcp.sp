@@ -70,7 +70,7 @@ const MAX_RETX = 2                // retransmissions of SYN / SYN-ACK / FIN befo
 const MAX_LOSS = 1                // segments each direction may lose (the channels' loss budget)
 const RCV_WND = 2                 // RCV.WND, constant
 const QSZ = 6 * MAX_RETX + 2      // channel capacity: the SPIN model's exact maximum occupancy
-const MSL: duration = 30s         // RFC 9293 §3.4.2 takes MSL = 2 minutes; 30s as in Linux
+const MSL: duration = 2min        // RFC 9293 §3.4.2: "an MSL of 2 minutes"; TIME-WAIT lasts 2 MSL (MUST-13)
 const RTO: duration = 1s          // RFC 6298 §2.1: RTO <- 1 second before any RTT sample
 // Initial sequence numbers (RFC 9293 §3.4.1). Checked at 3 bits they are 6 and 2; at
 // --seq-bits 32, --const CLIENT_ISS=4294967294 --const SERVER_ISS=4294967290 gives the

@@ -181,6 +181,16 @@ match  kind=timeout expected="flags=A seq=2 ack=3" stimulus="*inject flags=F*"
 match  kind=packet field=ack expected=3 actual="2 (absolute *)" stimulus="*inject flags=F*" state=TIME_WAIT
 match  kind=packet field=ack expected=3 actual="2 (absolute *)" stimulus="*inject flags=FA seq=2 *" state=LAST_ACK
 
+deviation time_wait_two_minutes
+at     Endpoint.time_wait_expired
+cite   "RFC 9293 §3.10.8"
+cite   "RFC 9293 §3.4.2"
+rfc    "When a connection is closed actively, it MUST linger in the TIME-WAIT state for a"
+rfc    "time 2xMSL (Maximum Segment Lifetime) (MUST-13)" (MSL: 2 minutes, RFC 9293 §3.4.2)
+reason "lwIP keeps a TIME-WAIT pcb for 2 * TCP_MSL = 2 * 60 s (a compile-time option,"
+reason "TCP_MSL = 60000 ms in Debian's liblwip): 2 minutes, not 4."
+match  kind=state field=state expected=TIME_WAIT actual=CLOSED
+
 # ARP (`stateproof gen spec/arp.sp --role Host`): a parameter lwIP cannot be given.
 
 deviation arp_request_retries_fixed_at_build
