@@ -90,6 +90,10 @@ class Executor {
   std::deque<Observed> queue_;
   double t0_ = 0;
   double prev_ = 0;  // when the previous event completed (absolute)
+  // Arrival (absolute) of the packet the latest `expect` matched; < 0 before any.
+  double last_expected_ = -1;
+  // Every event since that match was a `+0` observation: an inject now answers it.
+  bool answering_ = false;
   std::string step_;  // Failure::step: the transition the latest commented line named
 };
 
@@ -118,7 +122,18 @@ TestResult Executor::run() {
   t0_ = target_.now();
   prev_ = t0_;
   for (const Event& e : test_.events) {
-    double at = e.absolute_time ? t0_ + e.time : prev_ + e.time;
+    double at = e.anchor == Event::Anchor::kStart      ? t0_ + e.time
+                : e.anchor == Event::Anchor::kIutPacket ? last_expected_ + e.time
+                                                        : prev_ + e.time;
+    if (e.anchor == Event::Anchor::kIutPacket && last_expected_ < 0) {
+      // The parser refuses `iut+D` before any expect of a packet; a test built in code
+      // may still get here.
+      fail(Verdict::kError, make_failure(&e, "harness", "iut+ before any expected packet from the IUT"));
+      break;
+    }
+    const bool observation = e.type == Event::Type::kExpectState || e.type == Event::Type::kExpectCache ||
+                             e.type == Event::Type::kExpectPacket || e.type == Event::Type::kInject;
+    if (e.anchor != Event::Anchor::kPrevious || e.time != 0 || !observation) answering_ = false;
     if (std::string s = step_of(test_, e.comment); !s.empty()) step_ = std::move(s);
     switch (e.type) {
       case Event::Type::kCall: do_call(e, at); break;
@@ -330,10 +345,13 @@ void Executor::do_inject(const Event& e, double at) {
   rec.disposition = "injected";
   rec.line = e.line;
   std::string error;
+  const double written = target_.now();
   if (!target_.send(*bytes, &error)) {
     fail(Verdict::kError, make_failure(&e, "setup", "writing to the device failed: " + error));
     return;
   }
+  if (answering_) result_.reaction_latencies.push_back(written - last_expected_);
+  answering_ = false;
   trace(&e, "inject " + rec.summary);
   result_.packets.push_back(std::move(rec));
   prev_ = target_.now();
@@ -396,6 +414,8 @@ void Executor::expect_packet(const Event& e, double at) {
       rec.disposition = "expected";
       trace(&e, "expected " + rec.summary);
       prev_ = o.time;
+      last_expected_ = o.time;
+      answering_ = true;
       return;
     }
     if (allowed(o)) {

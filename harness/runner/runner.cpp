@@ -50,7 +50,7 @@ bool ethernet_target(TargetKind kind) { return kind != TargetKind::kLinux; }
 double time_budget(const TestCase& test, double margin) {
   double total = 0, latest_absolute = 0;
   for (const Event& e : test.events) {
-    if (e.absolute_time) {
+    if (e.anchor == Event::Anchor::kStart) {
       latest_absolute = std::max(latest_absolute, e.time);
     } else {
       total += e.time;

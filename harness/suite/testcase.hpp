@@ -47,8 +47,14 @@ struct Call {
 
 struct Event {
   enum class Type { kCall, kInject, kExpectPacket, kExpectState, kExpectNone, kExpectCache, kWait };
+  // What the time counts from (docs/test-format.md, Events).
+  enum class Anchor {
+    kPrevious,   // `+D`: the previous event's completion
+    kStart,      // `@T`: the start of the test
+    kIutPacket,  // `iut+D`: the arrival of the packet the latest `expect` matched
+  };
   int line = 0;
-  bool absolute_time = false;  // `@T` (from the start of the test) rather than `+D`
+  Anchor anchor = Anchor::kPrevious;
   double time = 0;             // seconds
   Type type = Type::kWait;
   Call call;                    // kCall
