@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -336,6 +337,16 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
   if (options.target == TargetKind::kRaw) jobs = 1;
   // Waiting tests first, beside the busy ones (harness/runner/schedule.hpp).
   pending = schedule_order(tests, std::move(pending));
+  RealtimeScope realtime(options.realtime && !pending.empty());
+  out.realtime = realtime.active();
+  out.realtime_refused = realtime.why_not();
+  if (!realtime.why_not().empty()) {
+    std::fprintf(stderr,
+                 "stateproof run: workers run at normal priority, %s: on a busy machine the "
+                 "harness answers the IUT later, and the IUT's round-trip time and timers follow "
+                 "the load (run as root for real-time scheduling)\n",
+                 realtime.why_not().c_str());
+  }
   Slots slots(jobs, options.target == TargetKind::kRaw ? 0 : kWaitingSlots);
   std::optional<uint64_t> host = netns::current_netns();
   SignalWatch signals(options.handle_signals);
