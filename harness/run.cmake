@@ -23,6 +23,7 @@ set(SP_HARNESS_RUN_SOURCES
   netns/connection.cpp
   netns/netlink.cpp
   netns/netns.cpp
+  netns/parent.cpp
   target/agent_target.cpp
   target/linux_target.cpp
   target/lwip_target.cpp

@@ -1,11 +1,13 @@
-// Real-time scheduling for a run: the runner and every worker it forks (they inherit
-// the policy) run under SCHED_FIFO at the lowest real-time priority, so that a worker
-// woken by the IUT's packet runs at once instead of queueing behind whatever else keeps
-// the CPUs busy. The IUT takes the time from its segment to the tester's answer as a
-// round-trip sample, so on a loaded machine that delay would set the kernel's RTO
-// (docs/harness.md, "Reaction latency"). Workers sleep in ppoll between events and
-// their budgets bound them; the kernel's real-time throttling
-// (/proc/sys/kernel/sched_rt_runtime_us) keeps a share of each CPU for everything else.
+// Real-time scheduling while a worker runs its test: SCHED_FIFO at the lowest real-time
+// priority, so that a worker woken by the IUT's packet runs at once instead of queueing
+// behind whatever else keeps the CPUs busy. The IUT takes the time from its segment to
+// the tester's answer as a round-trip sample, so on a loaded machine that delay would
+// set the kernel's RTO (docs/harness.md, "Reaction latency"). Only the test itself
+// runs so (harness/runner/runner.cpp): it sleeps in ppoll between events, and its
+// system calls (the device, sock_diag, socket calls) never spin on a lock. Namespace and
+// device setup and teardown stay at normal priority: they take the RTNL lock, and some
+// of those paths retry (restart_syscall) while another task holds it, which a real-time
+// task would do forever if the holder, at normal priority, never got the CPU.
 #pragma once
 
 #include <string>
@@ -13,7 +15,8 @@
 namespace sp::harness {
 
 // While alive, the calling thread runs under SCHED_FIFO priority 1 (threads and
-// processes it creates inherit it); the policy it had is restored on destruction.
+// processes it creates meanwhile inherit it); the policy it had is restored on
+// destruction.
 class RealtimeScope {
  public:
   // enable false: does nothing (active() false, why_not() "").
