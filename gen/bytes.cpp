@@ -28,6 +28,7 @@ void ByteWriter::test(const TestCase& tc) {
     f64(e.within.value_or(0));
     f64(e.seconds);
     str(e.comment);
+    u64(e.after_iut_packet);
   }
   u64(tc.packets.size());
   for (const Packet& p : tc.packets) {
@@ -130,6 +131,7 @@ TestCase ByteReader::test() {
     if (has_within) e.within = within;
     e.seconds = f64();
     e.comment = str();
+    e.after_iut_packet = u64() != 0;
   }
   tc.packets.resize(count());
   for (Packet& p : tc.packets) {

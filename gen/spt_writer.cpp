@@ -20,7 +20,7 @@ std::string Pad(const std::string& s, size_t n) {
 }
 
 std::string Line(const Event& e) {
-  std::string s = "+0     ";
+  std::string s = e.after_iut_packet ? "iut+0  " : "+0     ";
   switch (e.kind) {
     case Event::Kind::kCall:
       s += "call " + e.name;

@@ -20,6 +20,11 @@ struct Event {
   std::optional<double> within;                        // expect / expect none
   double seconds = 0;                                  // wait
   std::string comment;
+  // Written `iut+0` rather than `+0`: the event's time counts from the arrival of the
+  // IUT's latest expected packet, not from the previous event's completion
+  // (docs/test-format.md). Timer tests anchor there the timer the IUT started when it
+  // sent that packet.
+  bool after_iut_packet = false;
 };
 
 // One packet of the expected exchange with concrete values (ISNs: see Concrete below).

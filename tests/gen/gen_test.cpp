@@ -196,6 +196,32 @@ TEST(GenTcp, TransitionCoverageIsCompleteAndReplays) {
   EXPECT_NE(s.find("expect state SYN_RCVD"), std::string::npos) << s;
 }
 
+// Timer tests time a timer from the IUT's packet that started it (`iut+0`): the first
+// retransmission from the original segment, each back-off step from the previous
+// retransmission, TIME-WAIT from the ACK of the FIN. Where the IUT's latest packet did
+// not start the timer (the FIN sent in SYN-RECEIVED leaves the SYN-ACK's timer
+// running), the time stays relative. Every test parses (harness/suite/parse.hpp).
+TEST(GenTcp, TimerTestsCountFromTheIutPacket) {
+  ir::Model m = Spec("tcp.sp");
+  GenResult r = Gen(m, "Endpoint");
+  auto spt = [&](const char* name) {
+    const TestCase* t = Find(r, name);
+    return t ? to_spt(*t) : std::string("(no test ") + name + ")";
+  };
+  const std::string fin = spt("rtx_fin");
+  EXPECT_NE(fin.find("+0     expect state FIN_WAIT_1\niut+0  expect none within 0.75 "), std::string::npos) << fin;
+  const std::string backoff = spt("user_timeout");
+  EXPECT_NE(backoff.find("iut+0  expect none within 1.5 "), std::string::npos) << backoff;
+  EXPECT_NE(backoff.find("iut+0  wait 5.2 "), std::string::npos) << backoff;
+  const std::string tw = spt("time_wait_expired");
+  EXPECT_NE(tw.find("iut+0  wait "), std::string::npos) << tw;
+  const std::string then = spt("rtx_fin.then");
+  EXPECT_EQ(then.find("iut+"), std::string::npos) << then;
+  for (const TestCase& t : r.tests) {
+    if (to_spt(t).find("iut+") != std::string::npos) EXPECT_EQ(t.tier, "slow") << t.name;
+  }
+}
+
 TEST(GenTcp, BoundarySuiteReplaysAndIsFast) {
   ir::Model m = Spec("tcp.sp");
   GenResult r = Gen(m, "Endpoint", Coverage::kBoundary);
