@@ -14,6 +14,16 @@ void ByteWriter::test(const TestCase& tc) {
   strs(tc.notes);
   u64(tc.tester_isn.has_value());
   u64(tc.tester_isn.value_or(0));
+  u64(tc.allows.size());
+  for (const Allow& a : tc.allows) {
+    u64(a.fields.size());
+    for (const auto& [k, v] : a.fields) {
+      str(k);
+      str(v);
+    }
+    u64(a.unprompted);
+    str(a.comment);
+  }
   u64(tc.events.size());
   for (const Event& e : tc.events) {
     u64(static_cast<uint64_t>(e.kind));
@@ -114,6 +124,16 @@ TestCase ByteReader::test() {
   const bool has_isn = u64() != 0;
   const uint64_t isn = u64();
   if (has_isn) tc.tester_isn = static_cast<uint32_t>(isn);
+  tc.allows.resize(count());
+  for (Allow& a : tc.allows) {
+    a.fields.resize(count());
+    for (auto& [k, v] : a.fields) {
+      k = str();
+      v = str();
+    }
+    a.unprompted = u64() != 0;
+    a.comment = str();
+  }
   tc.events.resize(count());
   for (Event& e : tc.events) {
     const uint64_t kind = u64();

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <random>
 
+#include "gen/allows.hpp"
 #include "gen/wire_format.hpp"
 
 namespace sp::gen {
@@ -535,6 +536,9 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
     }
     tc.replay.push_back(std::move(rs));
   }
+  bool has_timeout = false;
+  for (const Node* n : steps) has_timeout |= role.transitions[n->transition].event == ir::EventKind::kTimeout;
+  tc.allows = retransmission_allows(tc, has_timeout);
   return tc;
 }
 

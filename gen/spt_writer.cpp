@@ -77,6 +77,12 @@ std::string to_spt(const TestCase& tc) {
   if (tc.kind != "positive") o += "kind   " + tc.kind + "\n";
   if (tc.tester_isn) o += "isn    " + std::to_string(*tc.tester_isn) + "\n";
   for (const std::string& n : tc.notes) o += "note   " + n + "\n";
+  for (const Allow& a : tc.allows) {
+    std::string s = "allow ";
+    for (const auto& [k, v] : a.fields) s += " " + k + "=" + v;
+    if (a.unprompted) s += " unprompted";
+    o += (a.comment.empty() ? s : Pad(s, 56) + "# " + a.comment) + "\n";
+  }
   o += "\n";
   for (const Event& e : tc.events) o += Line(e) + "\n";
   return o;

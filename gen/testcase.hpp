@@ -27,6 +27,13 @@ struct Event {
   bool after_iut_packet = false;
 };
 
+// `allow FIELDS [unprompted]  # comment`: a packet the test tolerates (docs/test-format.md).
+struct Allow {
+  std::vector<std::pair<std::string, std::string>> fields;
+  bool unprompted = false;
+  std::string comment;
+};
+
 // One packet of the expected exchange with concrete values (ISNs: see Concrete below).
 struct Packet {
   bool from_iut = false;
@@ -61,6 +68,7 @@ struct TestCase {
   std::string kind = "positive";
   std::vector<std::string> notes;
   std::optional<uint32_t> tester_isn;   // header `isn` (absolute), for wrap-around tests
+  std::vector<Allow> allows;
   std::vector<Event> events;
   std::vector<Packet> packets;
   uint32_t concrete_iut_isn = 0, concrete_tester_isn = 0;

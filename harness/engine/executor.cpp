@@ -66,7 +66,8 @@ class Executor {
   // as soon as one packet has been queued. False on a device error.
   bool pump(double until, bool first = false);
   Observed classify(const std::vector<uint8_t>& bytes) const;
-  bool allowed(const Observed& o) const;
+  // The allow line that covers `o`, or null.
+  const Allow* allowed(const Observed& o) const;
   MatchOutcome match(const std::vector<Field>& fields, const Observed& o) const;
   // " (retransmission after 0.207 s)" when the IUT sent the same segment (flags, seq,
   // length) before, with the time since its previous transmission; else "".
@@ -94,6 +95,8 @@ class Executor {
   double last_expected_ = -1;
   // Every event since that match was a `+0` observation: an inject now answers it.
   bool answering_ = false;
+  // When the latest inject was written or call returned (absolute); -inf before any.
+  double prompted_ = -1e300;
   std::string step_;  // Failure::step: the transition the latest commented line named
 };
 
@@ -248,13 +251,14 @@ MatchOutcome Executor::match(const std::vector<Field>& fields, const Observed& o
   return m;
 }
 
-bool Executor::allowed(const Observed& o) const {
-  if (o.cls == Observed::Class::kMalformed || o.cls == Observed::Class::kBadChecksum) return false;
+const Allow* Executor::allowed(const Observed& o) const {
+  if (o.cls == Observed::Class::kMalformed || o.cls == Observed::Class::kBadChecksum) return nullptr;
   for (const Allow& a : test_.allows) {
+    if (a.unprompted && o.time - prompted_ < kPromptedWithin) continue;
     MatchOutcome m = match(a.fields, o);
-    if (m.match) return true;
+    if (m.match) return &a;
   }
-  return false;
+  return nullptr;
 }
 
 std::string Executor::retransmission(const Observed& o) const {
@@ -320,6 +324,7 @@ void Executor::do_call(const Event& e, double at) {
     return;
   }
   prev_ = target_.now();
+  prompted_ = prev_;
 }
 
 void Executor::do_inject(const Event& e, double at) {
@@ -352,6 +357,7 @@ void Executor::do_inject(const Event& e, double at) {
   }
   if (answering_) result_.reaction_latencies.push_back(written - last_expected_);
   answering_ = false;
+  prompted_ = written;
   trace(&e, "inject " + rec.summary);
   result_.packets.push_back(std::move(rec));
   prev_ = target_.now();
@@ -418,11 +424,13 @@ void Executor::expect_packet(const Event& e, double at) {
       answering_ = true;
       return;
     }
-    if (allowed(o)) {
+    if (const Allow* a = allowed(o)) {
       rec.disposition = "allowed";
       rec.line = e.line;
       trace(&e, "allowed " + rec.summary);
-      if (allowed_seen.empty()) allowed_seen = rec.summary;
+      // An unprompted packet (a timer's) is not the IUT's answer in place of the
+      // expected one: when nothing else comes, the expected answer is simply missing.
+      if (allowed_seen.empty() && !a->unprompted) allowed_seen = rec.summary;
       continue;
     }
     rec.disposition = "unexpected";

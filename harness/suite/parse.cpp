@@ -319,11 +319,16 @@ void Parser::parse_header(int line, const std::vector<Token>& t, std::string_vie
     Allow a;
     a.line = line;
     a.text = rest_of_line(raw, t, 0);
-    if (t.size() < 2) {
+    size_t end = t.size();
+    if (end > 1 && !t[end - 1].quoted && t[end - 1].text == "unprompted") {
+      a.unprompted = true;
+      --end;
+    }
+    if (end < 2) {
       error(line, t[0].column, "`allow` needs fields, e.g. allow flags=A ack=*");
       return;
     }
-    if (!parse_fields(line, t, 1, t.size(), &a.fields)) return;
+    if (!parse_fields(line, t, 1, end, &a.fields)) return;
     test_.allows.push_back(std::move(a));
     pending_allows_.push_back({line, test_.allows.size() - 1});
   } else if (d == "call" || d == "inject" || d == "expect" || d == "wait") {

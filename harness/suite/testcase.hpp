@@ -73,7 +73,14 @@ struct Allow {
   int line = 0;
   std::vector<Field> fields;
   std::string text;
+  // `allow FIELDS unprompted`: only a packet the IUT sends on its own (a timer's), not
+  // an answer: one that arrives kPromptedWithin or more after the latest inject or call.
+  bool unprompted = false;
 };
+
+// A packet from the IUT that arrives this soon (seconds) after an inject or a call may
+// be the answer to it: an `unprompted` allow does not cover it.
+inline constexpr double kPromptedWithin = 0.1;
 
 struct Sysctl {
   int line = 0;

@@ -218,7 +218,33 @@ TEST(GenTcp, TimerTestsCountFromTheIutPacket) {
   const std::string then = spt("rtx_fin.then");
   EXPECT_EQ(then.find("iut+"), std::string::npos) << then;
   for (const TestCase& t : r.tests) {
-    if (to_spt(t).find("iut+") != std::string::npos) EXPECT_EQ(t.tier, "slow") << t.name;
+    if (to_spt(t).find("iut+") != std::string::npos) {
+      EXPECT_EQ(t.tier, "slow") << t.name;
+    }
+  }
+}
+
+// Tests that are not about a timer allow the IUT's own retransmission of a SYN,
+// SYN-ACK or FIN the tester never acknowledges (`unprompted`: not as an answer); timer
+// tests, and segments the tester acknowledges, get none.
+TEST(GenTcp, NonTimerTestsAllowRetransmissionsOfUnacknowledgedSegments) {
+  ir::Model m = Spec("tcp.sp");
+  GenResult r = Gen(m, "Endpoint");
+  auto spt = [&](const char* name) {
+    const TestCase* t = Find(r, name);
+    return t ? to_spt(*t) : std::string("(no test ") + name + ")";
+  };
+  EXPECT_NE(spt("rcv_ack_fin_wait_1").find("\nallow  flags=FA seq=1 unprompted "), std::string::npos)
+      << spt("rcv_ack_fin_wait_1");
+  EXPECT_NE(spt("rcv_syn_listen").find("\nallow  flags=SA seq=0 unprompted "), std::string::npos)
+      << spt("rcv_syn_listen");
+  EXPECT_NE(spt("active_open").find("\nallow  flags=S seq=0 unprompted "), std::string::npos) << spt("active_open");
+  // The FIN is acknowledged, the SYN-ACK too: nothing to allow.
+  EXPECT_EQ(spt("rcv_ack_of_fin_fin_wait_1").find("\nallow"), std::string::npos) << spt("rcv_ack_of_fin_fin_wait_1");
+  for (const TestCase& t : r.tests) {
+    if (t.tier == "slow") {
+      EXPECT_TRUE(t.allows.empty()) << t.name;
+    }
   }
 }
 

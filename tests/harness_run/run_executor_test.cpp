@@ -328,6 +328,37 @@ TEST(RunExecutor, IutAnchoredTimeCountsFromTheExpectedPacket) {
   EXPECT_NE(early.diff.find("too early"), std::string::npos) << early.diff;
 }
 
+// `allow ... unprompted` covers a timer's retransmission, not an answer to a stimulus
+// (one that comes within kPromptedWithin of the inject), and a missing expected answer
+// stays a fail when only such a packet came.
+TEST(RunExecutor, UnpromptedAllowCoversOnlyTheIutsOwnPackets) {
+  FakeTarget t;
+  auto fin_after = [&](double delay) {
+    t.responder = [delay](const std::vector<uint8_t>&) {
+      return std::vector<std::pair<double, std::vector<uint8_t>>>{
+          {delay, iut_segment(packet::kTcpFin | packet::kTcpAck, 7, 0)}};
+    };
+  };
+  const std::string head = "test u\nallow flags=FA seq=#7 unprompted\n+0 inject flags=A seq=0 ack=#0\n";
+  fin_after(0.2);
+  TestResult timer = run(head + "+0 expect none within 0.5\n", t);
+  EXPECT_EQ(timer.verdict, Verdict::kPass) << timer.diff;
+  ASSERT_EQ(timer.packets.size(), 2u);
+  EXPECT_EQ(timer.packets[1].disposition, "allowed");
+  fin_after(0.001);
+  TestResult answer = run(head + "+0 expect none within 0.5\n", t);
+  ASSERT_EQ(answer.verdict, Verdict::kFail) << answer.diff;
+  EXPECT_EQ(answer.failure->kind, "unexpected");
+  fin_after(0.2);
+  TestResult missing = run(head + "+0 expect flags=A within 0.4\n", t);
+  ASSERT_EQ(missing.verdict, Verdict::kFail) << missing.diff;
+  EXPECT_EQ(missing.failure->kind, "timeout");
+  // Without `unprompted` the same packet instead of the expected one is inconclusive.
+  TestResult plain = run("test u\nallow flags=FA seq=#7\n+0 inject flags=A seq=0 ack=#0\n"
+                         "+0 expect flags=A within 0.4\n", t);
+  EXPECT_EQ(plain.verdict, Verdict::kInconclusive) << plain.diff;
+}
+
 // --- ARP over the fake Ethernet target.
 
 std::vector<uint8_t> arp_frame(uint16_t op, const AddressBook& b, packet::MacAddress dst, packet::MacAddress tha,

@@ -119,6 +119,17 @@ TEST(TestcaseParse, IutAnchoredTime) {
   EXPECT_EQ(t.events[3].comment, "rtx_fin");
 }
 
+TEST(TestcaseParse, UnpromptedAllow) {
+  TestCase t = parse_ok(
+      "test a\n"
+      "allow flags=FA seq=1 unprompted   # the FIN again\n"
+      "allow flags=A ack=*\n");
+  ASSERT_EQ(t.allows.size(), 2u);
+  EXPECT_TRUE(t.allows[0].unprompted);
+  ASSERT_EQ(t.allows[0].fields.size(), 2u);
+  EXPECT_FALSE(t.allows[1].unprompted);
+}
+
 TEST(TestcaseParse, HeaderDirectives) {
   TestCase t = parse_ok(
       "test h\n"
@@ -202,6 +213,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "t.spt:2:1: error: bad time `+-1`: expected +SECONDS, @SECONDS or iut+SECONDS, e.g. +0.5"},
         Malformed{"test a\n+0 call listen\n  iut+x expect flags=S\n",
                   "t.spt:3:3: error: bad time `iut+x`: expected +SECONDS, @SECONDS or iut+SECONDS, e.g. +0.5"},
+        Malformed{"test a\nallow unprompted\n",
+                  "t.spt:2:1: error: `allow` needs fields, e.g. allow flags=A ack=*"},
         Malformed{"test a\n+0 inject flags=S\niut+1 expect flags=SA\n",
                   "t.spt:3:1: error: `iut+1` counts from the packet an earlier `expect` matched, and no "
                   "line before expects a packet"},
