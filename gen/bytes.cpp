@@ -16,11 +16,7 @@ void ByteWriter::test(const TestCase& tc) {
   u64(tc.tester_isn.value_or(0));
   u64(tc.allows.size());
   for (const Allow& a : tc.allows) {
-    u64(a.fields.size());
-    for (const auto& [k, v] : a.fields) {
-      str(k);
-      str(v);
-    }
+    pairs(a.fields);
     u64(a.unprompted);
     str(a.comment);
   }
@@ -29,11 +25,7 @@ void ByteWriter::test(const TestCase& tc) {
     u64(static_cast<uint64_t>(e.kind));
     str(e.name);
     strs(e.args);
-    u64(e.fields.size());
-    for (const auto& [k, v] : e.fields) {
-      str(k);
-      str(v);
-    }
+    pairs(e.fields);
     u64(e.within.has_value());
     f64(e.within.value_or(0));
     f64(e.seconds);
@@ -106,6 +98,15 @@ std::vector<std::string> ByteReader::strs() {
   return v;
 }
 
+std::vector<std::pair<std::string, std::string>> ByteReader::pairs() {
+  std::vector<std::pair<std::string, std::string>> v(count());
+  for (auto& [k, x] : v) {
+    k = str();
+    x = str();
+  }
+  return v;
+}
+
 std::vector<int64_t> ByteReader::ints() {
   std::vector<int64_t> v(count());
   for (int64_t& x : v) x = i64();
@@ -126,11 +127,7 @@ TestCase ByteReader::test() {
   if (has_isn) tc.tester_isn = static_cast<uint32_t>(isn);
   tc.allows.resize(count());
   for (Allow& a : tc.allows) {
-    a.fields.resize(count());
-    for (auto& [k, v] : a.fields) {
-      k = str();
-      v = str();
-    }
+    a.fields = pairs();
     a.unprompted = u64() != 0;
     a.comment = str();
   }
@@ -141,11 +138,7 @@ TestCase ByteReader::test() {
     e.kind = static_cast<Event::Kind>(kind);
     e.name = str();
     e.args = strs();
-    e.fields.resize(count());
-    for (auto& [k, v] : e.fields) {
-      k = str();
-      v = str();
-    }
+    e.fields = pairs();
     const bool has_within = u64() != 0;
     const double within = f64();
     if (has_within) e.within = within;

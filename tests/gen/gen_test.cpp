@@ -196,6 +196,12 @@ TEST(GenTcp, TransitionCoverageIsCompleteAndReplays) {
   EXPECT_NE(s.find("expect state SYN_RCVD"), std::string::npos) << s;
 }
 
+// The .spt text of the test `name`, or a line saying there is none.
+std::string SptOf(const GenResult& r, const std::string& name) {
+  const TestCase* t = Find(r, name);
+  return t ? to_spt(*t) : "(no test " + name + ")";
+}
+
 // Timer tests time a timer from the IUT's packet that started it (`iut+0`): the first
 // retransmission from the original segment, each back-off step from the previous
 // retransmission, TIME-WAIT from the ACK of the FIN. Where the IUT's latest packet did
@@ -204,10 +210,7 @@ TEST(GenTcp, TransitionCoverageIsCompleteAndReplays) {
 TEST(GenTcp, TimerTestsCountFromTheIutPacket) {
   ir::Model m = Spec("tcp.sp");
   GenResult r = Gen(m, "Endpoint");
-  auto spt = [&](const char* name) {
-    const TestCase* t = Find(r, name);
-    return t ? to_spt(*t) : std::string("(no test ") + name + ")";
-  };
+  auto spt = [&](const char* name) { return SptOf(r, name); };
   const std::string fin = spt("rtx_fin");
   EXPECT_NE(fin.find("+0     expect state FIN_WAIT_1\niut+0  expect none within 0.75 "), std::string::npos) << fin;
   const std::string backoff = spt("user_timeout");
@@ -230,10 +233,7 @@ TEST(GenTcp, TimerTestsCountFromTheIutPacket) {
 TEST(GenTcp, NonTimerTestsAllowRetransmissionsOfUnacknowledgedSegments) {
   ir::Model m = Spec("tcp.sp");
   GenResult r = Gen(m, "Endpoint");
-  auto spt = [&](const char* name) {
-    const TestCase* t = Find(r, name);
-    return t ? to_spt(*t) : std::string("(no test ") + name + ")";
-  };
+  auto spt = [&](const char* name) { return SptOf(r, name); };
   EXPECT_NE(spt("rcv_ack_fin_wait_1").find("\nallow  flags=FA seq=1 unprompted "), std::string::npos)
       << spt("rcv_ack_fin_wait_1");
   EXPECT_NE(spt("rcv_syn_listen").find("\nallow  flags=SA seq=0 unprompted "), std::string::npos)
