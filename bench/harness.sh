@@ -5,6 +5,11 @@
 # and the wall time of the whole suite (slow timer tests included) next to its longest
 # test and to the sum of its slow tests: the runner starts slow tests first, beside the
 # fast ones, so the wall time should track the longest timer wait, not the sum.
+# Each row also gives the harness's reaction latency (from an IUT segment's arrival to
+# the injected answer, TestResult::reaction_latencies): its median and 99th percentile
+# in milliseconds. The fast tier runs once more with every CPU busy (bench/load.sh):
+# the latency must not follow the load (the IUT takes it as its round-trip time).
+# STATEPROOF_REALTIME=0 bench/harness.sh shows the same without real-time workers.
 #
 #   bench/harness.sh                       # needs root and /dev/net/tun
 #   STATEPROOF=build-x/stateproof bench/harness.sh
@@ -25,7 +30,8 @@ for tool in python3 "$bin"; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh; scripts/build.sh)" >&2; exit 3; }
 done
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+source bench/load.sh
+trap 'stop_load; rm -rf "$tmp"' EXIT
 
 "$bin" gen spec/tcp.sp --role Endpoint --out "$tmp/tcp" -q ${PACKETDRILL:+--packetdrill}
 "$bin" gen spec/arp.sp --role Host --out "$tmp/arp" -q
@@ -44,7 +50,8 @@ run() {  # NAME ARGS...
   echo "$tmp/$name.json"
 }
 
-# One row: tests that ran, wall seconds, tests/s, verdict counts, longest test, sum of slow.
+# One row: tests that ran, wall seconds, tests/s, longest test, sum of slow, reaction
+# latency p50 and p99 (ms), verdict counts.
 row() {  # LABEL JSON
   python3 - "$1" "$2" <<'EOF'
 import json, sys
@@ -59,17 +66,24 @@ def slow(t):
     except OSError:
         return False
 slow_sum = sum(t["duration"] for t in ran if slow(t))
+lat = sorted(l * 1000 for t in ran for l in t.get("reaction_latencies", []))
+def pct(q):
+    return f"{lat[min(len(lat) - 1, int(q * len(lat)))]:.2f}" if lat else "-"
 counts = ", ".join(f"{n} {v}" for v, n in sorted(d["summary"].items()))
-print(f"{label:<34} {len(ran):>5} {d['seconds']:>8.2f} {len(ran) / d['seconds']:>8.1f} {longest:>8.2f} {slow_sum:>8.2f}  {counts}")
+print(f"{label:<34} {len(ran):>5} {d['seconds']:>8.2f} {len(ran) / d['seconds']:>8.1f} {longest:>8.2f} {slow_sum:>8.2f} {pct(0.5):>7} {pct(0.99):>7}  {counts}")
 EOF
 }
 
 echo "kernel $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf "%-34s %5s %8s %8s %8s %8s  %s\n" run tests "wall s" tests/s "longest" "slow sum" verdicts
+header() { printf "%-34s %5s %8s %8s %8s %8s %7s %7s  %s\n" run tests "wall s" tests/s "longest" "slow sum" "p50 ms" "p99 ms" verdicts; }
+header
 for jobs in 1 2; do
   row "fast tier, --jobs $jobs" "$(run fast$jobs --fast --jobs "$jobs")"
 done
 row "fast tier, default jobs ($(( $(nproc) * 8 )))" "$(run fastdefault --fast)"
+start_load
+row "fast tier, default jobs, CPUs busy" "$(run fastloaded --fast)"
+stop_load
 for jobs in 1 2; do
   row "fast tier, --jobs $jobs --settle 0.005" "$(run fastsettle$jobs --fast --jobs "$jobs" --settle 0.005)"
 done
@@ -107,7 +121,7 @@ if [[ -n "${PACKETDRILL:-}" ]]; then
   for p in "${all[@]}"; do grep -qx "tier   fast" "${p%.pkt}.spt" && fast+=("$p"); done
   echo
   echo "packetdrill side by side: the generated TCP tests that packetdrill can express"
-  printf "%-34s %5s %8s %8s %8s %8s  %s\n" run tests "wall s" tests/s "longest" "slow sum" verdicts
+  header
   for set in fast all; do
     if [[ $set == fast ]]; then pkts=("${fast[@]}"); else pkts=("${all[@]}"); fi
     spts=()
@@ -117,7 +131,7 @@ if [[ -n "${PACKETDRILL:-}" ]]; then
       passed=$(printf "%s\n" "${pkts[@]}" | xargs -P "$par" -I{} bash -c 'pd_one "$1" && echo pass' _ {} | grep -c pass || true)
       end=$(date +%s.%N)
       awk -v n="${#pkts[@]}" -v a="$start" -v b="$end" -v label="$set: packetdrill, $par at a time" -v ok="$passed" 'BEGIN {
-        w = b - a; printf "%-34s %5d %8.2f %8.1f %8s %8s  %d pass, %d fail\n", label, n, w, n / w, "-", "-", ok, n - ok }'
+        w = b - a; printf "%-34s %5d %8.2f %8.1f %8s %8s %7s %7s  %d pass, %d fail\n", label, n, w, n / w, "-", "-", "-", "-", ok, n - ok }'
     done
     for jobs in 1 2 default; do
       args=(--target linux --quiet --results "$tmp/pd-sp-$set-$jobs.json")

@@ -14,20 +14,23 @@ void ByteWriter::test(const TestCase& tc) {
   strs(tc.notes);
   u64(tc.tester_isn.has_value());
   u64(tc.tester_isn.value_or(0));
+  u64(tc.allows.size());
+  for (const Allow& a : tc.allows) {
+    pairs(a.fields);
+    u64(a.unprompted);
+    str(a.comment);
+  }
   u64(tc.events.size());
   for (const Event& e : tc.events) {
     u64(static_cast<uint64_t>(e.kind));
     str(e.name);
     strs(e.args);
-    u64(e.fields.size());
-    for (const auto& [k, v] : e.fields) {
-      str(k);
-      str(v);
-    }
+    pairs(e.fields);
     u64(e.within.has_value());
     f64(e.within.value_or(0));
     f64(e.seconds);
     str(e.comment);
+    u64(e.after_iut_packet);
   }
   u64(tc.packets.size());
   for (const Packet& p : tc.packets) {
@@ -95,6 +98,15 @@ std::vector<std::string> ByteReader::strs() {
   return v;
 }
 
+std::vector<std::pair<std::string, std::string>> ByteReader::pairs() {
+  std::vector<std::pair<std::string, std::string>> v(count());
+  for (auto& [k, x] : v) {
+    k = str();
+    x = str();
+  }
+  return v;
+}
+
 std::vector<int64_t> ByteReader::ints() {
   std::vector<int64_t> v(count());
   for (int64_t& x : v) x = i64();
@@ -113,6 +125,12 @@ TestCase ByteReader::test() {
   const bool has_isn = u64() != 0;
   const uint64_t isn = u64();
   if (has_isn) tc.tester_isn = static_cast<uint32_t>(isn);
+  tc.allows.resize(count());
+  for (Allow& a : tc.allows) {
+    a.fields = pairs();
+    a.unprompted = u64() != 0;
+    a.comment = str();
+  }
   tc.events.resize(count());
   for (Event& e : tc.events) {
     const uint64_t kind = u64();
@@ -120,16 +138,13 @@ TestCase ByteReader::test() {
     e.kind = static_cast<Event::Kind>(kind);
     e.name = str();
     e.args = strs();
-    e.fields.resize(count());
-    for (auto& [k, v] : e.fields) {
-      k = str();
-      v = str();
-    }
+    e.fields = pairs();
     const bool has_within = u64() != 0;
     const double within = f64();
     if (has_within) e.within = within;
     e.seconds = f64();
     e.comment = str();
+    e.after_iut_packet = u64() != 0;
   }
   tc.packets.resize(count());
   for (Packet& p : tc.packets) {

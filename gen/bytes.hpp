@@ -26,6 +26,13 @@ class ByteWriter {
     u64(v.size());
     for (const std::string& s : v) str(s);
   }
+  void pairs(const std::vector<std::pair<std::string, std::string>>& v) {
+    u64(v.size());
+    for (const auto& [k, x] : v) {
+      str(k);
+      str(x);
+    }
+  }
   void ints(const std::vector<int64_t>& v) {
     u64(v.size());
     for (int64_t x : v) i64(x);
@@ -51,6 +58,7 @@ class ByteReader {
   std::string str();
   std::vector<std::string> strs();
   std::vector<int64_t> ints();
+  std::vector<std::pair<std::string, std::string>> pairs();
   size_t count();  // a vector's length, bounded by the bytes left
   TestCase test();
   bool done() const { return pos_ == bytes_.size(); }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <random>
 
+#include "gen/allows.hpp"
 #include "gen/wire_format.hpp"
 
 namespace sp::gen {
@@ -305,6 +306,12 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
   tc.wire = tcp_wire ? "tcp" : "arp";
 
   double now = 0;
+  // The latest step that sent a wire packet, and the step that last (re)started each
+  // timer: a timer started where the IUT sent its latest packet is timed from that
+  // packet's arrival (`iut+0`, docs/test-format.md), not from whatever the test did
+  // after it, e.g. a state observation or the tester's answer.
+  int last_send_step = -1;
+  std::vector<int> started(role.timers.size(), -1);
   for (size_t i = 0; i < steps.size(); ++i) {
     const Node& n = *steps[i];
     const ir::Transition& tr = role.transitions[n.transition];
@@ -379,6 +386,7 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
                 std::to_string(timer.backoff) + "^" + std::to_string(ts.expiries) + ")";
       }
       step_note = what;
+      const bool anchored = !n.ignored && last_send_step >= 0 && started[n.fired_timer] == last_send_step;
       const double lo = d * (1 - kTol), hi = d * (1 + kTol) + kSlack;
       bool wire_send = false;
       for (const SymSend& snd : n.sends) wire_send |= !model.messages[snd.message].wire.empty();
@@ -387,6 +395,7 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
         quiet.kind = Event::Kind::kExpectNone;
         quiet.within = lo;
         quiet.comment = tr.name + ": " + what;
+        quiet.after_iut_packet = anchored;
         tc.events.push_back(std::move(quiet));
         within = hi - lo;
       } else {
@@ -399,6 +408,7 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
         wait.kind = Event::Kind::kWait;
         wait.seconds = both_bounds ? lo : hi;
         wait.comment = tr.name + ": " + what + (both_bounds ? ", not before " + Seconds(lo) + " s" : "");
+        wait.after_iut_packet = anchored;
         tc.events.push_back(std::move(wait));
         if (both_bounds) {
           Event still;
@@ -489,6 +499,15 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
       tc.events.push_back(std::move(e));
       tc.packets.push_back(pk);
     }
+    if (sent) last_send_step = static_cast<int>(i);
+    const SymState& pre_timers = Pre(ex_, steps, i);
+    for (size_t t = 0; t < started.size(); ++t) {
+      const TimerState& a = pre_timers.timers[t];
+      const TimerState& b = n.state.timers[t];
+      if (b.armed && (!a.armed || a.deadline_ms != b.deadline_ms || a.expiries != b.expiries)) {
+        started[t] = static_cast<int>(i);
+      }
+    }
     if (last && !sent && tr.event != ir::EventKind::kTimeout) {
       Event e;
       e.kind = Event::Kind::kExpectNone;
@@ -537,6 +556,9 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
     }
     tc.replay.push_back(std::move(rs));
   }
+  bool has_timeout = false;
+  for (const Node* n : steps) has_timeout |= role.transitions[n->transition].event == ir::EventKind::kTimeout;
+  tc.allows = retransmission_allows(tc, has_timeout);
   return tc;
 }
 

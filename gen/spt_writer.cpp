@@ -20,7 +20,7 @@ std::string Pad(const std::string& s, size_t n) {
 }
 
 std::string Line(const Event& e) {
-  std::string s = "+0     ";
+  std::string s = e.after_iut_packet ? "iut+0  " : "+0     ";
   switch (e.kind) {
     case Event::Kind::kCall:
       s += "call " + e.name;
@@ -77,6 +77,12 @@ std::string to_spt(const TestCase& tc) {
   if (tc.kind != "positive") o += "kind   " + tc.kind + "\n";
   if (tc.tester_isn) o += "isn    " + std::to_string(*tc.tester_isn) + "\n";
   for (const std::string& n : tc.notes) o += "note   " + n + "\n";
+  for (const Allow& a : tc.allows) {
+    std::string s = "allow ";
+    for (const auto& [k, v] : a.fields) s += " " + k + "=" + v;
+    if (a.unprompted) s += " unprompted";
+    o += (a.comment.empty() ? s : Pad(s, 56) + "# " + a.comment) + "\n";
+  }
   o += "\n";
   for (const Event& e : tc.events) o += Line(e) + "\n";
   return o;

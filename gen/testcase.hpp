@@ -20,6 +20,18 @@ struct Event {
   std::optional<double> within;                        // expect / expect none
   double seconds = 0;                                  // wait
   std::string comment;
+  // Written `iut+0` rather than `+0`: the event's time counts from the arrival of the
+  // IUT's latest expected packet, not from the previous event's completion
+  // (docs/test-format.md). Timer tests anchor there the timer the IUT started when it
+  // sent that packet.
+  bool after_iut_packet = false;
+};
+
+// `allow FIELDS [unprompted]  # comment`: a packet the test tolerates (docs/test-format.md).
+struct Allow {
+  std::vector<std::pair<std::string, std::string>> fields;
+  bool unprompted = false;
+  std::string comment;
 };
 
 // One packet of the expected exchange with concrete values (ISNs: see Concrete below).
@@ -56,6 +68,7 @@ struct TestCase {
   std::string kind = "positive";
   std::vector<std::string> notes;
   std::optional<uint32_t> tester_isn;   // header `isn` (absolute), for wrap-around tests
+  std::vector<Allow> allows;
   std::vector<Event> events;
   std::vector<Packet> packets;
   uint32_t concrete_iut_isn = 0, concrete_tester_isn = 0;

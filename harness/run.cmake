@@ -24,10 +24,12 @@ set(SP_HARNESS_RUN_SOURCES
   netns/connection.cpp
   netns/netlink.cpp
   netns/netns.cpp
+  netns/parent.cpp
   target/agent_target.cpp
   target/linux_target.cpp
   target/lwip_target.cpp
   profile/profile.cpp
+  runner/realtime.cpp
   runner/runner.cpp
   runner/suite_run.cpp
   runner/targets.cpp

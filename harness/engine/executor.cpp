@@ -69,7 +69,8 @@ class Executor {
   // as soon as one packet has been queued. False on a device error.
   bool pump(double until, bool first = false);
   Observed classify(const std::vector<uint8_t>& bytes) const;
-  bool allowed(const Observed& o) const;
+  // The allow line that covers `o`, or null.
+  const Allow* allowed(const Observed& o) const;
   MatchOutcome match(const std::vector<Field>& fields, const Observed& o) const;
   // " (retransmission after 0.207 s)" when the IUT sent the same segment (flags, seq,
   // length) before, with the time since its previous transmission; else "".
@@ -97,6 +98,12 @@ class Executor {
   std::deque<Observed> queue_;
   double t0_ = 0;
   double prev_ = 0;  // when the previous event completed (absolute)
+  // Arrival (absolute) of the packet the latest `expect` matched; < 0 before any.
+  double last_expected_ = -1;
+  // Every event since that match was a `+0` observation: an inject now answers it.
+  bool answering_ = false;
+  // When the latest inject was written or call returned (absolute); -inf before any.
+  double prompted_ = -1e300;
   std::string step_;  // Failure::step: the transition the latest commented line named
   std::string stimulus_;  // Failure::stimulus: the latest inject line
   std::string state_;     // Failure::state: the latest state confirmed by `expect state`
@@ -111,7 +118,18 @@ TestResult Executor::run() {
   t0_ = target_.now();
   prev_ = t0_;
   for (const Event& e : test_.events) {
-    double at = e.absolute_time ? t0_ + e.time : prev_ + e.time;
+    double at = e.anchor == Event::Anchor::kStart      ? t0_ + e.time
+                : e.anchor == Event::Anchor::kIutPacket ? last_expected_ + e.time
+                                                        : prev_ + e.time;
+    if (e.anchor == Event::Anchor::kIutPacket && last_expected_ < 0) {
+      // The parser refuses `iut+D` before any expect of a packet; a test built in code
+      // may still get here.
+      fail(Verdict::kError, make_failure(&e, "harness", "iut+ before any expected packet from the IUT"));
+      break;
+    }
+    const bool observation = e.type == Event::Type::kExpectState || e.type == Event::Type::kExpectCache ||
+                             e.type == Event::Type::kExpectPacket || e.type == Event::Type::kInject;
+    if (e.anchor != Event::Anchor::kPrevious || e.time != 0 || !observation) answering_ = false;
     // What the IUT sent before a stimulus and no line consumed cannot be an answer to it:
     // judged before the inject, at the step that was running, so an expect after the
     // inject is met only by a packet sent after it.
@@ -233,13 +251,14 @@ MatchOutcome Executor::match(const std::vector<Field>& fields, const Observed& o
   return m;
 }
 
-bool Executor::allowed(const Observed& o) const {
-  if (o.cls == Observed::Class::kMalformed || o.cls == Observed::Class::kBadChecksum) return false;
+const Allow* Executor::allowed(const Observed& o) const {
+  if (o.cls == Observed::Class::kMalformed || o.cls == Observed::Class::kBadChecksum) return nullptr;
   for (const Allow& a : test_.allows) {
+    if (a.unprompted && o.time - prompted_ < kPromptedWithin) continue;
     MatchOutcome m = match(a.fields, o);
-    if (m.match) return true;
+    if (m.match) return &a;
   }
-  return false;
+  return nullptr;
 }
 
 std::string Executor::retransmission(const Observed& o) const {
@@ -306,6 +325,7 @@ void Executor::do_call(const Event& e, double at) {
     return;
   }
   prev_ = target_.now();
+  prompted_ = prev_;
 }
 
 bool Executor::judge_queue(const Event* e, const char* why) {
@@ -350,10 +370,14 @@ void Executor::do_inject(const Event& e, double at) {
   rec.disposition = "injected";
   rec.line = e.line;
   std::string error;
+  const double written = target_.now();
   if (!target_.send(*bytes, &error)) {
     fail(Verdict::kError, make_failure(&e, "setup", "writing to the device failed: " + error));
     return;
   }
+  if (answering_) result_.reaction_latencies.push_back(written - last_expected_);
+  answering_ = false;
+  prompted_ = written;
   trace(&e, "inject " + rec.summary);
   stimulus_ = e.text;
   result_.packets.push_back(std::move(rec));
@@ -417,13 +441,17 @@ void Executor::expect_packet(const Event& e, double at) {
       rec.disposition = "expected";
       trace(&e, "expected " + rec.summary);
       prev_ = o.time;
+      last_expected_ = o.time;
+      answering_ = true;
       return;
     }
-    if (allowed(o)) {
+    if (const Allow* a = allowed(o)) {
       rec.disposition = "allowed";
       rec.line = e.line;
       trace(&e, "allowed " + rec.summary);
-      if (allowed_seen.empty()) allowed_seen = rec.summary;
+      // An unprompted packet (a timer's) is not the IUT's answer in place of the
+      // expected one: when nothing else comes, the expected answer is simply missing.
+      if (allowed_seen.empty() && !a->unprompted) allowed_seen = rec.summary;
       continue;
     }
     rec.disposition = "unexpected";

@@ -82,6 +82,13 @@ struct TestResult {
   // Settings this test changed in its namespace beyond the profile's (its `sysctl`
   // lines), "name=value"; set by the runner, reported in JSON and JUnit.
   std::vector<std::string> settings;
+  // The harness's reaction latency, seconds, one per inject that answers an expected
+  // packet: an `inject` at `+0` after the expect that matched it (with only `+0`
+  // observations between). From the packet's arrival (Received::time: the kernel's
+  // receive timestamp where the device has one, else when it was read) to the moment
+  // the injected packet was handed to the device. The IUT takes this delay as part of
+  // its round-trip time (docs/harness.md, "Reaction latency").
+  std::vector<double> reaction_latencies;
 };
 
 }  // namespace sp::harness

@@ -79,7 +79,7 @@ std::string format_summary(const std::vector<TestResult>& results, double second
 }
 
 std::string format_settings(const ReportInfo& info) {
-  if (info.settings.empty()) return "settings: none changed (the target as shipped)\n";
+  if (info.settings.empty()) return "settings: the profile changes none (the target as shipped)\n";
   std::string s = "settings changed in every test's namespace:\n";
   for (const RunSetting& st : info.settings) s += "  " + st.name + "=" + st.value + "  (" + st.source + ")\n";
   return s;

@@ -122,6 +122,10 @@ bool write_results_json(const std::string& path, const std::vector<TestResult>& 
     }
     s += "],\n     \"trace\": [";
     for (size_t k = 0; k < r.trace.size(); ++k) s += (k ? ", " : "") + json_string(r.trace[k]);
+    s += "],\n     \"reaction_latencies\": [";
+    for (size_t k = 0; k < r.reaction_latencies.size(); ++k) {
+      s += (k ? ", " : "") + number(r.reaction_latencies[k]);
+    }
     s += "]}";
   }
   s += "\n  ]\n}\n";

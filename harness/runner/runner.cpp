@@ -11,10 +11,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
 #include "harness/netns/netns.hpp"
+#include "harness/netns/parent.hpp"
 #include "harness/report/report.hpp"
 #include "harness/runner/schedule.hpp"
 #include "harness/runner/targets.hpp"
@@ -50,7 +52,7 @@ bool ethernet_target(TargetKind kind) { return kind != TargetKind::kLinux; }
 double time_budget(const TestCase& test, double margin) {
   double total = 0, latest_absolute = 0;
   for (const Event& e : test.events) {
-    if (e.absolute_time) {
+    if (e.anchor == Event::Anchor::kStart) {
       latest_absolute = std::max(latest_absolute, e.time);
     } else {
       total += e.time;
@@ -104,11 +106,11 @@ TestResult error_result(const TestCase& test, std::string kind, std::string mess
 // A raw target is the exception: its agent resets the stack when the session ends, and
 // that must be over before the next test (on the same wire) starts.
 TestResult run_in_worker(const TestCase& test, const RunOptions& options, uint64_t host_netns,
-                         std::unique_ptr<Target>* keep) {
+                         const netns::ParentNetns& parent, std::unique_ptr<Target>* keep) {
   // raw:IFACE runs where the named interface is; every other target in a namespace of
   // its own.
   if (options.target != TargetKind::kRaw) {
-    if (netns::Status s = netns::enter_new_netns(); !s.ok()) {
+    if (netns::Status s = parent.enter_child(host_netns); !s.ok()) {
       return error_result(test, "setup", "cannot create a network namespace: " + s.error);
     }
   }
@@ -120,14 +122,21 @@ TestResult run_in_worker(const TestCase& test, const RunOptions& options, uint64
                                            error);
   }
   int64_t start = realtime_ns();
-  TestResult r = execute_test(test, *target, options.execute);
+  TestResult r;
+  {
+    // Real-time only while the test runs: setting up and tearing down a namespace and
+    // its device take the RTNL lock, and some of those paths retry (restart_syscall)
+    // while another task holds it; a real-time task spinning there starves the holder.
+    RealtimeScope realtime(options.realtime);
+    r = execute_test(test, *target, options.execute);
+  }
   r.start_realtime_ns = start;
   if (options.target != TargetKind::kRaw) *keep = std::move(target);
   return r;
 }
 
 [[noreturn]] void worker_main(const TestCase& test, const RunOptions& options, uint64_t host_netns,
-                              pid_t runner, int result_fd) {
+                              const netns::ParentNetns& parent, pid_t runner, int result_fd) {
   // Die with the runner, whatever kills it; then check it did not die already.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != runner) _exit(1);
@@ -139,7 +148,7 @@ TestResult run_in_worker(const TestCase& test, const RunOptions& options, uint64
   sigemptyset(&all);
   sigprocmask(SIG_SETMASK, &all, nullptr);
   std::unique_ptr<Target> target;
-  TestResult r = run_in_worker(test, options, host_netns, &target);
+  TestResult r = run_in_worker(test, options, host_netns, parent, &target);
   write_all(result_fd, encode_result(r));
   // The runner takes the result at EOF; the device goes when the process exits, while
   // the runner already starts the next test.
@@ -337,8 +346,27 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
   if (options.target == TargetKind::kRaw) jobs = 1;
   // Waiting tests first, beside the busy ones (harness/runner/schedule.hpp).
   pending = schedule_order(tests, std::move(pending));
+  // Whether the workers will get real-time scheduling while they run their test: tried
+  // here once (and dropped at once) so that a refusal is said once, not per test.
+  {
+    RealtimeScope probe(options.realtime && !pending.empty());
+    out.realtime = probe.active();
+    out.realtime_refused = probe.why_not();
+  }
+  if (!out.realtime_refused.empty()) {
+    std::fprintf(stderr,
+                 "stateproof run: workers run at normal priority, %s: on a busy machine the "
+                 "harness answers the IUT later, and the IUT's round-trip time and timers follow "
+                 "the load (run as root for real-time scheduling)\n",
+                 out.realtime_refused.c_str());
+  }
   Slots slots(jobs, options.target == TargetKind::kRaw ? 0 : kWaitingSlots);
   std::optional<uint64_t> host = netns::current_netns();
+  // The tests' namespaces get TCP hash tables of their own (harness/netns/parent.hpp);
+  // without (an older kernel) they share the kernel's, only slower to observe.
+  netns::ParentNetns parent;
+  if (options.target != TargetKind::kRaw && !pending.empty()) (void)netns::ParentNetns::create(&parent);
+  out.own_tcp_table = parent.valid();
   SignalWatch signals(options.handle_signals);
   const pid_t runner = getpid();
   std::vector<Worker> running;
@@ -367,7 +395,7 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
       }
       if (pid == 0) {
         close(p[0]);
-        worker_main(test, options, *host, runner, p[1]);
+        worker_main(test, options, *host, parent, runner, p[1]);
       }
       close(p[1]);
       fcntl(p[0], F_SETFL, O_NONBLOCK);

@@ -17,6 +17,7 @@
 #include "harness/engine/executor.hpp"
 #include "harness/engine/result.hpp"
 #include "harness/profile/profile.hpp"
+#include "harness/runner/realtime.hpp"
 #include "harness/suite/testcase.hpp"
 
 namespace sp::harness {
@@ -58,6 +59,9 @@ struct RunOptions {
   bool handle_signals = false;
   // Added to each test's own time budget before its worker is killed (seconds).
   double timeout_margin = 10;
+  // Run the runner and its workers under SCHED_FIFO (harness/runner/realtime.hpp) when
+  // permitted; a run without says so on stderr. Default: unless STATEPROOF_REALTIME=0.
+  bool realtime = realtime_wanted();
   // Called in the runner process after each result, in completion order.
   std::function<void(const TestResult& result, size_t done, size_t total)> on_result;
   // Called in the runner process when a worker starts (for progress lines).
@@ -67,6 +71,12 @@ struct RunOptions {
 struct RunOutcome {
   std::vector<TestResult> results;  // in the order of the tests given; unfinished ones omitted
   int interrupted_by = 0;           // the signal that stopped the run, or 0
+  // Workers ran under SCHED_FIFO; when not, realtime_refused says why ("" when not asked).
+  bool realtime = false;
+  std::string realtime_refused;
+  // The tests' namespaces were made from a parent with their own small TCP hash table
+  // (harness/netns/parent.hpp): a setting the run reports.
+  bool own_tcp_table = false;
 };
 
 RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& options);

@@ -20,13 +20,17 @@
 
 namespace sp::harness {
 
-// Seconds a test certainly sleeps: its `+D` delays, its latest `@T`, its `wait`s and its
+// Seconds a test sleeps: its `+D` delays, its latest `@T`, its `wait`s and its
 // `expect none` windows. (An expected packet may come at once: its window is not idle.)
+// An `iut+D` expect counts from a packet that arrived before the previous event
+// completed, typically just before: it counts with the start of its window, D - within.
 inline double idle_seconds(const TestCase& test) {
   double relative = 0, latest_absolute = 0;
   for (const Event& e : test.events) {
-    if (e.absolute_time) {
+    if (e.anchor == Event::Anchor::kStart) {
       latest_absolute = std::max(latest_absolute, e.time);
+    } else if (e.anchor == Event::Anchor::kIutPacket) {
+      relative += std::max(0.0, e.time - e.within.value_or(kDefaultWithin));
     } else {
       relative += e.time;
     }

@@ -7,6 +7,7 @@
 #include <set>
 #include <ostream>
 
+#include "harness/netns/parent.hpp"
 #include "harness/profile/profile.hpp"
 #include "harness/report/report.hpp"
 #include "harness/runner/runner.hpp"
@@ -138,7 +139,14 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
           {s.name, s.value, "profile " + profile->name + ", " + profile->path + ":" + std::to_string(s.source_line)});
     }
   }
-  if (!options.quiet) out << format_settings(info) << std::flush;
+  if (!options.quiet) {
+    out << format_settings(info);
+    if (target != TargetKind::kRaw) {
+      out << "  (and the harness's own: each test namespace gets a TCP hash table of "
+          << netns::kChildEhashEntries << " buckets where the kernel supports it, recorded in the reports)\n";
+    }
+    out << std::flush;
+  }
 
   if (!suite.tests.empty()) {
     EnvironmentStatus env = check_environment(*target, raw_interface(options.target));
@@ -188,6 +196,12 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   report.interrupted_by = outcome.interrupted_by;
 
   info.seconds = report.seconds;
+  if (outcome.own_tcp_table) {
+    info.settings.push_back({"net.ipv4.tcp_child_ehash_entries", std::to_string(netns::kChildEhashEntries),
+                             "the harness: the namespace tests are made from, so each test namespace has a TCP "
+                             "hash table of its own (its tcp_max_tw_buckets and tcp_max_syn_backlog set back to "
+                             "a fresh namespace's); docs/harness.md \"Reaction latency\""});
+  }
   report.stale_deviations = stale_deviations(profile, suite.tests, report.results);
   info.stale_deviations = report.stale_deviations;
   bool write_failed = false;

@@ -6,7 +6,7 @@
 namespace sp::harness {
 namespace {
 
-constexpr uint32_t kMagic = 0x53505232;  // "SPR2"
+constexpr uint32_t kMagic = 0x53505233;  // "SPR3"
 
 class Writer {
  public:
@@ -100,6 +100,8 @@ std::string encode_result(const TestResult& r) {
   }
   w.u32(static_cast<uint32_t>(r.trace.size()));
   for (const std::string& t : r.trace) w.str(t);
+  w.u32(static_cast<uint32_t>(r.reaction_latencies.size()));
+  for (double l : r.reaction_latencies) w.f64(l);
   w.u32(kMagic);
   return w.take();
 }
@@ -148,6 +150,12 @@ bool decode_result(std::string_view bytes, TestResult* out) {
     std::string t;
     if (!rd.str(&t)) return false;
     r.trace.push_back(std::move(t));
+  }
+  if (!rd.u32(&n) || n > bytes.size()) return false;
+  for (uint32_t i = 0; i < n; ++i) {
+    double l = 0;
+    if (!rd.f64(&l)) return false;
+    r.reaction_latencies.push_back(l);
   }
   if (!rd.u32(&magic) || magic != kMagic || !rd.done()) return false;
   *out = std::move(r);

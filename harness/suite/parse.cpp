@@ -108,6 +108,9 @@ struct FieldSpec {
   int64_t max;
 };
 
+// The time prefix that counts from the IUT's latest expected packet: `iut+1.5`.
+constexpr std::string_view kIutAnchor = "iut+";
+
 constexpr FieldSpec kTcpFields[] = {
     {"flags", FieldClass::kFlags, 0},     {"seq", FieldClass::kSeq, 0},
     {"ack", FieldClass::kSeq, 0},         {"win", FieldClass::kUint, 65535},
@@ -156,6 +159,7 @@ class Parser {
   TestCase test_;
   std::vector<ParseError> errors_;
   bool have_name_ = false;
+  bool expected_packet_ = false;  // an earlier event expects a packet (`iut+D` needs one)
   bool have_wire_ = false, have_tier_ = false, have_kind_ = false, have_isn_ = false;
   // Fields are classified against the wire once the whole file is read.
   std::vector<std::pair<int, size_t>> pending_events_;  // (line, index in events)
@@ -198,7 +202,8 @@ void Parser::parse_line(int line, std::string_view raw) {
     return;
   }
   if (t.empty()) return;
-  if (!t[0].quoted && !t[0].text.empty() && (t[0].text[0] == '+' || t[0].text[0] == '@')) {
+  if (!t[0].quoted && !t[0].text.empty() &&
+      (t[0].text[0] == '+' || t[0].text[0] == '@' || t[0].text.starts_with(kIutAnchor))) {
     parse_event(line, t, raw);
   } else {
     parse_header(line, t, raw);
@@ -314,11 +319,16 @@ void Parser::parse_header(int line, const std::vector<Token>& t, std::string_vie
     Allow a;
     a.line = line;
     a.text = rest_of_line(raw, t, 0);
-    if (t.size() < 2) {
+    size_t end = t.size();
+    if (end > 1 && !t[end - 1].quoted && t[end - 1].text == "unprompted") {
+      a.unprompted = true;
+      --end;
+    }
+    if (end < 2) {
       error(line, t[0].column, "`allow` needs fields, e.g. allow flags=A ack=*");
       return;
     }
-    if (!parse_fields(line, t, 1, t.size(), &a.fields)) return;
+    if (!parse_fields(line, t, 1, end, &a.fields)) return;
     test_.allows.push_back(std::move(a));
     pending_allows_.push_back({line, test_.allows.size() - 1});
   } else if (d == "call" || d == "inject" || d == "expect" || d == "wait") {
@@ -327,7 +337,7 @@ void Parser::parse_header(int line, const std::vector<Token>& t, std::string_vie
     error(line, t[0].column,
           "unknown directive `" + d +
               "` (expected test, covers, cite, tier, wire, kind, note, isn, sysctl, allow, or "
-              "an event starting with +D or @T)");
+              "an event starting with +D, @T or iut+D)");
   }
 }
 
@@ -342,10 +352,23 @@ void Parser::parse_event(int line, const std::vector<Token>& t, std::string_view
     e.comment = std::string(c);
   }
   const std::string& ts = t[0].text;
-  e.absolute_time = ts[0] == '@';
-  std::optional<double> secs = parse_seconds(std::string_view(ts).substr(1));
+  size_t prefix = 1;
+  if (ts.starts_with(kIutAnchor)) {
+    e.anchor = Event::Anchor::kIutPacket;
+    prefix = kIutAnchor.size();
+  } else if (ts[0] == '@') {
+    e.anchor = Event::Anchor::kStart;
+  }
+  std::optional<double> secs = parse_seconds(std::string_view(ts).substr(prefix));
   if (!secs) {
-    error(line, t[0].column, "bad time `" + ts + "`: expected +SECONDS or @SECONDS, e.g. +0.5");
+    error(line, t[0].column,
+          "bad time `" + ts + "`: expected +SECONDS, @SECONDS or iut+SECONDS, e.g. +0.5");
+    return;
+  }
+  if (e.anchor == Event::Anchor::kIutPacket && !expected_packet_) {
+    error(line, t[0].column,
+          "`" + ts + "` counts from the packet an earlier `expect` matched, and no line before "
+          "expects a packet");
     return;
   }
   e.time = *secs;
@@ -498,6 +521,7 @@ void Parser::parse_event(int line, const std::vector<Token>& t, std::string_view
           "unknown event `" + kw + "` (expected call, inject, expect or wait)");
     return;
   }
+  if (e.type == Event::Type::kExpectPacket) expected_packet_ = true;
   test_.events.push_back(std::move(e));
   if (test_.events.back().type == Event::Type::kInject ||
       test_.events.back().type == Event::Type::kExpectPacket) {

@@ -47,8 +47,14 @@ struct Call {
 
 struct Event {
   enum class Type { kCall, kInject, kExpectPacket, kExpectState, kExpectNone, kExpectCache, kWait };
+  // What the time counts from (docs/test-format.md, Events).
+  enum class Anchor {
+    kPrevious,   // `+D`: the previous event's completion
+    kStart,      // `@T`: the start of the test
+    kIutPacket,  // `iut+D`: the arrival of the packet the latest `expect` matched
+  };
   int line = 0;
-  bool absolute_time = false;  // `@T` (from the start of the test) rather than `+D`
+  Anchor anchor = Anchor::kPrevious;
   double time = 0;             // seconds
   Type type = Type::kWait;
   Call call;                    // kCall
@@ -67,7 +73,14 @@ struct Allow {
   int line = 0;
   std::vector<Field> fields;
   std::string text;
+  // `allow FIELDS unprompted`: only a packet the IUT sends on its own (a timer's), not
+  // an answer: one that arrives kPromptedWithin or more after the latest inject or call.
+  bool unprompted = false;
 };
+
+// A packet from the IUT that arrives this soon (seconds) after an inject or a call may
+// be the answer to it: an `unprompted` allow does not cover it.
+inline constexpr double kPromptedWithin = 0.1;
 
 struct Sysctl {
   int line = 0;

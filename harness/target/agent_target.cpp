@@ -53,6 +53,17 @@ void complete_checksum(std::vector<uint8_t>& frame) {
   l4[field + 1] = static_cast<uint8_t>(sum & 0xff);
 }
 
+// A CLOCK_REALTIME stamp (SO_TIMESTAMPNS) on the monotonic clock, given the monotonic
+// time `mono_now` read just before: the stamp's age on the realtime clock, taken back
+// from mono_now. Never later than mono_now (a clock step makes the age negative).
+double monotonic_from_realtime(const struct timespec& stamp, double mono_now) {
+  struct timespec real {};
+  clock_gettime(CLOCK_REALTIME, &real);
+  double age = static_cast<double>(real.tv_sec - stamp.tv_sec) +
+               static_cast<double>(real.tv_nsec - stamp.tv_nsec) * 1e-9;
+  return age > 0 && age < 60 ? mono_now - age : mono_now;
+}
+
 }  // namespace
 
 std::unique_ptr<AgentTarget> AgentTarget::create(const AgentTargetConfig& config,
@@ -74,6 +85,9 @@ std::unique_ptr<AgentTarget> AgentTarget::create(const AgentTargetConfig& config
   setsockopt(t->fd_, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
   // Whether a frame's checksum is still to be computed (checksum offload, complete_checksum).
   setsockopt(t->fd_, SOL_PACKET, PACKET_AUXDATA, &one, sizeof one);
+  // The kernel's receive time of each frame: the IUT's segment arrived then, however
+  // late this process gets to read it (the reaction latency, TestResult).
+  setsockopt(t->fd_, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
   struct sockaddr_ll sll {};
   sll.sll_family = AF_PACKET;
   sll.sll_protocol = htons(ETH_P_ALL);
@@ -162,7 +176,8 @@ Received AgentTarget::receive(double deadline) {
   while (true) {
     struct sockaddr_ll from {};
     struct iovec iov {buf.data(), buf.size()};
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(struct tpacket_auxdata)) +
+                                         CMSG_SPACE(sizeof(struct timespec))];
     struct msghdr msg {};
     msg.msg_name = &from;
     msg.msg_namelen = sizeof from;
@@ -176,6 +191,12 @@ Received AgentTarget::receive(double deadline) {
       r.time = now();
       buf.resize(static_cast<size_t>(n));
       for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+          struct timespec stamp;
+          std::memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+          r.time = monotonic_from_realtime(stamp, r.time);
+          continue;
+        }
         if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA) continue;
         struct tpacket_auxdata aux;
         std::memcpy(&aux, CMSG_DATA(c), sizeof aux);

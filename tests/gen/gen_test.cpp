@@ -196,6 +196,58 @@ TEST(GenTcp, TransitionCoverageIsCompleteAndReplays) {
   EXPECT_NE(s.find("expect state SYN_RCVD"), std::string::npos) << s;
 }
 
+// The .spt text of the test `name`, or a line saying there is none.
+std::string SptOf(const GenResult& r, const std::string& name) {
+  const TestCase* t = Find(r, name);
+  return t ? to_spt(*t) : "(no test " + name + ")";
+}
+
+// Timer tests time a timer from the IUT's packet that started it (`iut+0`): the first
+// retransmission from the original segment, each back-off step from the previous
+// retransmission, TIME-WAIT from the ACK of the FIN. Where the IUT's latest packet did
+// not start the timer (the FIN sent in SYN-RECEIVED leaves the SYN-ACK's timer
+// running), the time stays relative. Every test parses (harness/suite/parse.hpp).
+TEST(GenTcp, TimerTestsCountFromTheIutPacket) {
+  ir::Model m = Spec("tcp.sp");
+  GenResult r = Gen(m, "Endpoint");
+  auto spt = [&](const char* name) { return SptOf(r, name); };
+  const std::string fin = spt("rtx_fin");
+  EXPECT_NE(fin.find("+0     expect state FIN_WAIT_1\niut+0  expect none within 0.75 "), std::string::npos) << fin;
+  const std::string backoff = spt("user_timeout");
+  EXPECT_NE(backoff.find("iut+0  expect none within 1.5 "), std::string::npos) << backoff;
+  EXPECT_NE(backoff.find("iut+0  wait 5.2 "), std::string::npos) << backoff;
+  const std::string tw = spt("time_wait_expired");
+  EXPECT_NE(tw.find("iut+0  wait "), std::string::npos) << tw;
+  const std::string then = spt("rtx_fin.then");
+  EXPECT_EQ(then.find("iut+"), std::string::npos) << then;
+  for (const TestCase& t : r.tests) {
+    if (to_spt(t).find("iut+") != std::string::npos) {
+      EXPECT_EQ(t.tier, "slow") << t.name;
+    }
+  }
+}
+
+// Tests that are not about a timer allow the IUT's own retransmission of a SYN,
+// SYN-ACK or FIN the tester never acknowledges (`unprompted`: not as an answer); timer
+// tests, and segments the tester acknowledges, get none.
+TEST(GenTcp, NonTimerTestsAllowRetransmissionsOfUnacknowledgedSegments) {
+  ir::Model m = Spec("tcp.sp");
+  GenResult r = Gen(m, "Endpoint");
+  auto spt = [&](const char* name) { return SptOf(r, name); };
+  EXPECT_NE(spt("rcv_ack_fin_wait_1").find("\nallow  flags=FA seq=1 unprompted "), std::string::npos)
+      << spt("rcv_ack_fin_wait_1");
+  EXPECT_NE(spt("rcv_syn_listen").find("\nallow  flags=SA seq=0 unprompted "), std::string::npos)
+      << spt("rcv_syn_listen");
+  EXPECT_NE(spt("active_open").find("\nallow  flags=S seq=0 unprompted "), std::string::npos) << spt("active_open");
+  // The FIN is acknowledged, the SYN-ACK too: nothing to allow.
+  EXPECT_EQ(spt("rcv_ack_of_fin_fin_wait_1").find("\nallow"), std::string::npos) << spt("rcv_ack_of_fin_fin_wait_1");
+  for (const TestCase& t : r.tests) {
+    if (t.tier == "slow") {
+      EXPECT_TRUE(t.allows.empty()) << t.name;
+    }
+  }
+}
+
 TEST(GenTcp, BoundarySuiteReplaysAndIsFast) {
   ir::Model m = Spec("tcp.sp");
   GenResult r = Gen(m, "Endpoint", Coverage::kBoundary);

@@ -60,6 +60,7 @@ class FakeTarget : public Target {
     return {};
   }
   StateObservation tcp_state() override {
+    now_ += observe_cost;
     StateObservation s;
     s.state = state;
     return s;
@@ -77,6 +78,7 @@ class FakeTarget : public Target {
   Responder responder;
   std::function<CallOutcome(const Call&)> on_call;
   std::string state = "CLOSED";
+  double observe_cost = 0;  // seconds each tcp_state() takes (virtual time)
   std::map<uint32_t, packet::MacAddress> neighbours;
   std::vector<std::vector<uint8_t>> injected;
   std::vector<Call::Kind> calls;

@@ -282,6 +282,83 @@ TEST(RunExecutor, AbsoluteTimes) {
   EXPECT_NEAR(r.packets[0].time, 1.0, 1e-9);
 }
 
+// The reaction latency: from the SYN-ACK's arrival to the write of the ACK that answers
+// it, through `+0` observations; not for an inject after a delay or after silence.
+TEST(RunExecutor, ReactionLatencyOfAnsweringInjects) {
+  FakeTarget t;
+  listen_like_linux(t, 0.003);
+  t.state = "SYN_RCVD";
+  t.observe_cost = 0.004;
+  TestResult r = run(kPassiveOpen +
+                         "+0 expect state SYN_RCVD\n"
+                         "+0 inject flags=A seq=1 ack=1\n"
+                         "+0 inject flags=A seq=1 ack=1\n",
+                     t);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.diff;
+  ASSERT_EQ(r.reaction_latencies.size(), 1u);
+  EXPECT_NEAR(r.reaction_latencies[0], 0.004, 1e-9);
+  TestResult later = run(kPassiveOpen + "+0.1 inject flags=A seq=1 ack=1\n", t);
+  EXPECT_TRUE(later.reaction_latencies.empty());
+  TestResult quiet = run(kPassiveOpen + "+0 expect none within 0.01\n+0 inject flags=A seq=1 ack=1\n", t);
+  EXPECT_TRUE(quiet.reaction_latencies.empty());
+}
+
+// `iut+D` counts from the arrival of the packet the latest expect matched, however late
+// the events after it complete: a slow state observation does not move the window.
+TEST(RunExecutor, IutAnchoredTimeCountsFromTheExpectedPacket) {
+  FakeTarget t;
+  t.state = "SYN_RCVD";
+  t.observe_cost = 0.15;
+  t.responder = [](const std::vector<uint8_t>& in) {
+    uint32_t ack = tcp_of(in).header.seq + 1;
+    return std::vector<std::pair<double, std::vector<uint8_t>>>{
+        {0.001, iut_segment(packet::kTcpSyn | packet::kTcpAck, kIutIsn, ack)},
+        {1.001, iut_segment(packet::kTcpSyn | packet::kTcpAck, kIutIsn, ack)}};
+  };
+  const std::string head = "test a\n+0 call listen\n+0 inject flags=S seq=0\n+0 expect flags=SA seq=0 ack=1\n"
+                           "+0 expect state SYN_RCVD\n";
+  TestResult anchored = run(head + "iut+1 expect flags=SA seq=0 ack=1 within 0.1\n", t);
+  EXPECT_EQ(anchored.verdict, Verdict::kPass) << anchored.diff;
+  // Counted from the state observation instead, the retransmission is 0.15 s early.
+  TestResult relative = run(head + "+1 expect flags=SA seq=0 ack=1 within 0.1\n", t);
+  ASSERT_EQ(relative.verdict, Verdict::kFail) << relative.diff;
+  EXPECT_EQ(relative.failure->kind, "timing");
+  TestResult early = run(head + "iut+1.3 expect flags=SA seq=0 ack=1 within 0.2\n", t);
+  ASSERT_EQ(early.verdict, Verdict::kFail) << early.diff;
+  EXPECT_NE(early.diff.find("too early"), std::string::npos) << early.diff;
+}
+
+// `allow ... unprompted` covers a timer's retransmission, not an answer to a stimulus
+// (one that comes within kPromptedWithin of the inject), and a missing expected answer
+// stays a fail when only such a packet came.
+TEST(RunExecutor, UnpromptedAllowCoversOnlyTheIutsOwnPackets) {
+  FakeTarget t;
+  auto fin_after = [&](double delay) {
+    t.responder = [delay](const std::vector<uint8_t>&) {
+      return std::vector<std::pair<double, std::vector<uint8_t>>>{
+          {delay, iut_segment(packet::kTcpFin | packet::kTcpAck, 7, 0)}};
+    };
+  };
+  const std::string head = "test u\nallow flags=FA seq=#7 unprompted\n+0 inject flags=A seq=0 ack=#0\n";
+  fin_after(0.2);
+  TestResult timer = run(head + "+0 expect none within 0.5\n", t);
+  EXPECT_EQ(timer.verdict, Verdict::kPass) << timer.diff;
+  ASSERT_EQ(timer.packets.size(), 2u);
+  EXPECT_EQ(timer.packets[1].disposition, "allowed");
+  fin_after(0.001);
+  TestResult answer = run(head + "+0 expect none within 0.5\n", t);
+  ASSERT_EQ(answer.verdict, Verdict::kFail) << answer.diff;
+  EXPECT_EQ(answer.failure->kind, "unexpected");
+  fin_after(0.2);
+  TestResult missing = run(head + "+0 expect flags=A within 0.4\n", t);
+  ASSERT_EQ(missing.verdict, Verdict::kFail) << missing.diff;
+  EXPECT_EQ(missing.failure->kind, "timeout");
+  // Without `unprompted` the same packet instead of the expected one is inconclusive.
+  TestResult plain = run("test u\nallow flags=FA seq=#7\n+0 inject flags=A seq=0 ack=#0\n"
+                         "+0 expect flags=A within 0.4\n", t);
+  EXPECT_EQ(plain.verdict, Verdict::kInconclusive) << plain.diff;
+}
+
 // --- ARP over the fake Ethernet target.
 
 std::vector<uint8_t> arp_frame(uint16_t op, const AddressBook& b, packet::MacAddress dst, packet::MacAddress tha,

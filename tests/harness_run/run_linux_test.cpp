@@ -125,6 +125,25 @@ TEST(RunLinux, ArpTestsAreSkippedOverTun) {
   }
 }
 
+// Every inject that answers an expected packet records the harness's reaction latency
+// (how small it is under load is bench/harness.sh's business); as root, the workers ran
+// under real-time scheduling.
+TEST(RunLinux, ReactionLatencyIsRecorded) {
+  SKIP_WITHOUT_ENVIRONMENT(TargetKind::kLinux);
+  std::vector<TestCase> tests = load(kSuites + "/tcp");
+  std::erase_if(tests, [](const TestCase& t) { return t.name != "passive_open_established"; });
+  ASSERT_EQ(tests.size(), 1u);
+  RunOutcome out = run_tests(tests, options_for(TargetKind::kLinux));
+  ASSERT_EQ(out.results.size(), 1u);
+  EXPECT_TRUE(out.realtime) << out.realtime_refused;
+  const TestResult& r = out.results[0];
+  ASSERT_FALSE(r.reaction_latencies.empty()) << render_diff(r);
+  for (double l : r.reaction_latencies) {
+    EXPECT_GT(l, 0);
+    EXPECT_LT(l, r.duration);
+  }
+}
+
 // Without --jobs, tests that sleep while they wait for an answer that never comes (most
 // expected deviations: a 0.5 s expect window each) overlap, kJobsPerCpu per CPU: 24 of
 // them end in about 2 windows on 2 CPUs, where one job per CPU took 6 s.

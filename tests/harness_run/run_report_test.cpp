@@ -36,6 +36,7 @@ TestResult sample() {
   r.packets.push_back({0.001, false, {0x45, 0, 0, 20}, "in", "injected", 5});
   r.packets.push_back({0.002, true, {0x45, 1, 2, 3}, "out", "unexpected", 7});
   r.trace = {"+0.000 line 5: inject"};
+  r.reaction_latencies = {0.00025, 0.0031};
   return r;
 }
 
@@ -55,6 +56,7 @@ TEST(RunReport, WireRoundTrip) {
   EXPECT_EQ(back.packets[1].bytes, r.packets[1].bytes);
   EXPECT_EQ(back.packets[1].line, 7);
   EXPECT_EQ(back.trace, r.trace);
+  EXPECT_EQ(back.reaction_latencies, r.reaction_latencies);
   // Every truncation (a worker killed mid-write) is rejected.
   for (size_t n = 0; n < bytes.size(); ++n) {
     TestResult t;
@@ -124,6 +126,7 @@ TEST(RunReport, JunitAndJson) {
   EXPECT_NE(j.find("\"hex\": \"45010203\""), std::string::npos);
   EXPECT_NE(j.find("\"fields\": [{\"field\": \"flags\", \"expected\": \"SA\", \"actual\": \"RA\", \"ok\": false}"),
             std::string::npos) << j;
+  EXPECT_NE(j.find("\"reaction_latencies\": [0.000250, 0.003100]"), std::string::npos) << j;
   fs::remove(xml);
   fs::remove(json);
   EXPECT_FALSE(write_junit("/nonexistent/dir/x.xml", {}, {"linux", 0, "", {}, {}}, &error));

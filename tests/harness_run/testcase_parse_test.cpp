@@ -96,13 +96,38 @@ TEST(TestcaseParse, TimesWaitsAndComments) {
       "@1.5 wait 0.25\n"
       "+0.125 expect none within 0.05   # silence\n");
   ASSERT_EQ(t.events.size(), 2u);
-  EXPECT_TRUE(t.events[0].absolute_time);
+  EXPECT_EQ(t.events[0].anchor, Event::Anchor::kStart);
   EXPECT_DOUBLE_EQ(t.events[0].time, 1.5);
   EXPECT_DOUBLE_EQ(t.events[0].wait, 0.25);
-  EXPECT_FALSE(t.events[1].absolute_time);
+  EXPECT_EQ(t.events[1].anchor, Event::Anchor::kPrevious);
   EXPECT_DOUBLE_EQ(t.events[1].time, 0.125);
   EXPECT_EQ(t.events[1].type, Event::Type::kExpectNone);
   EXPECT_DOUBLE_EQ(*t.events[1].within, 0.05);
+}
+
+TEST(TestcaseParse, IutAnchoredTime) {
+  TestCase t = parse_ok(
+      "test anchored\n"
+      "+0 call close\n"
+      "+0 expect flags=FA\n"
+      "+0 expect state FIN_WAIT_1\n"
+      "iut+0.4 expect flags=FA within 0.2   # rtx_fin\n");
+  ASSERT_EQ(t.events.size(), 4u);
+  EXPECT_EQ(t.events[3].anchor, Event::Anchor::kIutPacket);
+  EXPECT_DOUBLE_EQ(t.events[3].time, 0.4);
+  EXPECT_DOUBLE_EQ(*t.events[3].within, 0.2);
+  EXPECT_EQ(t.events[3].comment, "rtx_fin");
+}
+
+TEST(TestcaseParse, UnpromptedAllow) {
+  TestCase t = parse_ok(
+      "test a\n"
+      "allow flags=FA seq=1 unprompted   # the FIN again\n"
+      "allow flags=A ack=*\n");
+  ASSERT_EQ(t.allows.size(), 2u);
+  EXPECT_TRUE(t.allows[0].unprompted);
+  ASSERT_EQ(t.allows[0].fields.size(), 2u);
+  EXPECT_FALSE(t.allows[1].unprompted);
 }
 
 TEST(TestcaseParse, HeaderDirectives) {
@@ -179,13 +204,20 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"test a\ntest b\n", "t.spt:2:1: error: second `test` line; one test per file"},
         Malformed{"test a\nfoo bar\n",
                   "t.spt:2:1: error: unknown directive `foo` (expected test, covers, cite, tier, "
-                  "wire, kind, note, isn, sysctl, allow, or an event starting with +D or @T)"},
+                  "wire, kind, note, isn, sysctl, allow, or an event starting with +D, @T or iut+D)"},
         Malformed{"test a\ncall listen\n",
                   "t.spt:2:1: error: event `call` needs a time first: `+0 call ...`"},
         Malformed{"test a\n+x call listen\n",
-                  "t.spt:2:1: error: bad time `+x`: expected +SECONDS or @SECONDS, e.g. +0.5"},
+                  "t.spt:2:1: error: bad time `+x`: expected +SECONDS, @SECONDS or iut+SECONDS, e.g. +0.5"},
         Malformed{"test a\n+-1 call listen\n",
-                  "t.spt:2:1: error: bad time `+-1`: expected +SECONDS or @SECONDS, e.g. +0.5"},
+                  "t.spt:2:1: error: bad time `+-1`: expected +SECONDS, @SECONDS or iut+SECONDS, e.g. +0.5"},
+        Malformed{"test a\n+0 call listen\n  iut+x expect flags=S\n",
+                  "t.spt:3:3: error: bad time `iut+x`: expected +SECONDS, @SECONDS or iut+SECONDS, e.g. +0.5"},
+        Malformed{"test a\nallow unprompted\n",
+                  "t.spt:2:1: error: `allow` needs fields, e.g. allow flags=A ack=*"},
+        Malformed{"test a\n+0 inject flags=S\niut+1 expect flags=SA\n",
+                  "t.spt:3:1: error: `iut+1` counts from the packet an earlier `expect` matched, and no "
+                  "line before expects a packet"},
         Malformed{"test a\n+0\n", "t.spt:2:3: error: expected call, inject, expect or wait after the time"},
         Malformed{"test a\n+0 call dance\n",
                   "t.spt:2:9: error: unknown call `dance` (expected listen, connect, accept, send "
