@@ -19,6 +19,7 @@ void ByteWriter::test(const TestCase& tc) {
     u64(static_cast<uint64_t>(e.kind));
     str(e.name);
     strs(e.args);
+    u64(e.may_refuse);
     u64(e.fields.size());
     for (const auto& [k, v] : e.fields) {
       str(k);
@@ -120,6 +121,7 @@ TestCase ByteReader::test() {
     e.kind = static_cast<Event::Kind>(kind);
     e.name = str();
     e.args = strs();
+    e.may_refuse = u64() != 0;
     e.fields.resize(count());
     for (auto& [k, v] : e.fields) {
       k = str();

@@ -169,6 +169,25 @@ std::string GenResult::report() const {
     for (const std::string& t : c.tests) o << " " << t;
     o << "\n";
   }
+  // (transition, from-state) pairs: transition coverage tests each transition from each
+  // state of its from-set; those with several states are listed.
+  int pairs = 0, pairs_tested = 0;
+  for (const CoverageEntry& c : coverage) {
+    for (const CoverageEntry::FromState& f : c.from) {
+      ++pairs;
+      pairs_tested += !f.test.empty();
+    }
+  }
+  if (pairs > 0) {
+    o << "\nfrom-states: " << pairs_tested << " of " << pairs
+      << " (transition, from-state) pairs tested; transitions with several from-states:\n";
+    for (const CoverageEntry& c : coverage) {
+      if (c.from.size() < 2) continue;
+      o << "  " << c.transition << ":";
+      for (const CoverageEntry::FromState& f : c.from) o << " " << f.state << "=" << (f.test.empty() ? "-" : f.test);
+      o << "\n";
+    }
+  }
   o << "\nunreachable:\n";
   for (const CoverageEntry& c : coverage) {
     if (c.status == CoverageEntry::Status::kUnreachable) o << "  " << c.transition << ": " << c.why << "\n";

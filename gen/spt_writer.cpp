@@ -25,6 +25,7 @@ std::string Line(const Event& e) {
     case Event::Kind::kCall:
       s += "call " + e.name;
       for (const std::string& a : e.args) s += " " + a;
+      if (e.may_refuse) s += " may-refuse";
       break;
     case Event::Kind::kInject:
       s += "inject";

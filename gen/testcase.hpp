@@ -16,6 +16,7 @@ struct Event {
   Kind kind = Kind::kCall;
   std::string name;                                    // call name, state, cache key
   std::vector<std::string> args;                       // call arguments; cache: value/absent
+  bool may_refuse = false;                             // call: no transition takes it
   std::vector<std::pair<std::string, std::string>> fields;  // inject / expect
   std::optional<double> within;                        // expect / expect none
   double seconds = 0;                                  // wait

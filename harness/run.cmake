@@ -21,6 +21,7 @@ set(SP_HARNESS_RUN_SOURCES
   match/tcp_match.cpp
   engine/executor.cpp
   netns/connection.cpp
+  netns/user_open.cpp
   netns/netlink.cpp
   netns/netns.cpp
   target/agent_target.cpp

@@ -91,6 +91,7 @@ class Executor {
   double t0_ = 0;
   double prev_ = 0;  // when the previous event completed (absolute)
   std::string step_;  // Failure::step: the transition the latest commented line named
+  bool opened_ = false;  // a listen or connect has succeeded
 };
 
 // "Role.transition" from a generated line's comment ("rcv_fin: no answer" names
@@ -298,11 +299,25 @@ void Executor::do_call(const Event& e, double at) {
   if (!pump(at)) return;
   CallOutcome c = target_.call(e.call);
   trace(&e, std::string("call ") + call_name(e.call.kind) + (c.ok ? " ok" : ": " + c.message));
+  if (!c.ok && e.call.may_refuse && (!c.harness_error || c.no_connection)) {
+    // The IUT refused a call the test lets it refuse: nothing more to judge here; what
+    // it sends (or not) is for the following lines.
+    trace(&e, "refusal allowed (may-refuse)");
+    prev_ = target_.now();
+    return;
+  }
   if (!c.ok) {
     Failure f = make_failure(&e, c.harness_error ? "harness" : "call",
                              std::string("call ") + call_name(e.call.kind) + " failed: " + c.message);
     fail(c.harness_error ? Verdict::kError : Verdict::kFail, std::move(f));
     return;
+  }
+  if (e.call.kind == Call::Kind::kListen || e.call.kind == Call::Kind::kConnect) {
+    // Every OPEN after the first starts a new connection (RFC 9293 §3.10.1; a connect
+    // after listen selects a new ISS too): its sequence numbers are relative to its own
+    // ISNs, the IUT's learned again from its next SYN.
+    if (opened_) ctx_.start_connection();
+    opened_ = true;
   }
   prev_ = target_.now();
 }

@@ -380,7 +380,27 @@ void Parser::parse_event(int line, const std::vector<Token>& t, std::string_view
       return;
     }
     const std::string& c = t[2].text;
-    size_t nargs = t.size() - 3;
+    // Trailing modifiers: `reuseaddr` (listen, connect) and `may-refuse` (any TCP call).
+    size_t last = t.size();
+    while (last > 3 && (t[last - 1].text == "may-refuse" || t[last - 1].text == "reuseaddr")) {
+      const Token& m = t[last - 1];
+      bool& flag = m.text == "may-refuse" ? e.call.may_refuse : e.call.reuseaddr;
+      if (flag) {
+        error(line, m.column, "`" + m.text + "` given twice");
+        return;
+      }
+      if (m.text == "reuseaddr" && c != "listen" && c != "connect") {
+        error(line, m.column, "`reuseaddr` applies to `call listen` and `call connect` only");
+        return;
+      }
+      if (m.text == "may-refuse" && (c == "resolve" || c == "announce")) {
+        error(line, m.column, "`may-refuse` applies to TCP calls only");
+        return;
+      }
+      flag = true;
+      --last;
+    }
+    size_t nargs = last - 3;
     auto no_args = [&](Call::Kind k) {
       e.call.kind = k;
       if (nargs != 0) {
