@@ -179,8 +179,7 @@ std::string GenResult::report() const {
     }
   }
   if (pairs > 0) {
-    o << "\nfrom-states: " << pairs_tested << " of " << pairs
-      << " (transition, from-state) pairs tested; transitions with several from-states:\n";
+    o << "\nfrom-states: " << pairs_tested << " of " << pairs << " (transition, from-state) pairs tested\n";
     for (const CoverageEntry& c : coverage) {
       if (c.from.size() < 2) continue;
       o << "  " << c.transition << ":";
