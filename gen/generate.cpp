@@ -123,6 +123,7 @@ bool generate(const ir::Model& model, const GenOptions& options, GenResult* out,
     Concretizer conc(ex);
     SuiteContext sc{model, options, enc, ex, conc, *out, {}};
     add_tests_in_workers(sc, jobs);
+    add_isn_test(sc);
     if (options.coverage == Coverage::kWMethod) add_wmethod_tests(sc, jobs);
   } catch (const z3::exception& e) {
     *error = std::string("solver error: ") + e.msg();

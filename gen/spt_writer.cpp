@@ -41,6 +41,9 @@ std::string Line(const Event& e) {
     case Event::Kind::kExpectState:
       s += "expect state " + e.name;
       break;
+    case Event::Kind::kExpectIsn:
+      s += "expect isn unpredictable";
+      break;
     case Event::Kind::kExpectCache:
       s += "expect cache " + e.name + (e.args.empty() || e.args[0] == "absent" ? " absent" : " = " + e.args[0]);
       break;

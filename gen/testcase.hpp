@@ -12,7 +12,8 @@
 namespace sp::gen {
 
 struct Event {
-  enum class Kind { kCall, kInject, kExpect, kExpectNone, kExpectState, kExpectCache, kWait };
+  // kExpectIsn: `expect isn unpredictable` (gen/isn.cpp).
+  enum class Kind { kCall, kInject, kExpect, kExpectNone, kExpectState, kExpectCache, kWait, kExpectIsn };
   Kind kind = Kind::kCall;
   std::string name;                                    // call name, state, cache key
   std::vector<std::string> args;                       // call arguments; cache: value/absent

@@ -20,6 +20,7 @@ set(SP_HARNESS_RUN_SOURCES
   match/arp_match.cpp
   match/tcp_match.cpp
   engine/executor.cpp
+  engine/isn_check.cpp
   netns/connection.cpp
   netns/user_open.cpp
   netns/netlink.cpp

@@ -1,10 +1,12 @@
 #include "harness/engine/executor.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <deque>
 #include <optional>
 
+#include "harness/engine/isn_check.hpp"
 #include "harness/match/match.hpp"
 #include "harness/packet/decode.hpp"
 #include "harness/packet/format.hpp"
@@ -80,6 +82,7 @@ class Executor {
   void expect_none(const Event& e, double at);
   void expect_state(const Event& e, double at);
   void expect_cache(const Event& e, double at);
+  void expect_isn(const Event& e, double at);
   void finish();
 
   const TestCase& test_;
@@ -92,6 +95,7 @@ class Executor {
   double prev_ = 0;  // when the previous event completed (absolute)
   std::string step_;  // Failure::step: the transition the latest commented line named
   bool opened_ = false;  // a listen or connect has succeeded
+  std::vector<IsnSample> isns_;  // the ISN of the IUT's first SYN towards each tester port
 };
 
 // "Role.transition" from a generated line's comment ("rcv_fin: no answer" names
@@ -130,6 +134,7 @@ TestResult Executor::run() {
       case Event::Type::kExpectPacket: expect_packet(e, at); break;
       case Event::Type::kExpectNone: expect_none(e, at); break;
       case Event::Type::kExpectState: expect_state(e, at); break;
+      case Event::Type::kExpectIsn: expect_isn(e, at); break;
       case Event::Type::kExpectCache: expect_cache(e, at); break;
     }
     if (failed()) break;
@@ -164,7 +169,15 @@ bool Executor::pump(double until, bool first) {
                                                           : packet::format_ipv4_bytes(rec.bytes);
     if (o.cls == Observed::Class::kHarness) rec.disposition = "harness";
     result_.packets.push_back(std::move(rec));
-    if (o.cls == Observed::Class::kTcp) ctx_.observe_iut(*o.ip->tcp);
+    if (o.cls == Observed::Class::kTcp) {
+      ctx_.observe_iut(*o.ip->tcp);
+      const packet::TcpHeader& h = o.ip->tcp->header;
+      if (h.has(packet::kTcpSyn) && std::none_of(isns_.begin(), isns_.end(), [&](const IsnSample& s) {
+            return s.peer_port == h.dst_port;
+          })) {
+        isns_.push_back({h.seq, r.time, h.dst_port});
+      }
+    }
     if (o.cls != Observed::Class::kHarness) {
       queue_.push_back(std::move(o));
       if (first) return true;
@@ -451,6 +464,24 @@ void Executor::expect_none(const Event& e, double at) {
   }
   trace(&e, "silence for " + seconds_text(within) + " s");
   prev_ = std::max(target_.now(), end);
+}
+
+void Executor::expect_isn(const Event& e, double at) {
+  if (!pump(at)) return;
+  IsnVerdict v = judge_isns(isns_);
+  trace(&e, v.detail);
+  if (!v.enough) {
+    // The test itself is short of connections: it cannot judge the stack.
+    fail(Verdict::kError, make_failure(&e, "harness", "expect isn unpredictable: too few connections: " + v.detail));
+    return;
+  }
+  if (v.predictable) {
+    Failure f = make_failure(&e, "isn", "the IUT's ISNs are predictable from each other (RFC 6528 §3)");
+    f.fields.push_back({"isn", "unpredictable", v.detail, false});
+    fail(Verdict::kFail, std::move(f));
+    return;
+  }
+  prev_ = target_.now();
 }
 
 void Executor::expect_state(const Event& e, double at) {

@@ -461,7 +461,7 @@ void Parser::parse_event(int line, const std::vector<Token>& t, std::string_view
   } else if (kw == "expect") {
     if (!take_within()) return;
     if (end < 3) {
-      error(line, t[1].column, "`expect` needs state NAME, none, cache ADDR ..., or fields");
+      error(line, t[1].column, "`expect` needs state NAME, none, cache ADDR ..., isn unpredictable, or fields");
       return;
     }
     const std::string& what = t[2].text;
@@ -480,6 +480,12 @@ void Parser::parse_event(int line, const std::vector<Token>& t, std::string_view
         return;
       }
       e.state = *s;
+    } else if (what == "isn") {
+      e.type = Event::Type::kExpectIsn;
+      if (end != 4 || t[3].text != "unpredictable" || e.within) {
+        error(line, t[2].column, "expected `expect isn unpredictable`");
+        return;
+      }
     } else if (what == "none") {
       e.type = Event::Type::kExpectNone;
       if (end != 3) {
@@ -731,7 +737,7 @@ void Parser::finish() {
   for (auto [line, idx] : pending_allows_) classify(line, test_.allows[idx].fields);
   for (const Event& e : test_.events) {
     if (test_.wire == Wire::kArp &&
-        (e.type == Event::Type::kExpectState ||
+        (e.type == Event::Type::kExpectState || e.type == Event::Type::kExpectIsn ||
          (e.type == Event::Type::kCall && e.call.kind != Call::Kind::kResolve &&
           e.call.kind != Call::Kind::kAnnounce))) {
       error(e.line, 0,

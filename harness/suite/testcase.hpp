@@ -53,7 +53,8 @@ struct Call {
 };
 
 struct Event {
-  enum class Type { kCall, kInject, kExpectPacket, kExpectState, kExpectNone, kExpectCache, kWait };
+  // kExpectIsn: `expect isn unpredictable` (harness/engine/isn_check.hpp).
+  enum class Type { kCall, kInject, kExpectPacket, kExpectState, kExpectNone, kExpectCache, kWait, kExpectIsn };
   int line = 0;
   bool absolute_time = false;  // `@T` (from the start of the test) rather than `+D`
   double time = 0;             // seconds

@@ -208,6 +208,13 @@ TEST(GenTcp, TransitionCoverageIsCompleteAndReplays) {
   EXPECT_NE(r.report().find("  rcv_rst_challenge: SYN_RCVD=rcv_rst_challenge.syn_rcvd ESTABLISHED=rcv_rst_challenge "),
             std::string::npos)
       << r.report();
+  // The ISN test: the SYN / RST loop of LISTEN made from 8 tester ports, then the check.
+  const TestCase* isn = Find(r, "isn_unpredictable");
+  ASSERT_NE(isn, nullptr) << r.report();
+  const std::string isn_text = to_spt(*isn);
+  EXPECT_NE(isn_text.find("inject flags=S seq=0 ack=0 win=65535 sport=40008"), std::string::npos) << isn_text;
+  EXPECT_NE(isn_text.find("expect flags=SA seq=* ack=1 dport=40008"), std::string::npos) << isn_text;
+  EXPECT_EQ(isn_text.substr(isn_text.rfind("+0")).rfind("+0     expect isn unpredictable", 0), 0u) << isn_text;
   const TestCase* syn = Find(r, "rcv_syn_listen");
   ASSERT_NE(syn, nullptr);
   const std::string s = to_spt(*syn);
