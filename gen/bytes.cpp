@@ -25,6 +25,7 @@ void ByteWriter::test(const TestCase& tc) {
     u64(static_cast<uint64_t>(e.kind));
     str(e.name);
     strs(e.args);
+    u64(e.may_refuse);
     pairs(e.fields);
     u64(e.within.has_value());
     f64(e.within.value_or(0));
@@ -134,10 +135,11 @@ TestCase ByteReader::test() {
   tc.events.resize(count());
   for (Event& e : tc.events) {
     const uint64_t kind = u64();
-    if (kind > static_cast<uint64_t>(Event::Kind::kWait)) throw ByteError("bad event kind");
+    if (kind > static_cast<uint64_t>(Event::Kind::kExpectIsn)) throw ByteError("bad event kind");
     e.kind = static_cast<Event::Kind>(kind);
     e.name = str();
     e.args = strs();
+    e.may_refuse = u64() != 0;
     e.fields = pairs();
     const bool has_within = u64() != 0;
     const double within = f64();

@@ -331,6 +331,10 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
         e.args.push_back(value_text(model, call.params[a].type, v));
         rs.args.push_back(enc.to_ir(call.params[a].type, Value(mc, n.stimulus.args[a])));
       }
+      // No transition takes the call here: the RFC answers the user with an error
+      // ("connection already exists", "connection does not exist"), which the test
+      // accepts; what goes on the wire is judged by the lines after it.
+      e.may_refuse = n.ignored;
       e.comment = tr.name;
       tc.events.push_back(std::move(e));
     } else if (tr.event == ir::EventKind::kRecv) {

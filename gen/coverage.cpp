@@ -1,6 +1,9 @@
 // Transition coverage: one test per reachable transition (the shortest feasible path
-// ending in it), plus one per further feasible branch of its `if`s; the rest explained.
+// ending in it), plus one per further feasible branch of its `if`s, plus one per further
+// state of its from-set (`any except {...}`, a group: the transition is the rule in each
+// of them, RFC 9293 §3.10.7.4 names them together); the rest explained.
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "gen/suite.hpp"
@@ -74,19 +77,45 @@ std::string Explain(SuiteContext& sc, int t) {
          ": the guard never holds in the reached states (" + from + ")";
 }
 
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// One test of transition t: the explorer node it ends in and its name's suffix.
+struct Target {
+  int node = -1;
+  std::string suffix;  // "" for the transition's first test
+  std::string note;    // the test's note ("branch else", "from TIME_WAIT")
+};
+
+int FromState(const SuiteContext& sc, int node) { return sc.ex.node(sc.ex.node(node).parent).state.control; }
+
 // The explorer nodes t's tests end in: the shortest path (first), then the shortest for
-// each further branch. Empty when no path reaches t.
-std::vector<int> Targets(const SuiteContext& sc, int t) {
+// each further branch, then the shortest from each further from-state that no earlier
+// target starts from (named after the state: rcv_rst_challenge.time_wait). Empty when no
+// path reaches t. Nodes are in breadth-first order, so the first match is the shortest.
+std::vector<Target> Targets(const SuiteContext& sc, int t) {
   const int f = sc.ex.first(t);
   if (f < 0) return {};
-  std::vector<int> targets{f};
+  std::vector<Target> targets{{f, "", ""}};
   std::vector<std::string> seen{sc.ex.node(f).branch};
+  std::vector<int> first_from(sc.enc.role().states.size(), -1);
   for (size_t id = 0; id < sc.ex.nodes().size(); ++id) {
     const Node& n = sc.ex.node(static_cast<int>(id));
     if (n.transition != t) continue;
+    int& ff = first_from[FromState(sc, static_cast<int>(id))];
+    if (ff < 0) ff = static_cast<int>(id);
     if (std::find(seen.begin(), seen.end(), n.branch) != seen.end()) continue;
     seen.push_back(n.branch);
-    targets.push_back(static_cast<int>(id));
+    targets.push_back({static_cast<int>(id), BranchSuffix(n.branch), "branch " + n.branch});
+  }
+  std::vector<bool> covered(first_from.size(), false);
+  for (const Target& x : targets) covered[FromState(sc, x.node)] = true;
+  for (size_t s = 0; s < first_from.size(); ++s) {
+    if (first_from[s] < 0 || covered[s]) continue;
+    const std::string& state = sc.enc.role().states[s];
+    targets.push_back({first_from[s], Lower(state), "from " + state});
   }
   return targets;
 }
@@ -97,6 +126,10 @@ CoverageEntry unreachable_entry(SuiteContext& sc, int t) {
   CoverageEntry ce;
   ce.transition = sc.enc.role().transitions[t].name;
   ce.why = Explain(sc, t);
+  const ir::Role& role = sc.enc.role();
+  for (size_t s = 0; s < role.states.size(); ++s) {
+    if (role.transitions[t].from[s]) ce.from.push_back({role.states[s], ""});
+  }
   ce.status = ce.why.find("wire binding") != std::string::npos
                   ? CoverageEntry::Status::kNotGenerated
                   : CoverageEntry::Status::kUnreachable;
@@ -104,24 +137,30 @@ CoverageEntry unreachable_entry(SuiteContext& sc, int t) {
 }
 
 void add_transition_tests(SuiteContext& sc, int t) {
-  const ir::Transition& tr = sc.enc.role().transitions[t];
+  const ir::Role& role = sc.enc.role();
+  const ir::Transition& tr = role.transitions[t];
   CoverageEntry ce;
   ce.transition = tr.name;
-  const std::vector<int> targets = Targets(sc, t);
-  for (size_t k = 0; k < targets.size(); ++k) {
+  std::vector<std::string> from_test(role.states.size());
+  for (const Target& x : Targets(sc, t)) {
     ConcretizeInput in;
-    in.base = targets[k];
+    in.base = x.node;
     in.seed = sc.options.seed;
-    in.name = k == 0 ? tr.name : tr.name + "." + BranchSuffix(sc.ex.node(targets[k]).branch);
+    in.name = x.suffix.empty() ? tr.name : tr.name + "." + x.suffix;
     std::string why;
     std::optional<TestCase> tc = sc.conc.run(in, &why);
     if (!tc) {
       sc.out.skipped.push_back(in.name + ": " + why);
       continue;
     }
-    if (k > 0) tc->notes.push_back("branch " + sc.ex.node(targets[k]).branch);
+    if (!x.note.empty()) tc->notes.push_back(x.note);
     ce.tests.push_back(in.name);
+    std::string& ft = from_test[FromState(sc, x.node)];
+    if (ft.empty()) ft = in.name;
     sc.add(std::move(*tc), t);
+  }
+  for (size_t s = 0; s < role.states.size(); ++s) {
+    if (tr.from[s]) ce.from.push_back({role.states[s], from_test[s]});
   }
   if (ce.tests.empty()) {
     ce.status = CoverageEntry::Status::kNotGenerated;

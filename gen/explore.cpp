@@ -285,11 +285,12 @@ void Explorer::run() {
           std::string key = Key(kid);
           // A leaf nothing would use: its abstract state is expanded already and an
           // earlier level has a path ending in the same branch of the same transition
-          // (the tests, the boundaries and the W-method's states come from those). Known
-          // before this level's checks, so it does not depend on their answers.
+          // from the same control state (the tests, the boundaries and the W-method's
+          // states come from those). Known before this level's checks, so it does not
+          // depend on their answers.
           auto kc = key_count_.find(key);
           if (kc != key_count_.end() && kc->second >= options_.per_key &&
-              branches_.count({t, kid.branch})) {
+              branches_.count({t, nodes_[id].state.control, kid.branch})) {
             continue;
           }
           // No guard, no branch: feasible with its parent, no query needed.
@@ -330,7 +331,9 @@ void Explorer::run() {
         next.push_back(nid);
       }
     }
-    for (int id : added) branches_.insert({nodes_[id].transition, nodes_[id].branch});
+    for (int id : added) {
+      branches_.insert({nodes_[id].transition, nodes_[nodes_[id].parent].state.control, nodes_[id].branch});
+    }
     level = std::move(next);
   }
 }

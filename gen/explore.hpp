@@ -8,8 +8,8 @@
 // Nodes are merged by an abstraction of their state (control state, timers, small
 // variables, sequence variables relative to the ISNs); at most `per_key` nodes per
 // abstract state are expanded; a child that would be a leaf of an abstract state already
-// expanded, ending in a (transition, branch) an earlier level already has, is not even
-// checked (nothing downstream uses it: 1261 -> 286 queries on tcp.sp). Not thread-safe.
+// expanded, ending in a (transition, from-state, branch) an earlier level already has, is
+// not even checked (nothing downstream uses it). Not thread-safe.
 #pragma once
 
 #include <chrono>
@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "gen/sym_exec.hpp"
@@ -132,7 +133,8 @@ class Explorer {
   std::vector<Node> nodes_;
   std::vector<int> trail_;
   std::map<std::string, int> key_count_;
-  std::set<std::pair<int, std::string>> branches_;  // (transition, branch) of earlier levels
+  // (transition, from control state, branch) of earlier levels
+  std::set<std::tuple<int, int, std::string>> branches_;
   std::vector<int> first_;
   bool truncated_ = false;
   QueryStats stats_;

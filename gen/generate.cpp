@@ -123,6 +123,7 @@ bool generate(const ir::Model& model, const GenOptions& options, GenResult* out,
     Concretizer conc(ex);
     SuiteContext sc{model, options, enc, ex, conc, *out, {}};
     add_tests_in_workers(sc, jobs);
+    add_isn_test(sc);
     if (options.coverage == Coverage::kWMethod) add_wmethod_tests(sc, jobs);
   } catch (const z3::exception& e) {
     *error = std::string("solver error: ") + e.msg();
@@ -168,6 +169,24 @@ std::string GenResult::report() const {
     o << "  " << c.transition << ":";
     for (const std::string& t : c.tests) o << " " << t;
     o << "\n";
+  }
+  // (transition, from-state) pairs: transition coverage tests each transition from each
+  // state of its from-set; those with several states are listed.
+  int pairs = 0, pairs_tested = 0;
+  for (const CoverageEntry& c : coverage) {
+    for (const CoverageEntry::FromState& f : c.from) {
+      ++pairs;
+      pairs_tested += !f.test.empty();
+    }
+  }
+  if (pairs > 0) {
+    o << "\nfrom-states: " << pairs_tested << " of " << pairs << " (transition, from-state) pairs tested\n";
+    for (const CoverageEntry& c : coverage) {
+      if (c.from.size() < 2) continue;
+      o << "  " << c.transition << ":";
+      for (const CoverageEntry::FromState& f : c.from) o << " " << f.state << "=" << (f.test.empty() ? "-" : f.test);
+      o << "\n";
+    }
   }
   o << "\nunreachable:\n";
   for (const CoverageEntry& c : coverage) {

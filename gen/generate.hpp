@@ -38,6 +38,14 @@ struct CoverageEntry {
   enum class Status { kCovered, kUnreachable, kNotGenerated } status = Status::kCovered;
   std::vector<std::string> tests;
   std::string why;
+  // Transition coverage tests a transition from each state of its from-set: the
+  // (transition, from-state) pairs, each with its test ("" when none: no explored path
+  // takes the transition from that state, or no concrete values were found).
+  struct FromState {
+    std::string state;
+    std::string test;
+  };
+  std::vector<FromState> from;
 };
 
 struct GenResult {

@@ -195,6 +195,9 @@ class Writer {
         break;
       case Event::Kind::kExpectCache:
         break;
+      case Event::Kind::kExpectIsn:
+        o_ += "// expect the ISNs of these connections not to be predictable from each other\n";
+        break;
       case Event::Kind::kWait:
         pending_ += e.seconds;
         o_ += "// wait " + seconds_text(e.seconds) + " s (" + e.comment + ")\n";

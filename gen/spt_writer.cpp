@@ -25,6 +25,7 @@ std::string Line(const Event& e) {
     case Event::Kind::kCall:
       s += "call " + e.name;
       for (const std::string& a : e.args) s += " " + a;
+      if (e.may_refuse) s += " may-refuse";
       break;
     case Event::Kind::kInject:
       s += "inject";
@@ -39,6 +40,9 @@ std::string Line(const Event& e) {
       break;
     case Event::Kind::kExpectState:
       s += "expect state " + e.name;
+      break;
+    case Event::Kind::kExpectIsn:
+      s += "expect isn unpredictable";
       break;
     case Event::Kind::kExpectCache:
       s += "expect cache " + e.name + (e.args.empty() || e.args[0] == "absent" ? " absent" : " = " + e.args[0]);

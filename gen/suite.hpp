@@ -56,6 +56,10 @@ struct BoundaryPlan {
 std::vector<BoundaryPlan> plan_boundary_tests(const SuiteContext& sc);
 void add_boundary_tests(SuiteContext& sc, const BoundaryPlan& plan);
 
+// The ISN test (gen/isn.cpp): connections in a row from different tester ports, their
+// ISNs judged by `expect isn unpredictable`; listed as skipped when the spec has no loop.
+void add_isn_test(SuiteContext& sc);
+
 // The Wp-method's tests, made in forked workers, at most `jobs` at a time.
 void add_wmethod_tests(SuiteContext& sc, int jobs);
 

@@ -12,10 +12,12 @@
 namespace sp::gen {
 
 struct Event {
-  enum class Kind { kCall, kInject, kExpect, kExpectNone, kExpectState, kExpectCache, kWait };
+  // kExpectIsn: `expect isn unpredictable` (gen/isn.cpp).
+  enum class Kind { kCall, kInject, kExpect, kExpectNone, kExpectState, kExpectCache, kWait, kExpectIsn };
   Kind kind = Kind::kCall;
   std::string name;                                    // call name, state, cache key
   std::vector<std::string> args;                       // call arguments; cache: value/absent
+  bool may_refuse = false;                             // call: no transition takes it
   std::vector<std::pair<std::string, std::string>> fields;  // inject / expect
   std::optional<double> within;                        // expect / expect none
   double seconds = 0;                                  // wait

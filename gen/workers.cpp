@@ -111,6 +111,13 @@ void add_tests_in_workers(SuiteContext& sc, int jobs) {
           bw.u64(static_cast<uint64_t>(ce.status));
           bw.strs(ce.tests);
           bw.str(ce.why);
+          std::vector<std::string> from_states, from_tests;
+          for (const CoverageEntry::FromState& f : ce.from) {
+            from_states.push_back(f.state);
+            from_tests.push_back(f.test);
+          }
+          bw.strs(from_states);
+          bw.strs(from_tests);
           PutTests(bw, o.tests, tests);
           PutStrings(bw, o.skipped, skipped);
           tests = o.tests.size();
@@ -138,6 +145,9 @@ void add_tests_in_workers(SuiteContext& sc, int jobs) {
       s.coverage.status = static_cast<CoverageEntry::Status>(br.u64());
       s.coverage.tests = br.strs();
       s.coverage.why = br.str();
+      const std::vector<std::string> from_states = br.strs(), from_tests = br.strs();
+      if (from_states.size() != from_tests.size()) throw ByteError("bad from-states in worker result");
+      for (size_t i = 0; i < from_states.size(); ++i) s.coverage.from.push_back({from_states[i], from_tests[i]});
       s.tests = GetTests(br);
       s.skipped = br.strs();
       s.boundary_tests = GetTests(br);

@@ -21,7 +21,9 @@ set(SP_HARNESS_RUN_SOURCES
   match/arp_match.cpp
   match/tcp_match.cpp
   engine/executor.cpp
+  engine/isn_check.cpp
   netns/connection.cpp
+  netns/user_open.cpp
   netns/netlink.cpp
   netns/netns.cpp
   netns/parent.cpp

@@ -283,7 +283,9 @@ CallOutcome AgentClient::call(const Call& call, const AddressBook& book) {
   if (!reply) return harness_failure(error_);
   if (reply->ok) return {};
   std::string message = std::string(call_name(call.kind)) + ": " + reply->text + " (agent: err " + reply->code + ")";
-  return {false, is_harness_error_code(reply->code), message};
+  CallOutcome out{false, is_harness_error_code(reply->code), message};
+  out.no_connection = reply->code == kErrNoSocket;
+  return out;
 }
 
 StateObservation AgentClient::tcp_state(packet::Ipv4Address peer, uint16_t peer_port) {

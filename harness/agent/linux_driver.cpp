@@ -38,7 +38,8 @@ LinuxDriver::LinuxDriver(std::string ifname, uint16_t port, uint64_t origin_netn
     : ifname_(std::move(ifname)), origin_netns_(origin_netns), port_(port) {}
 
 LinuxDriver::~LinuxDriver() {
-  for (int* fd : {&listener_, &connection_, &udp_}) close_fd(fd);
+  netns::close_user_sockets(&user_, false);
+  close_fd(&udp_);
 }
 
 void LinuxDriver::close_fd(int* fd) {
@@ -56,8 +57,8 @@ std::string LinuxDriver::start() {
 
 Reply LinuxDriver::handle(const Command& c) {
   switch (c.verb) {
-    case Command::Verb::kListen: return do_listen(c.port);
-    case Command::Verb::kConnect: return do_connect(c);
+    case Command::Verb::kListen:
+    case Command::Verb::kConnect: return do_open(c);
     case Command::Verb::kAccept: return do_accept();
     case Command::Verb::kSend: return do_send(c.bytes);
     case Command::Verb::kRecv: return do_recv();
@@ -78,94 +79,65 @@ Reply LinuxDriver::handle(const Command& c) {
   return err_reply(kErrUnsupported, "unknown command");
 }
 
-Reply LinuxDriver::do_listen(uint16_t port) {
-  if (listener_ >= 0) return err_reply(kErrExists, "already listening");
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return stack_error("socket", errno);
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in a = make_addr(INADDR_ANY, port);
-  if (bind(fd, reinterpret_cast<struct sockaddr*>(&a), sizeof a) != 0 || listen(fd, 16) != 0) {
-    int err = errno;
-    close(fd);
-    return stack_error("listen", err);
+Reply LinuxDriver::do_open(const Command& c) {
+  std::optional<netns::Endpoint> peer;
+  uint16_t local = c.port;
+  if (c.verb == Command::Verb::kConnect) {
+    peer = netns::Endpoint{c.address, c.port};
+    local = c.local_port;
   }
-  listener_ = fd;
-  port_ = port;
-  return ok_reply();
-}
-
-Reply LinuxDriver::do_connect(const Command& c) {
-  if (connection_ >= 0) return err_reply(kErrExists, "a connection already exists");
-  // RFC 9293 §3.10.1, LISTEN: "If the foreign socket is specified, then change the
-  // connection from passive to active": the listener gives way to the active socket.
-  close_fd(&listener_);
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return stack_error("socket", errno);
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in local = make_addr(INADDR_ANY, c.local_port);
-  if (bind(fd, reinterpret_cast<struct sockaddr*>(&local), sizeof local) != 0) {
-    int err = errno;
-    close(fd);
-    return stack_error("bind", err);
-  }
-  struct sockaddr_in peer = make_addr(c.address.value, c.port);
-  if (connect(fd, reinterpret_cast<struct sockaddr*>(&peer), sizeof peer) != 0 && errno != EINPROGRESS) {
-    int err = errno;
-    close(fd);
-    return stack_error("connect", err);
-  }
+  std::optional<netns::OpenFailure> f = netns::user_open(diag_, &user_, {packet::Ipv4Address{}, local}, peer, c.reuseaddr);
+  if (f) return err_reply(kErrStack, f->message);
+  // The local port of the new socket (connect from any port: the kernel's choice).
   struct sockaddr_in bound {};
   socklen_t len = sizeof bound;
-  getsockname(fd, reinterpret_cast<struct sockaddr*>(&bound), &len);
+  getsockname(peer ? user_.connection : user_.listener, reinterpret_cast<struct sockaddr*>(&bound), &len);
   port_ = ntohs(bound.sin_port);
-  connection_ = fd;
   return ok_reply();
 }
 
 void LinuxDriver::adopt_pending_connection() {
   // The RFC's passive OPEN has one TCB that becomes the connection: a connection
   // waiting in the accept queue is taken first (docs/harness.md, "Upper tester").
-  if (connection_ >= 0 || listener_ < 0) return;
-  int fd = accept4(listener_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (user_.connection >= 0 || user_.listener < 0) return;
+  int fd = accept4(user_.listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd < 0) return;
-  connection_ = fd;
-  close_fd(&listener_);
+  user_.connection = fd;
+  close_fd(&user_.listener);
 }
 
 Reply LinuxDriver::do_accept() {
-  if (listener_ < 0) return err_reply(kErrNoSocket, "no listening socket (listen first)");
-  if (connection_ >= 0) return err_reply(kErrExists, "a connection already exists");
-  struct pollfd p {listener_, POLLIN, 0};
+  if (user_.listener < 0) return err_reply(kErrNoSocket, "no listening socket (listen first)");
+  if (user_.connection >= 0) return err_reply(kErrExists, "a connection already exists");
+  struct pollfd p {user_.listener, POLLIN, 0};
   if (poll(&p, 1, static_cast<int>(kDefaultWithin * 1000)) <= 0) {
     return err_reply(kErrTimeout, "no established connection within 0.5 s");
   }
-  int fd = accept4(listener_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  int fd = accept4(user_.listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd < 0) return stack_error("accept", errno);
-  connection_ = fd;
-  close_fd(&listener_);
+  user_.connection = fd;
+  close_fd(&user_.listener);
   return ok_reply();
 }
 
 Reply LinuxDriver::do_send(int64_t bytes) {
   adopt_pending_connection();
-  if (connection_ < 0) {
-    return err_reply(kErrNoSocket, listener_ >= 0 ? "the connection is not established yet" : "no connection");
+  if (user_.connection < 0) {
+    return err_reply(kErrNoSocket, user_.listener >= 0 ? "the connection is not established yet" : "no connection");
   }
   std::vector<char> data(static_cast<size_t>(bytes), 'x');
-  ssize_t n = ::send(connection_, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  ssize_t n = ::send(user_.connection, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   if (n < 0) return stack_error("send", errno);
   return ok_reply(std::to_string(n));
 }
 
 Reply LinuxDriver::do_recv() {
   adopt_pending_connection();
-  if (connection_ < 0) return err_reply(kErrNoSocket, "no connection");
+  if (user_.connection < 0) return err_reply(kErrNoSocket, "no connection");
   int64_t total = 0;
   char buf[65536];
   while (true) {
-    ssize_t n = recv(connection_, buf, sizeof buf, MSG_DONTWAIT);
+    ssize_t n = recv(user_.connection, buf, sizeof buf, MSG_DONTWAIT);
     if (n > 0) {
       total += n;
       continue;
@@ -178,16 +150,16 @@ Reply LinuxDriver::do_recv() {
 
 Reply LinuxDriver::do_shutdown() {
   adopt_pending_connection();
-  if (connection_ < 0) return err_reply(kErrNoSocket, "no connection");
-  if (shutdown(connection_, SHUT_WR) != 0) return stack_error("shutdown", errno);
+  if (user_.connection < 0) return err_reply(kErrNoSocket, "no connection");
+  if (shutdown(user_.connection, SHUT_WR) != 0) return stack_error("shutdown", errno);
   return ok_reply();
 }
 
 Reply LinuxDriver::do_close(bool abort) {
   adopt_pending_connection();
-  int* fd = connection_ >= 0 ? &connection_ : listener_ >= 0 ? &listener_ : nullptr;
+  int* fd = user_.connection >= 0 ? &user_.connection : user_.listener >= 0 ? &user_.listener : nullptr;
   if (!fd) return err_reply(kErrNoSocket, "no socket");
-  if (!abort && fd == &connection_) {
+  if (!abort && fd == &user_.connection) {
     std::string error;
     if (!netns::close_connection(fd, &error)) return err_reply(kErrStack, "close: " + error);
     return ok_reply();
@@ -208,7 +180,8 @@ Reply LinuxDriver::do_state(const Command& c) {
   if (port_ == 0) return ok_reply("CLOSED no listen or connect yet");
   std::optional<netns::Endpoint> peer;
   if (c.has_peer) peer = netns::Endpoint{c.address, c.port};
-  netns::ConnectionView v = netns::pick_connection(sockets, {packet::Ipv4Address{}, port_}, peer);
+  netns::ConnectionView v =
+      netns::pick_connection(user_.earlier.current(std::move(sockets)), {packet::Ipv4Address{}, port_}, peer);
   return ok_reply(v.state + " " + v.detail);
 }
 
@@ -269,12 +242,7 @@ Reply LinuxDriver::do_reset() {
   // Abort what this session holds (a RST rather than a FIN exchange nobody watches),
   // then drop what earlier sessions left on the port (TIME-WAIT, FIN-WAIT, request
   // sockets): the next session starts from CLOSED, as a fresh namespace would.
-  for (int* fd : {&connection_, &listener_}) {
-    if (*fd < 0) continue;
-    struct linger l {1, 0};
-    setsockopt(*fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
-    close_fd(fd);
-  }
+  netns::close_user_sockets(&user_, true);
   close_fd(&udp_);
   std::string failures;
   if (port_ != 0) {

@@ -10,6 +10,7 @@
 
 #include "harness/agent/serve.hpp"
 #include "harness/netns/netlink.hpp"
+#include "harness/netns/user_open.hpp"
 
 namespace sp::harness::agent {
 
@@ -27,8 +28,8 @@ class LinuxDriver : public Driver {
   Reply handle(const Command& command) override;
 
  private:
-  Reply do_listen(uint16_t port);
-  Reply do_connect(const Command& c);
+  // listen and connect: a fresh socket each (netns/user_open.hpp).
+  Reply do_open(const Command& c);
   Reply do_accept();
   Reply do_send(int64_t bytes);
   Reply do_recv();
@@ -47,8 +48,7 @@ class LinuxDriver : public Driver {
   netns::Netlink diag_;
   netns::Netlink route_;
   uint16_t port_ = 0;    // the local port of the last listen/connect
-  int listener_ = -1;
-  int connection_ = -1;
+  netns::UserSockets user_;
   int udp_ = -1;
 };
 

@@ -106,14 +106,22 @@ std::optional<Command> parse_command(std::string_view line, std::string* error) 
   };
   switch (c.verb) {
     case Command::Verb::kListen:
-      if (!arity(1, 1, "listen PORT") || !port(w[1], &c.port)) return std::nullopt;
-      break;
-    case Command::Verb::kConnect:
-      if (!arity(2, 3, "connect ADDR PORT [LOCALPORT]") || !address(w[1]) || !port(w[2], &c.port)) {
+    case Command::Verb::kConnect: {
+      // A trailing `reuseaddr` on either.
+      if (w.size() > 1 && w.back() == "reuseaddr") {
+        c.reuseaddr = true;
+        w.pop_back();
+      }
+      if (c.verb == Command::Verb::kListen) {
+        if (!arity(1, 1, "listen PORT [reuseaddr]") || !port(w[1], &c.port)) return std::nullopt;
+        break;
+      }
+      if (!arity(2, 3, "connect ADDR PORT [LOCALPORT] [reuseaddr]") || !address(w[1]) || !port(w[2], &c.port)) {
         return std::nullopt;
       }
       if (w.size() == 4 && !port(w[3], &c.local_port)) return std::nullopt;
       break;
+    }
     case Command::Verb::kSend:
       if (!arity(1, 1, "send N")) return std::nullopt;
       if (!parse_number<int64_t>(w[1], 0, 1 << 20, &c.bytes)) {
@@ -153,10 +161,14 @@ std::optional<Command> parse_command(std::string_view line, std::string* error) 
 std::string format_command(const Command& c) {
   std::string s = verb_name(c.verb);
   switch (c.verb) {
-    case Command::Verb::kListen: s += " " + std::to_string(c.port); break;
+    case Command::Verb::kListen:
+      s += " " + std::to_string(c.port);
+      if (c.reuseaddr) s += " reuseaddr";
+      break;
     case Command::Verb::kConnect:
       s += " " + c.address.to_string() + " " + std::to_string(c.port);
       if (c.local_port) s += " " + std::to_string(c.local_port);
+      if (c.reuseaddr) s += " reuseaddr";
       break;
     case Command::Verb::kSend: s += " " + std::to_string(c.bytes); break;
     case Command::Verb::kState:
@@ -222,12 +234,14 @@ std::optional<Command> command_for_call(const Call& call, const AddressBook& boo
     case Call::Kind::kListen:
       c.verb = Command::Verb::kListen;
       c.port = book.iut_port;
+      c.reuseaddr = call.reuseaddr;
       return c;
     case Call::Kind::kConnect:
       c.verb = Command::Verb::kConnect;
       c.address = book.tester_ip;
       c.port = book.tester_port;
       c.local_port = book.iut_port;
+      c.reuseaddr = call.reuseaddr;
       return c;
     case Call::Kind::kAccept: c.verb = Command::Verb::kAccept; return c;
     case Call::Kind::kSend:

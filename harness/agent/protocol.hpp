@@ -36,8 +36,8 @@ bool is_harness_error_code(std::string_view code);
 
 struct Command {
   enum class Verb {
-    kListen,     // listen PORT
-    kConnect,    // connect ADDR PORT [LOCALPORT]
+    kListen,     // listen PORT [reuseaddr]
+    kConnect,    // connect ADDR PORT [LOCALPORT] [reuseaddr]
     kAccept,     // accept
     kSend,       // send N
     kRecv,       // recv
@@ -57,6 +57,7 @@ struct Command {
   uint16_t port = 0;            // listen, connect, state
   uint16_t local_port = 0;      // connect (0: any)
   bool has_peer = false;        // state ADDR PORT
+  bool reuseaddr = false;       // listen, connect: SO_REUSEADDR (or the stack's own)
   int64_t bytes = 0;            // send
   std::string name, value;      // sysctl
 };

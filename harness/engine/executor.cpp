@@ -1,9 +1,12 @@
 #include "harness/engine/executor.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <deque>
 #include <optional>
 
+#include "harness/engine/isn_check.hpp"
 #include "harness/match/match.hpp"
 #include "harness/packet/decode.hpp"
 #include "harness/packet/format.hpp"
@@ -88,6 +91,7 @@ class Executor {
   void expect_none(const Event& e, double at);
   void expect_state(const Event& e, double at);
   void expect_cache(const Event& e, double at);
+  void expect_isn(const Event& e, double at);
   void finish();
 
   const TestCase& test_;
@@ -107,6 +111,8 @@ class Executor {
   std::string step_;  // Failure::step: the transition the latest commented line named
   std::string stimulus_;  // Failure::stimulus: the latest inject line
   std::string state_;     // Failure::state: the latest state confirmed by `expect state`
+  bool opened_ = false;  // a listen or connect has succeeded
+  std::vector<IsnSample> isns_;  // the ISN of the IUT's first SYN towards each tester port
 };
 
 
@@ -147,6 +153,7 @@ TestResult Executor::run() {
       case Event::Type::kExpectPacket: expect_packet(e, at); break;
       case Event::Type::kExpectNone: expect_none(e, at); break;
       case Event::Type::kExpectState: expect_state(e, at); break;
+      case Event::Type::kExpectIsn: expect_isn(e, at); break;
       case Event::Type::kExpectCache: expect_cache(e, at); break;
     }
     if (failed()) break;
@@ -181,7 +188,15 @@ bool Executor::pump(double until, bool first) {
                                                           : packet::format_ipv4_bytes(rec.bytes);
     if (o.cls == Observed::Class::kHarness) rec.disposition = "harness";
     result_.packets.push_back(std::move(rec));
-    if (o.cls == Observed::Class::kTcp) ctx_.observe_iut(*o.ip->tcp);
+    if (o.cls == Observed::Class::kTcp) {
+      ctx_.observe_iut(*o.ip->tcp);
+      const packet::TcpHeader& h = o.ip->tcp->header;
+      if (h.has(packet::kTcpSyn) && std::none_of(isns_.begin(), isns_.end(), [&](const IsnSample& s) {
+            return s.peer_port == h.dst_port;
+          })) {
+        isns_.push_back({h.seq, r.time, h.dst_port});
+      }
+    }
     if (o.cls != Observed::Class::kHarness) {
       queue_.push_back(std::move(o));
       if (first) return true;
@@ -317,12 +332,26 @@ void Executor::do_call(const Event& e, double at) {
   if (!pump(at)) return;
   CallOutcome c = target_.call(e.call);
   trace(&e, std::string("call ") + call_name(e.call.kind) + (c.ok ? " ok" : ": " + c.message));
+  if (!c.ok && e.call.may_refuse && (!c.harness_error || c.no_connection)) {
+    // The IUT refused a call the test lets it refuse: nothing more to judge here; what
+    // it sends (or not) is for the following lines.
+    trace(&e, "refusal allowed (may-refuse)");
+    prev_ = target_.now();
+    return;
+  }
   if (!c.ok) {
     Failure f = make_failure(&e, c.harness_error ? "harness" : "call",
                              std::string("call ") + call_name(e.call.kind) + " failed: " + c.message);
     f.fields.push_back({"call", "ok", c.message, false});
     fail(c.harness_error ? Verdict::kError : Verdict::kFail, std::move(f));
     return;
+  }
+  if (e.call.kind == Call::Kind::kListen || e.call.kind == Call::Kind::kConnect) {
+    // Every OPEN after the first starts a new connection (RFC 9293 §3.10.1; a connect
+    // after listen selects a new ISS too): its sequence numbers are relative to its own
+    // ISNs, the IUT's learned again from its next SYN.
+    if (opened_) ctx_.start_connection();
+    opened_ = true;
   }
   prev_ = target_.now();
   prompted_ = prev_;
@@ -477,6 +506,24 @@ void Executor::expect_none(const Event& e, double at) {
   }
   trace(&e, "silence for " + seconds_text(within) + " s");
   prev_ = std::max(target_.now(), end);
+}
+
+void Executor::expect_isn(const Event& e, double at) {
+  if (!pump(at)) return;
+  IsnVerdict v = judge_isns(isns_);
+  trace(&e, v.detail);
+  if (!v.enough) {
+    // The test itself is short of connections: it cannot judge the stack.
+    fail(Verdict::kError, make_failure(&e, "harness", "expect isn unpredictable: too few connections: " + v.detail));
+    return;
+  }
+  if (v.predictable) {
+    Failure f = make_failure(&e, "isn", "the IUT's ISNs are predictable from each other (RFC 6528 §3)");
+    f.fields.push_back({"isn", "unpredictable", v.detail, false});
+    fail(Verdict::kFail, std::move(f));
+    return;
+  }
+  prev_ = target_.now();
 }
 
 void Executor::expect_state(const Event& e, double at) {

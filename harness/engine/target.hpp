@@ -58,6 +58,9 @@ struct CallOutcome {
   bool ok = true;
   bool harness_error = false;  // the harness, not the IUT, failed (error verdict)
   std::string message;         // e.g. "accept: no connection ready (EAGAIN)"
+  // With harness_error: there was no connection or listener to act on. For a call marked
+  // `may-refuse` that is the RFC's "error: connection does not exist" (§3.10), a refusal.
+  bool no_connection = false;
 };
 
 struct StateObservation {

@@ -29,7 +29,7 @@ Reply stack_error(const char* what, err_t err) {
 }
 
 err_t accept_trampoline(void* arg, struct tcp_pcb* pcb, err_t err) {
-  return static_cast<LwipDriver*>(arg)->on_accept(pcb, err);
+  return static_cast<ListenTag*>(arg)->driver->on_accept(pcb, err);
 }
 
 err_t recv_callback(void* arg, struct tcp_pcb* pcb, struct pbuf* p, err_t) {
@@ -108,7 +108,7 @@ err_t LwipDriver::on_accept(struct tcp_pcb* pcb, err_t err) {
 
 Reply LwipDriver::handle(const Command& c) {
   switch (c.verb) {
-    case Command::Verb::kListen: return do_listen(c.port);
+    case Command::Verb::kListen: return do_listen(c);
     case Command::Verb::kConnect: return do_connect(c);
     case Command::Verb::kAccept: return do_accept();
     case Command::Verb::kSend: return do_send(c.bytes);
@@ -131,27 +131,64 @@ Reply LwipDriver::handle(const Command& c) {
   return err_reply(agent::kErrUnsupported, "unknown command");
 }
 
-Reply LwipDriver::do_listen(uint16_t port) {
+Reply LwipDriver::do_listen(const Command& c) {
   CoreLock lock;
-  if (listener_) return err_reply(agent::kErrExists, "already listening");
-  struct tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
-  if (!pcb) return stack_error("tcp_new", ERR_MEM);
-  ip_set_option(pcb, SOF_REUSEADDR);
-  if (err_t e = tcp_bind(pcb, IP4_ADDR_ANY, port); e != ERR_OK) {
-    tcp_close(pcb);
-    return stack_error("tcp_bind", e);
-  }
+  forget_ended_connection();
+  struct tcp_pcb* pcb = nullptr;
+  if (Reply r = new_bound_pcb(c.port, c.reuseaddr, &pcb); !r.ok) return r;
   err_t e = ERR_OK;
   struct tcp_pcb* lpcb = tcp_listen_with_backlog_and_err(pcb, 16, &e);
   if (!lpcb) {
     tcp_close(pcb);
     return stack_error("tcp_listen", e);
   }
-  tcp_arg(lpcb, this);
+  retire_earlier_connections(c.port, nullptr);
+  if (listener_) close_listener();
+  listen_tags_.push_back(std::make_unique<ListenTag>(ListenTag{this}));
+  tcp_arg(lpcb, listen_tags_.back().get());
   tcp_accept(lpcb, accept_trampoline);
   listener_ = lpcb;
-  port_ = port;
+  port_ = c.port;
   return ok_reply();
+}
+
+void LwipDriver::forget_ended_connection() {
+  // A reset or aborted connection (the error callback ran) no longer holds the user's
+  // OPEN; after CLOSE conn_ is already null and the pcb is lwIP's (closed_).
+  if (conn_ && !conn_->pcb) conn_ = nullptr;
+}
+
+Reply LwipDriver::new_bound_pcb(uint16_t port, bool reuseaddr, struct tcp_pcb** out) {
+  struct tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+  if (!pcb) return stack_error("tcp_new", ERR_MEM);
+  if (reuseaddr) ip_set_option(pcb, SOF_REUSEADDR);
+  // ERR_USE while a pcb of an earlier connection (TIME-WAIT included) holds the port,
+  // unless both have SOF_REUSEADDR: the stack refuses the OPEN.
+  if (err_t e = tcp_bind(pcb, IP4_ADDR_ANY, port); e != ERR_OK) {
+    tcp_close(pcb);
+    return stack_error("tcp_bind", e);
+  }
+  *out = pcb;
+  return ok_reply();
+}
+
+void LwipDriver::retire_earlier_connections(uint16_t port, const struct tcp_pcb* except) {
+  // A pcb is named by its address and its callback argument: lwIP reuses freed pcb
+  // memory, but every argument the driver gives (a Slot, a listener's ListenTag, which
+  // its SYN_RCVD pcbs inherit) is an object of its own that lives as long as the driver.
+  for (struct tcp_pcb* list : {tcp_active_pcbs, tcp_tw_pcbs}) {
+    for (struct tcp_pcb* p = list; p; p = p->next) {
+      if (p->local_port == port && p != except) earlier_.push_back({p, p->callback_arg});
+    }
+  }
+  closed_ = nullptr;
+}
+
+bool LwipDriver::earlier(const struct tcp_pcb* pcb) const {
+  for (const auto& [p, arg] : earlier_) {
+    if (p == pcb && arg == pcb->callback_arg) return true;
+  }
+  return false;
 }
 
 void LwipDriver::close_listener() {
@@ -162,25 +199,21 @@ void LwipDriver::close_listener() {
 
 Reply LwipDriver::do_connect(const Command& c) {
   CoreLock lock;
-  if (conn_) return err_reply(agent::kErrExists, "a connection already exists");
+  forget_ended_connection();
   // RFC 9293 §3.10.1, LISTEN: "If the foreign socket is specified, then change the
   // connection from passive to active": the listener gives way to the active pcb.
   close_listener();
-  struct tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
-  if (!pcb) return stack_error("tcp_new", ERR_MEM);
-  ip_set_option(pcb, SOF_REUSEADDR);
-  if (err_t e = tcp_bind(pcb, IP4_ADDR_ANY, c.local_port); e != ERR_OK) {
-    tcp_close(pcb);
-    return stack_error("tcp_bind", e);
-  }
-  Slot* slot = new_slot(pcb);
+  struct tcp_pcb* pcb = nullptr;
+  if (Reply r = new_bound_pcb(c.local_port, c.reuseaddr, &pcb); !r.ok) return r;
   ip_addr_t peer;
   IP_ADDR4(&peer, (c.address.value >> 24) & 0xff, (c.address.value >> 16) & 0xff, (c.address.value >> 8) & 0xff,
            c.address.value & 0xff);
+  Slot* slot = new_slot(pcb);
   if (err_t e = tcp_connect(pcb, &peer, c.port, connected_callback); e != ERR_OK) {
     tcp_abort(pcb);
     return stack_error("tcp_connect", e);
   }
+  retire_earlier_connections(pcb->local_port, pcb);
   port_ = pcb->local_port;
   conn_ = slot;
   return ok_reply();
@@ -341,11 +374,12 @@ Reply LwipDriver::do_state(const Command& c) {
     return !c.has_peer || (p->remote_port == c.port && IP_IS_V4(&p->remote_ip) &&
                            lwip_ntohl(ip_2_ip4(&p->remote_ip)->addr) == c.address.value);
   };
+  // Connections from before the latest OPEN are history (a TIME-WAIT one lingers).
   for (struct tcp_pcb* p = tcp_active_pcbs; p; p = p->next) {
-    if (p->local_port == port_ && peer_matches(p)) consider(p, p->state == SYN_RCVD ? 2 : 3);
+    if (p->local_port == port_ && peer_matches(p) && !earlier(p)) consider(p, p->state == SYN_RCVD ? 2 : 3);
   }
   for (struct tcp_pcb* p = tcp_tw_pcbs; p; p = p->next) {
-    if (p->local_port == port_ && peer_matches(p)) consider(p, 1);
+    if (p->local_port == port_ && peer_matches(p) && !earlier(p)) consider(p, 1);
   }
   // A connection that completed the handshake and was reset before anyone took it: the
   // listener no longer stands for a passive OPEN (as on Linux, docs/harness.md).
@@ -398,6 +432,7 @@ Reply LwipDriver::do_reset() {
   accepted_.clear();
   conn_ = nullptr;
   closed_ = nullptr;
+  earlier_.clear();
   lost_pending_ = false;
   port_ = 0;
   if (udp_) {

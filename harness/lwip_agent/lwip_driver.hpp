@@ -10,6 +10,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/agent/serve.hpp"
@@ -27,6 +28,14 @@ struct Slot {
   bool died = false;     // reset or aborted (the error callback ran)
 };
 
+class LwipDriver;
+
+// The callback argument of a listening pcb (and of the SYN_RCVD pcbs it makes): one per
+// `listen`, so that pcbs of different OPENs never share an argument.
+struct ListenTag {
+  LwipDriver* driver;
+};
+
 class LwipDriver : public agent::Driver {
  public:
   explicit LwipDriver(struct netif* netif) : netif_(netif) {}
@@ -36,7 +45,7 @@ class LwipDriver : public agent::Driver {
   err_t on_accept(struct tcp_pcb* pcb, err_t err);
 
  private:
-  agent::Reply do_listen(uint16_t port);
+  agent::Reply do_listen(const agent::Command& c);
   agent::Reply do_connect(const agent::Command& c);
   agent::Reply do_accept();
   agent::Reply do_send(int64_t bytes);
@@ -54,6 +63,13 @@ class LwipDriver : public agent::Driver {
   // CLOSE or ABORT with only the listener: the connection still in SYN-RECEIVED.
   void adopt_syn_rcvd_connection();
   void close_listener();
+  // OPEN (listen, connect): a new pcb each, as the socket API would; the stack decides
+  // whether the port is free (docs/harness.md, "Upper tester").
+  void forget_ended_connection();
+  agent::Reply new_bound_pcb(uint16_t port, bool reuseaddr, struct tcp_pcb** out);
+  // The pcbs on `port` but `except` (the new OPEN's): `state` no longer sees them.
+  void retire_earlier_connections(uint16_t port, const struct tcp_pcb* except);
+  bool earlier(const struct tcp_pcb* pcb) const;
 
   struct netif* netif_;
   struct tcp_pcb* listener_ = nullptr;
@@ -62,6 +78,8 @@ class LwipDriver : public agent::Driver {
   struct tcp_pcb* closed_ = nullptr;  // the connection's pcb after CLOSE: lwIP's now
   // The pcb is still in lwIP's active or TIME-WAIT list, on our port.
   bool still_exists(struct tcp_pcb* pcb) const;
+  std::vector<std::pair<struct tcp_pcb*, void*>> earlier_;  // (pcb, its callback argument)
+  std::vector<std::unique_ptr<ListenTag>> listen_tags_;
   bool lost_pending_ = false;   // a connection in accepted_ was reset before it was taken
   uint16_t port_ = 0;
   struct udp_pcb* udp_ = nullptr;

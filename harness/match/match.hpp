@@ -32,6 +32,9 @@ struct SeqContext {
   // Learns the IUT's ISN (first SYN) and advances iut_next; call for every TCP
   // segment from the IUT before matching it.
   void observe_iut(const packet::TcpSegment& segment);
+  // A new connection (a later OPEN): forgets the IUT's ISN, both sides' next sequence
+  // numbers and the IUT's TSval; the tester's ISN stays.
+  void start_connection();
 };
 
 struct MatchOutcome {

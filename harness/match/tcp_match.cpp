@@ -53,6 +53,13 @@ void SeqContext::observe_iut(const TcpSegment& segment) {
   if (const auto* ts = packet::find_tcp_option<opt::Timestamps>(h.options)) iut_tsval = ts->value;
 }
 
+void SeqContext::start_connection() {
+  iut_isn.reset();
+  tester_next = 0;
+  iut_next = 0;
+  iut_tsval.reset();
+}
+
 namespace {
 
 std::string num(int64_t v) { return std::to_string(v); }

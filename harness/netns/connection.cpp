@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -123,6 +124,66 @@ bool close_connection(int* fd, std::string* error) {
     return false;
   }
   return true;
+}
+
+Status EarlierConnections::snapshot(Netlink& diag, uint16_t port) {
+  pending_.clear();
+  std::vector<TcpSocketInfo> sockets;
+  if (Status s = dump_tcp_sockets(diag, &sockets); !s.ok()) return s;
+  for (const TcpSocketInfo& k : sockets) {
+    if (k.sport == port) pending_.push_back(k.cookie);
+  }
+  return Status::Ok();
+}
+
+void EarlierConnections::commit() {
+  retired_.insert(retired_.end(), pending_.begin(), pending_.end());
+  pending_.clear();
+}
+
+void EarlierConnections::clear() {
+  pending_.clear();
+  retired_.clear();
+}
+
+std::vector<TcpSocketInfo> EarlierConnections::current(std::vector<TcpSocketInfo> sockets) const {
+  std::erase_if(sockets, [&](const TcpSocketInfo& k) {
+    return std::find(retired_.begin(), retired_.end(), k.cookie) != retired_.end();
+  });
+  return sockets;
+}
+
+int open_socket(const Endpoint& local, bool reuseaddr, const char** what, int* err) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    *what = "socket";
+    *err = errno;
+    return -1;
+  }
+  int one = 1;
+  if (reuseaddr && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) {
+    *what = "setsockopt SO_REUSEADDR";
+    *err = errno;
+    ::close(fd);
+    return -1;
+  }
+  struct sockaddr_in a {};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(local.ip.value);
+  a.sin_port = htons(local.port);
+  if (bind(fd, reinterpret_cast<struct sockaddr*>(&a), sizeof a) != 0) {
+    *what = "bind";
+    *err = errno;
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool connection_ended(int fd) {
+  struct tcp_info info {};
+  socklen_t len = sizeof info;
+  return getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 && info.tcpi_state == TCP_CLOSE;
 }
 
 }  // namespace sp::harness::netns

@@ -31,6 +31,34 @@ struct Endpoint {
 ConnectionView pick_connection(const std::vector<TcpSocketInfo>& sockets, const Endpoint& local,
                                const std::optional<Endpoint>& peer);
 
+// A new OPEN of the user (listen, connect) on a port that earlier connections used.
+// Once it succeeds those connections are no longer "the connection" (a TIME-WAIT one may
+// linger for 2 MSL, RFC 9293 §3.6.1): they are remembered by socket cookie and left out
+// of what `expect state` sees.
+class EarlierConnections {
+ public:
+  // The sockets on `port` now (before the OPEN); commit() retires them once it succeeded.
+  Status snapshot(Netlink& diag, uint16_t port);
+  void commit();
+  void clear();
+  // `sockets` without the retired ones.
+  std::vector<TcpSocketInfo> current(std::vector<TcpSocketInfo> sockets) const;
+
+ private:
+  std::vector<uint64_t> pending_, retired_;
+};
+
+// A fresh TCP socket (non-blocking) bound to `local`, with SO_REUSEADDR when `reuseaddr`:
+// the socket of an OPEN. -1 on failure, with *what the call that failed ("socket",
+// "bind") and *err its errno; a bind failure (EADDRINUSE: the port is held by an earlier
+// connection or a listener) is the stack refusing the OPEN.
+int open_socket(const Endpoint& local, bool reuseaddr, const char** what, int* err);
+
+// Whether the connection of socket `fd` has ended (kernel state CLOSE: reset, aborted,
+// or handed over to a TIME-WAIT minisock). Such a socket is only the user's handle on a
+// deleted TCB; closing it sends nothing.
+bool connection_ended(int fd);
+
 // RFC 9293 CLOSE ("I have no more to send", §3.10.4) on the socket of a connection. Once
 // the connection is synchronized that is shutdown(SHUT_WR) and the socket stays open:
 // the RFC's user keeps the connection after CLOSE (it may still receive, and ABORT, in

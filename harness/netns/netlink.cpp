@@ -138,6 +138,7 @@ Status dump_tcp_sockets(Netlink& diag, std::vector<TcpSocketInfo>* out) {
     info.sport = ntohs(msg.id.idiag_sport);
     info.dport = ntohs(msg.id.idiag_dport);
     info.rqueue = msg.idiag_rqueue;
+    info.cookie = static_cast<uint64_t>(msg.id.idiag_cookie[0]) | static_cast<uint64_t>(msg.id.idiag_cookie[1]) << 32;
     out->push_back(info);
   }
   return Status::Ok();

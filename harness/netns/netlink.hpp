@@ -18,6 +18,7 @@ struct TcpSocketInfo {
   packet::Ipv4Address src, dst;
   uint16_t sport = 0, dport = 0;
   uint32_t rqueue = 0;  // for a listener: connections waiting in its accept queue
+  uint64_t cookie = 0;  // the kernel's socket cookie: unique while the namespace lives
 };
 
 struct NeighbourInfo {

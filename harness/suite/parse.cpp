@@ -403,7 +403,27 @@ void Parser::parse_event(int line, const std::vector<Token>& t, std::string_view
       return;
     }
     const std::string& c = t[2].text;
-    size_t nargs = t.size() - 3;
+    // Trailing modifiers: `reuseaddr` (listen, connect) and `may-refuse` (any TCP call).
+    size_t last = t.size();
+    while (last > 3 && (t[last - 1].text == "may-refuse" || t[last - 1].text == "reuseaddr")) {
+      const Token& m = t[last - 1];
+      bool& flag = m.text == "may-refuse" ? e.call.may_refuse : e.call.reuseaddr;
+      if (flag) {
+        error(line, m.column, "`" + m.text + "` given twice");
+        return;
+      }
+      if (m.text == "reuseaddr" && c != "listen" && c != "connect") {
+        error(line, m.column, "`reuseaddr` applies to `call listen` and `call connect` only");
+        return;
+      }
+      if (m.text == "may-refuse" && (c == "resolve" || c == "announce")) {
+        error(line, m.column, "`may-refuse` applies to TCP calls only");
+        return;
+      }
+      flag = true;
+      --last;
+    }
+    size_t nargs = last - 3;
     auto no_args = [&](Call::Kind k) {
       e.call.kind = k;
       if (nargs != 0) {
@@ -464,7 +484,7 @@ void Parser::parse_event(int line, const std::vector<Token>& t, std::string_view
   } else if (kw == "expect") {
     if (!take_within()) return;
     if (end < 3) {
-      error(line, t[1].column, "`expect` needs state NAME, none, cache ADDR ..., or fields");
+      error(line, t[1].column, "`expect` needs state NAME, none, cache ADDR ..., isn unpredictable, or fields");
       return;
     }
     const std::string& what = t[2].text;
@@ -483,6 +503,12 @@ void Parser::parse_event(int line, const std::vector<Token>& t, std::string_view
         return;
       }
       e.state = *s;
+    } else if (what == "isn") {
+      e.type = Event::Type::kExpectIsn;
+      if (end != 4 || t[3].text != "unpredictable" || e.within) {
+        error(line, t[2].column, "expected `expect isn unpredictable`");
+        return;
+      }
     } else if (what == "none") {
       e.type = Event::Type::kExpectNone;
       if (end != 3) {
@@ -735,7 +761,7 @@ void Parser::finish() {
   for (auto [line, idx] : pending_allows_) classify(line, test_.allows[idx].fields);
   for (const Event& e : test_.events) {
     if (test_.wire == Wire::kArp &&
-        (e.type == Event::Type::kExpectState ||
+        (e.type == Event::Type::kExpectState || e.type == Event::Type::kExpectIsn ||
          (e.type == Event::Type::kCall && e.call.kind != Call::Kind::kResolve &&
           e.call.kind != Call::Kind::kAnnounce))) {
       error(e.line, 0,

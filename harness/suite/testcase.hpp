@@ -43,10 +43,18 @@ struct Call {
   Kind kind = Kind::kListen;
   int64_t bytes = 0;    // send
   std::string address;  // resolve: a symbol or an IPv4 literal
+  // listen, connect: SO_REUSEADDR on the new socket (`reuseaddr`): the OPEN may bind the
+  // port while an earlier connection's TIME-WAIT holds it (RFC 9293 §3.6.1).
+  bool reuseaddr = false;
+  // `may-refuse`: the IUT may refuse the call (an error to the user, e.g. RFC 9293
+  // §3.10.1 "connection already exists") without failing the test; what it sends is
+  // still judged by the lines that follow. `gen` writes it on calls the spec ignores.
+  bool may_refuse = false;
 };
 
 struct Event {
-  enum class Type { kCall, kInject, kExpectPacket, kExpectState, kExpectNone, kExpectCache, kWait };
+  // kExpectIsn: `expect isn unpredictable` (harness/engine/isn_check.hpp).
+  enum class Type { kCall, kInject, kExpectPacket, kExpectState, kExpectNone, kExpectCache, kWait, kExpectIsn };
   // What the time counts from (docs/test-format.md, Events).
   enum class Anchor {
     kPrevious,   // `+D`: the previous event's completion

@@ -36,6 +36,9 @@ std::string errno_text(const char* what, int err) {
 
 CallOutcome harness_failure(std::string message) { return {false, true, std::move(message)}; }
 CallOutcome iut_failure(std::string message) { return {false, false, std::move(message)}; }
+// Nothing to act on: the harness cannot make the call, unless the test lets the IUT
+// refuse it (then it is the RFC's "connection does not exist").
+CallOutcome no_connection(std::string message) { return {false, true, std::move(message), true}; }
 
 }  // namespace
 
@@ -50,9 +53,8 @@ std::unique_ptr<LinuxTarget> LinuxTarget::create(const LinuxTargetConfig& config
 }
 
 LinuxTarget::~LinuxTarget() {
-  for (int fd : {listener_, connection_, udp_}) {
-    if (fd >= 0) close(fd);
-  }
+  netns::close_user_sockets(&user_, false);
+  if (udp_ >= 0) close(udp_);
 }
 
 netns::Status LinuxTarget::setup() {
@@ -138,8 +140,8 @@ Received LinuxTarget::receive(double deadline) {
 
 CallOutcome LinuxTarget::call(const Call& call) {
   switch (call.kind) {
-    case Call::Kind::kListen: return do_listen();
-    case Call::Kind::kConnect: return do_connect();
+    case Call::Kind::kListen:
+    case Call::Kind::kConnect: return do_open(call);
     case Call::Kind::kAccept: return do_accept();
     case Call::Kind::kSend: return do_send(call.bytes);
     case Call::Kind::kShutdown: return do_shutdown();
@@ -151,85 +153,50 @@ CallOutcome LinuxTarget::call(const Call& call) {
   return harness_failure("unknown call");
 }
 
-CallOutcome LinuxTarget::do_listen() {
-  if (listener_ >= 0) return harness_failure("listen: already listening");
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return harness_failure(errno_text("socket", errno));
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in a = make_addr(config_.book.iut_ip, config_.book.iut_port);
-  if (bind(fd, reinterpret_cast<struct sockaddr*>(&a), sizeof a) != 0 || listen(fd, 16) != 0) {
-    int err = errno;
-    close(fd);
-    return harness_failure(errno_text("listen", err));
-  }
-  listener_ = fd;
-  return {};
+CallOutcome LinuxTarget::do_open(const Call& call) {
+  std::optional<netns::Endpoint> peer;
+  if (call.kind == Call::Kind::kConnect) peer = netns::Endpoint{config_.book.tester_ip, config_.book.tester_port};
+  std::optional<netns::OpenFailure> f = netns::user_open(
+      diag_, &user_, {config_.book.iut_ip, config_.book.iut_port}, peer, call.reuseaddr);
+  if (!f) return {};
+  std::string message = std::string(call_name(call.kind)) + ": " + f->message;
+  return f->harness ? harness_failure(std::move(message)) : iut_failure(std::move(message));
 }
 
 void LinuxTarget::adopt_pending_connection() {
-  if (connection_ >= 0 || listener_ < 0) return;
-  int fd = accept4(listener_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (user_.connection >= 0 || user_.listener < 0) return;
+  int fd = accept4(user_.listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd < 0) return;
-  connection_ = fd;
-  close(listener_);
-  listener_ = -1;
-}
-
-CallOutcome LinuxTarget::do_connect() {
-  if (connection_ >= 0) return harness_failure("connect: a connection already exists");
-  // RFC 9293 §3.10.1, LISTEN: "If the foreign socket is specified, then change the
-  // connection from passive to active": the listener gives way to the active socket.
-  if (listener_ >= 0) {
-    close(listener_);
-    listener_ = -1;
-  }
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return harness_failure(errno_text("socket", errno));
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in local = make_addr(config_.book.iut_ip, config_.book.iut_port);
-  if (bind(fd, reinterpret_cast<struct sockaddr*>(&local), sizeof local) != 0) {
-    int err = errno;
-    close(fd);
-    return harness_failure(errno_text("bind", err));
-  }
-  struct sockaddr_in peer = make_addr(config_.book.tester_ip, config_.book.tester_port);
-  if (connect(fd, reinterpret_cast<struct sockaddr*>(&peer), sizeof peer) != 0 &&
-      errno != EINPROGRESS) {
-    int err = errno;
-    close(fd);
-    return iut_failure(errno_text("connect", err));
-  }
-  connection_ = fd;
-  return {};
+  user_.connection = fd;
+  close(user_.listener);
+  user_.listener = -1;
 }
 
 CallOutcome LinuxTarget::do_accept() {
-  if (listener_ < 0) return harness_failure("accept: no listening socket (call listen first)");
-  if (connection_ >= 0) return harness_failure("accept: a connection already exists");
-  struct pollfd p {listener_, POLLIN, 0};
+  if (user_.listener < 0) return harness_failure("accept: no listening socket (call listen first)");
+  if (user_.connection >= 0) return harness_failure("accept: a connection already exists");
+  struct pollfd p {user_.listener, POLLIN, 0};
   int pr = poll(&p, 1, static_cast<int>(kDefaultWithin * 1000));
   if (pr <= 0) return iut_failure("accept: no established connection within 0.5 s");
-  int fd = accept4(listener_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  int fd = accept4(user_.listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd < 0) return iut_failure(errno_text("accept", errno));
-  connection_ = fd;
+  user_.connection = fd;
   // The RFC's passive OPEN has one TCB that becomes the connection: once the
   // connection is accepted the listener goes, so that the state observed after the
   // connection ends is CLOSED (docs/harness.md).
-  close(listener_);
-  listener_ = -1;
+  close(user_.listener);
+  user_.listener = -1;
   return {};
 }
 
 CallOutcome LinuxTarget::do_send(int64_t bytes) {
   adopt_pending_connection();
-  if (connection_ < 0) {
-    return harness_failure(listener_ >= 0 ? "send: the connection is not established yet"
-                                          : "send: no connection");
+  if (user_.connection < 0) {
+    if (user_.listener >= 0) return harness_failure("send: the connection is not established yet");
+    return no_connection("send: no connection");
   }
   std::vector<char> data(static_cast<size_t>(bytes), 'x');
-  ssize_t n = ::send(connection_, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  ssize_t n = ::send(user_.connection, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   if (n < 0) return iut_failure(errno_text("send", errno));
   if (n != bytes) {
     return iut_failure("send: only " + std::to_string(n) + " of " + std::to_string(bytes) +
@@ -240,16 +207,16 @@ CallOutcome LinuxTarget::do_send(int64_t bytes) {
 
 CallOutcome LinuxTarget::do_shutdown() {
   adopt_pending_connection();
-  if (connection_ < 0) return harness_failure("shutdown: no connection");
-  if (shutdown(connection_, SHUT_WR) != 0) return iut_failure(errno_text("shutdown", errno));
+  if (user_.connection < 0) return no_connection("shutdown: no connection");
+  if (shutdown(user_.connection, SHUT_WR) != 0) return iut_failure(errno_text("shutdown", errno));
   return {};
 }
 
 CallOutcome LinuxTarget::do_close(bool abort) {
   adopt_pending_connection();
-  int* fd = connection_ >= 0 ? &connection_ : listener_ >= 0 ? &listener_ : nullptr;
-  if (!fd) return harness_failure(std::string(abort ? "abort" : "close") + ": no socket");
-  if (!abort && fd == &connection_) {
+  int* fd = user_.connection >= 0 ? &user_.connection : user_.listener >= 0 ? &user_.listener : nullptr;
+  if (!fd) return no_connection(std::string(abort ? "abort" : "close") + ": no socket");
+  if (!abort && fd == &user_.connection) {
     std::string error;
     if (!netns::close_connection(fd, &error)) return iut_failure("close: " + error);
     return {};
@@ -309,8 +276,8 @@ StateObservation LinuxTarget::tcp_state() {
     return o;
   }
   // The namespace holds no other peer than the tester: every socket on the port counts.
-  netns::ConnectionView v =
-      netns::pick_connection(sockets, {config_.book.iut_ip, config_.book.iut_port}, std::nullopt);
+  netns::ConnectionView v = netns::pick_connection(user_.earlier.current(std::move(sockets)),
+                                                   {config_.book.iut_ip, config_.book.iut_port}, std::nullopt);
   o.state = std::move(v.state);
   o.detail = std::move(v.detail);
   return o;

@@ -14,6 +14,7 @@
 #include "harness/engine/target.hpp"
 #include "harness/netns/netlink.hpp"
 #include "harness/netns/netns.hpp"
+#include "harness/netns/user_open.hpp"
 
 namespace sp::harness {
 
@@ -49,8 +50,8 @@ class LinuxTarget : public Target {
  private:
   explicit LinuxTarget(const LinuxTargetConfig& config) : config_(config) {}
   netns::Status setup();
-  CallOutcome do_listen();
-  CallOutcome do_connect();
+  // listen and connect: a fresh socket each (docs/harness.md, "Upper tester").
+  CallOutcome do_open(const Call& call);
   CallOutcome do_accept();
   CallOutcome do_send(int64_t bytes);
   CallOutcome do_close(bool abort);
@@ -67,8 +68,7 @@ class LinuxTarget : public Target {
   netns::Netlink diag_;
   netns::Netlink route_;
   int ifindex_ = 0;
-  int listener_ = -1;    // the socket of `listen`
-  int connection_ = -1;  // the socket of `connect` or `accept`
+  netns::UserSockets user_;  // the sockets of listen, connect and accept
   int udp_ = -1;         // for `resolve`
 };
 

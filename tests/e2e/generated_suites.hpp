@@ -22,8 +22,11 @@ inline constexpr const char* kTcpBoundaryForLinux = "--coverage boundary --const
 // The same for lwIP, which advertises 65535 (docs/lwip-vs-linux.md).
 inline constexpr const char* kTcpBoundaryForLwip = "--coverage boundary --const RCV_WND=65535";
 
+// The W-method suite: OPENs again after a connection ended (docs/test-format.md).
+inline constexpr const char* kTcpWmethod = "--coverage wmethod";
+
 struct GeneratedSuites {
-  std::filesystem::path dir;  // tcp/, tcp-boundary/, tcp-boundary-lwip/ (Endpoint), arp/ (Host)
+  std::filesystem::path dir;  // tcp/, tcp-boundary/, tcp-boundary-lwip/, tcp-wmethod/ (Endpoint), arp/ (Host)
   bool ok = false;
   std::string output;  // why not, when !ok
   bool owned = false;  // generated into `scratch` by this process: remove it when done
@@ -48,7 +51,8 @@ inline GeneratedSuites generated_suites(const std::filesystem::path& scratch) {
        {std::tuple{"tcp", "spec/tcp.sp", "Endpoint", ""},
         std::tuple{"arp", "spec/arp.sp", "Host", ""},
         std::tuple{"tcp-boundary", "spec/tcp.sp", "Endpoint", kTcpBoundaryForLinux},
-        std::tuple{"tcp-boundary-lwip", "spec/tcp.sp", "Endpoint", kTcpBoundaryForLwip}}) {
+        std::tuple{"tcp-boundary-lwip", "spec/tcp.sp", "Endpoint", kTcpBoundaryForLwip},
+        std::tuple{"tcp-wmethod", "spec/tcp.sp", "Endpoint", kTcpWmethod}}) {
     CommandResult g = run(bin() + " gen " + src(spec) + " --role " + role + " --out " +
                           (s.dir / name).string() + " -q " + extra);
     if (g.status != 0) {

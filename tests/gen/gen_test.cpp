@@ -3,6 +3,8 @@
 // determinism, and tshark decoding of the pcaps.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -188,6 +190,31 @@ TEST(GenTcp, TransitionCoverageIsCompleteAndReplays) {
     EXPECT_EQ(replay_on_ir(m, "Endpoint", t), "") << t.name << "\n" << to_spt(t);
     EXPECT_FALSE(t.cites.empty()) << t.name;
   }
+  // A transition whose from-set names several states is tested from each of them: a
+  // RST in the window (RFC 5961 §3.2) and a SYN (§4.2) in TIME-WAIT, CLOSING, LAST-ACK.
+  for (const char* name : {"rcv_rst_challenge.time_wait", "rcv_rst_challenge.closing", "rcv_rst_challenge.last_ack",
+                           "rcv_syn_challenge.time_wait", "rcv_rst_closing.time_wait"}) {
+    const TestCase* t = Find(r, name);
+    ASSERT_NE(t, nullptr) << name << "\n" << r.report();
+    std::string from = name;
+    from = from.substr(from.find('.') + 1);
+    for (char& ch : from) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    EXPECT_NE(std::find(t->notes.begin(), t->notes.end(), "from " + from), t->notes.end()) << to_spt(*t);
+  }
+  const CoverageEntry* challenge = Entry(r, "rcv_rst_challenge");
+  ASSERT_NE(challenge, nullptr);
+  ASSERT_EQ(challenge->from.size(), 8u);  // SEQ_CHECKED
+  for (const CoverageEntry::FromState& f : challenge->from) EXPECT_FALSE(f.test.empty()) << f.state;
+  EXPECT_NE(r.report().find("  rcv_rst_challenge: SYN_RCVD=rcv_rst_challenge.syn_rcvd ESTABLISHED=rcv_rst_challenge "),
+            std::string::npos)
+      << r.report();
+  // The ISN test: the SYN / RST loop of LISTEN made from 8 tester ports, then the check.
+  const TestCase* isn = Find(r, "isn_unpredictable");
+  ASSERT_NE(isn, nullptr) << r.report();
+  const std::string isn_text = to_spt(*isn);
+  EXPECT_NE(isn_text.find("inject flags=S seq=0 ack=0 win=65535 sport=40008"), std::string::npos) << isn_text;
+  EXPECT_NE(isn_text.find("expect flags=SA seq=* ack=1 dport=40008"), std::string::npos) << isn_text;
+  EXPECT_EQ(isn_text.substr(isn_text.rfind("+0")).rfind("+0     expect isn unpredictable", 0), 0u) << isn_text;
   const TestCase* syn = Find(r, "rcv_syn_listen");
   ASSERT_NE(syn, nullptr);
   const std::string s = to_spt(*syn);

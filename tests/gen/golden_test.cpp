@@ -46,6 +46,9 @@ role Srv {
   fin: from ESTABLISHED on call close -> CLOSED cite "RFC 9293 §3.10.4" {
     send net { flags = {FIN, ACK}, seq = snd_nxt, ack = rcv_nxt }
   }
+  // Two from-states: transition coverage tests it from each (rst, rst.established).
+  rst: from { SYN_RCVD, ESTABLISHED } on recv net(s) if RST in s.flags && s.seq == rcv_nxt
+      -> CLOSED cite "RFC 9293 §3.10.7.4"
 }
 )";
 

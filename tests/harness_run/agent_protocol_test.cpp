@@ -17,7 +17,8 @@ namespace sp::harness::agent {
 namespace {
 
 TEST(AgentProtocol, ParsesEveryCommandAndFormatsItBack) {
-  for (const char* line : {"listen 8080", "connect 192.0.2.2 40000", "connect 192.0.2.2 40000 8080",
+  for (const char* line : {"listen 8080", "listen 8080 reuseaddr", "connect 192.0.2.2 40000",
+                           "connect 192.0.2.2 40000 8080", "connect 192.0.2.2 40000 8080 reuseaddr",
                            "accept", "send 10", "recv", "shutdown", "close", "abort", "state",
                            "state 192.0.2.2 40000", "resolve 192.0.2.3", "announce",
                            "neighbour 192.0.2.2", "sysctl net.ipv4.tcp_sack 0", "reset", "quit"}) {
@@ -36,6 +37,8 @@ TEST(AgentProtocol, RejectsMalformedCommandsWithAReason) {
       {"", "empty line"},
       {"jump 3", "unknown command `jump`"},
       {"listen", "usage: listen PORT"},
+      {"listen reuseaddr", "usage: listen PORT [reuseaddr]"},
+      {"listen 8080 reuseaddr reuseaddr", "usage: listen PORT [reuseaddr]"},
       {"listen 0", "bad port `0`"},
       {"listen 70000", "bad port `70000`"},
       {"connect 192.0.2 80", "bad IPv4 address `192.0.2`"},
@@ -84,6 +87,11 @@ TEST(AgentProtocol, CallsBecomeCommandsWithTheAddressBook) {
   EXPECT_EQ(format_command(*command_for_call(c, book, &error)), "connect 192.0.2.2 40000 8080");
   c.kind = Call::Kind::kListen;
   EXPECT_EQ(format_command(*command_for_call(c, book, &error)), "listen 8080");
+  c.reuseaddr = true;
+  EXPECT_EQ(format_command(*command_for_call(c, book, &error)), "listen 8080 reuseaddr");
+  c.kind = Call::Kind::kConnect;
+  EXPECT_EQ(format_command(*command_for_call(c, book, &error)), "connect 192.0.2.2 40000 8080 reuseaddr");
+  c.reuseaddr = false;
   c.kind = Call::Kind::kResolve;
   c.address = "other.ip";
   EXPECT_EQ(format_command(*command_for_call(c, book, &error)), "resolve 192.0.2.3");

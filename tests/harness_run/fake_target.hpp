@@ -108,6 +108,14 @@ inline std::vector<uint8_t> iut_segment(uint16_t flags, uint32_t seq, uint32_t a
   return packet::build_ipv4_tcp(ip, seg).value();
 }
 
+// The same, to tester port `dst_port` (tests with several connections).
+inline std::vector<uint8_t> iut_segment_to(uint16_t flags, uint32_t seq, uint32_t ack, uint16_t dst_port) {
+  packet::DecodedIpv4 d = packet::decode_ipv4(iut_segment(flags, seq, ack)).value();
+  packet::TcpSegment seg = *d.tcp;
+  seg.header.dst_port = dst_port;
+  return packet::build_ipv4_tcp(d.ip.header, seg).value();
+}
+
 // The TCP segment inside an injected IPv4 packet.
 inline packet::TcpSegment tcp_of(const std::vector<uint8_t>& bytes) {
   return *packet::decode_ipv4(bytes).value().tcp;

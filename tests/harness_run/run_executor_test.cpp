@@ -274,6 +274,46 @@ TEST(RunExecutor, FailedCallFails) {
   EXPECT_EQ(run("test c\n+0 call accept\n", t).verdict, Verdict::kError);
 }
 
+TEST(RunExecutor, MayRefuseAcceptsARefusalButNotAHarnessError) {
+  FakeTarget t;
+  t.on_call = [](const Call&) { return CallOutcome{false, false, "connect: bind: EADDRINUSE"}; };
+  TestResult r = run("test c\n+0 call connect may-refuse\n+0 expect none within 0.1\n", t);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.diff;
+  // Refused or not, what the IUT sends is still judged.
+  t.on_call = [&t](const Call&) {
+    t.emit(0.01, iut_segment(packet::kTcpSyn, kIutIsn, 0));
+    return CallOutcome{false, false, "connect: refused after all"};
+  };
+  EXPECT_EQ(run("test c\n+0 call connect may-refuse\n+0 expect none within 0.1\n", t).verdict, Verdict::kFail);
+  // Nothing to act on: the RFC's "connection does not exist".
+  t.on_call = [](const Call&) { return CallOutcome{false, true, "close: no socket", true}; };
+  EXPECT_EQ(run("test c\n+0 call close may-refuse\n", t).verdict, Verdict::kPass);
+  EXPECT_EQ(run("test c\n+0 call close\n", t).verdict, Verdict::kError);
+  // A harness failure stays an error.
+  t.on_call = [](const Call&) { return CallOutcome{false, true, "socket: EMFILE"}; };
+  EXPECT_EQ(run("test c\n+0 call connect may-refuse\n", t).verdict, Verdict::kError);
+}
+
+TEST(RunExecutor, EveryOpenAfterTheFirstLearnsTheNewConnectionsIsn) {
+  // Two active OPENs, each answered by a SYN with an ISN of its own; relative seq 0 both
+  // times, and the tester's defaults start again from its ISN.
+  FakeTarget t;
+  uint32_t isn = kIutIsn;
+  t.on_call = [&](const Call& c) {
+    if (c.kind == Call::Kind::kConnect) t.emit(0.001, iut_segment(packet::kTcpSyn, isn, 0));
+    isn += 0x10000;
+    return CallOutcome{};
+  };
+  const std::string open =
+      "+0 call connect\n+0 expect flags=S seq=0\n+0 inject flags=SA ack=1\n";
+  TestResult r = run("test o\n" + open + "+0 inject flags=R seq=1\n" + open, t);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << r.diff;
+  ASSERT_EQ(t.injected.size(), 3u);
+  EXPECT_EQ(tcp_of(t.injected[0]).header.ack, kIutIsn + 1);
+  EXPECT_EQ(tcp_of(t.injected[2]).header.ack, kIutIsn + 0x10000 + 1);
+  EXPECT_EQ(tcp_of(t.injected[2]).header.seq, kTesterIsn);  // the new connection's SYN-ACK
+}
+
 TEST(RunExecutor, AbsoluteTimes) {
   FakeTarget t;
   TestResult r = run("test w\n@0.5 wait 0.25\n@1 inject flags=R seq=0\n", t);

@@ -68,6 +68,8 @@ const std::map<std::string, Verdict>& expected_verdicts() {
       {"syn_in_established_challenge_ack", Verdict::kPass},
       {"close_sends_fin", Verdict::kPass},
       {"time_wait_by_state", Verdict::kPass},
+      {"reopen_in_time_wait_refused", Verdict::kPass},
+      {"reopen_listen_reuseaddr_beside_time_wait", Verdict::kPass},
       {"passive_close", Verdict::kPass},
       {"send_data", Verdict::kPass},
       {"abort_sends_rst", Verdict::kPass},

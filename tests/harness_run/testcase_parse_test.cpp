@@ -225,6 +225,15 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"test a\n+0 call send\n",
                   "t.spt:2:9: error: `call send` needs one byte count 0..1000000, e.g. call send 100"},
         Malformed{"test a\n+0 call listen 80\n", "t.spt:2:16: error: `call listen` takes no argument"},
+        Malformed{"test a\n+0 expect isn\n", "t.spt:2:11: error: expected `expect isn unpredictable`"},
+        Malformed{"test a\n+0 expect isn unpredictable within 1\n",
+                  "t.spt:2:11: error: expected `expect isn unpredictable`"},
+        Malformed{"test a\n+0 call close reuseaddr\n",
+                  "t.spt:2:15: error: `reuseaddr` applies to `call listen` and `call connect` only"},
+        Malformed{"test a\n+0 call listen may-refuse may-refuse\n",
+                  "t.spt:2:16: error: `may-refuse` given twice"},
+        Malformed{"test a\n+0 call listen reuseaddr 80\n",
+                  "t.spt:2:16: error: `call listen` takes no argument"},
         Malformed{"test a\n+0 expect flags=SX\n",
                   "t.spt:2:17: error: flags=SX: flags are letters from S A F R P U E W (or `.` for none)"},
         Malformed{"test a\n+0 expect seq=1\n",
@@ -268,6 +277,22 @@ INSTANTIATE_TEST_SUITE_P(
                   "IPADDR absent`"},
         Malformed{"test a\n+0 inject flags=S\x01\n", "t.spt:2:18: error: control character in line"}),
     [](const ::testing::TestParamInfo<Malformed>& info) { return "case" + std::to_string(info.index); });
+
+TEST(TestcaseParse, CallModifiers) {
+  TestCase t = parse_ok(
+      "test m\n+0 call listen reuseaddr\n+0 call connect reuseaddr may-refuse\n+0 call send 5 may-refuse\n"
+      "+0 call close\n+0 call listen may-refuse reuseaddr\n");
+  ASSERT_EQ(t.events.size(), 5u);
+  EXPECT_TRUE(t.events[4].call.reuseaddr && t.events[4].call.may_refuse);  // in either order
+  EXPECT_TRUE(t.events[0].call.reuseaddr);
+  EXPECT_FALSE(t.events[0].call.may_refuse);
+  EXPECT_TRUE(t.events[1].call.reuseaddr);
+  EXPECT_TRUE(t.events[1].call.may_refuse);
+  EXPECT_EQ(t.events[2].call.kind, Call::Kind::kSend);
+  EXPECT_EQ(t.events[2].call.bytes, 5);
+  EXPECT_TRUE(t.events[2].call.may_refuse);
+  EXPECT_FALSE(t.events[3].call.reuseaddr || t.events[3].call.may_refuse);
+}
 
 TEST(TestcaseParse, ReportsSeveralErrorsWithLines) {
   ParseOutcome p = parse_test("test a\n+0 call x\n+0 expect flags=Q\nbad\n", "dir/x.spt");
