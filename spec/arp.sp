@@ -94,8 +94,10 @@ role Host {
   // with the protocol address of the machine that is trying to be accessed. It does not
   // set ar$tha to anything in particular, because it is this value that it is trying to
   // determine. It could set ar$tha to the broadcast address for the hardware ... It then
-  // causes this packet to be broadcast to all stations on the Ethernet cable"
-  resolve_miss: from { IDLE, RESOLVED, FAILED } on call resolve(t) if !(t in cache)
+  // causes this packet to be broadcast to all stations on the Ethernet cable". The
+  // machine "trying to be accessed" is another one: a host never resolves its own
+  // protocol address (its packets to itself do not go out on the cable).
+  resolve_miss: from { IDLE, RESOLVED, FAILED } on call resolve(t) if !(t in cache) && t != my_ip
       -> RESOLVING cite "RFC 826 \"Packet Generation\"" {
     query = t
     tries = 0

@@ -17,15 +17,15 @@ namespace {
 
 // The failure kinds an entry may describe (Failure::kind). setup and harness failures
 // are the harness's own (error verdicts), never a target's departure.
-const char* const kKinds[] = {"packet", "timeout", "timing", "unexpected", "state",
-                              "cache",  "call",    "malformed", "checksum"};
+const char* const kKinds[] = {"packet", "timeout", "timing",    "unexpected", "state",
+                              "cache",  "call",    "malformed", "checksum",   "isn"};
 
 // Field names of the diffs the executor writes (executor.cpp, match/).
 bool known_field(const std::string& f) {
   static const char* const kFields[] = {
       "flags", "seq", "ack", "win", "len", "mss", "wscale", "sackok", "ts", "sport", "dport", "urg",
       "op", "sha", "spa", "tha", "tpa", "src", "dst",                 // ARP and Ethernet
-      "packet", "arrival", "state", "call", "protocol", "decode", "checksum"};
+      "packet", "arrival", "state", "call", "protocol", "decode", "checksum", "isn"};
   if (f.rfind("cache ", 0) == 0 && f.size() > 6) return true;  // "cache ADDR"
   return std::find_if(std::begin(kFields), std::end(kFields), [&](const char* k) { return f == k; }) !=
          std::end(kFields);
@@ -192,7 +192,7 @@ class ProfileParser {
           error(line, t[i].column,
                 "kind=" + value +
                     ": expected one of packet, timeout, timing, unexpected, state, cache, call, "
-                    "malformed, checksum (exactly; no pattern)");
+                    "malformed, checksum, isn (exactly; no pattern)");
         }
         m.kind = value;
       } else if (key == "field") {

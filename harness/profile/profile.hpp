@@ -30,7 +30,7 @@ struct FieldPattern {
 // `fields` and every one of `fields` must differ: a further mismatch is not excused.
 struct DeviationMatch {
   int source_line = 0;
-  std::string kind;                 // exact: packet, timeout, timing, unexpected, state, cache, call
+  std::string kind;                 // exact: packet, timeout, timing, unexpected, state, cache, call, isn
   std::vector<FieldPattern> fields;
   std::string observed;             // optional glob on the tcpdump-style line of the packet involved
   std::string event;                // optional glob on the failing test line, with its `# comment`

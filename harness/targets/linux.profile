@@ -118,6 +118,17 @@ reason "(SYN-RECEIVED) without a RST."
 tests  *syn_rcvd*
 match  kind=timeout expected="flags=R seq=1"
 
+deviation abort_in_time_wait_keeps_time_wait
+at     Endpoint.abort_closing
+cite   "RFC 9293 §3.10.5"
+rfc    "CLOSING STATE, LAST-ACK STATE, TIME-WAIT STATE: Respond with \"ok\" and delete the"
+rfc    "TCB, enter CLOSED state, and return."
+reason "ABORT through the socket API (SO_LINGER {1, 0}, then close()) of a connection in"
+reason "TIME-WAIT does not end it: the kernel keeps the connection's TIME-WAIT (a timewait"
+reason "minisock once the socket is closed) for its 60 s, which the application cannot"
+reason "reach. As with SYN-RECEIVED, the API gives no handle to abort it with."
+match  kind=state field=state expected=CLOSED actual=TIME_WAIT state=TIME_WAIT
+
 # --- Synchronized states ------------------------------------------------------------------
 
 deviation abort_rst_carries_ack
@@ -153,7 +164,7 @@ rfc    "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"
 reason "tcp_rcv_established() drops a segment with none of ACK, RST and SYN before the"
 reason "sequence number check (SKB_DROP_REASON_TCP_FLAGS), so an unacceptable segment"
 reason "without ACK draws no acknowledgment; with ACK it does."
-match  kind=timeout expected="flags=A seq=1 ack=1" stimulus="*inject flags=. *"
+match  kind=timeout expected="flags=A seq=[12] ack=[12]" stimulus="*inject flags=. *"
 
 deviation fin_after_fin_not_acknowledged
 at     Endpoint.rcv_ack_close_wait Endpoint.rcv_ack_of_fin_closing Endpoint.rcv_ack_closing

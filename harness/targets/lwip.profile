@@ -191,6 +191,47 @@ reason "lwIP keeps a TIME-WAIT pcb for 2 * TCP_MSL = 2 * 60 s (a compile-time op
 reason "TCP_MSL = 60000 ms in Debian's liblwip): 2 minutes, not 4."
 match  kind=state field=state expected=TIME_WAIT actual=CLOSED
 
+deviation time_wait_ignores_rst
+at     Endpoint.rcv_rst_closing Endpoint.rcv_rst_challenge
+cite   "RFC 9293 §3.10.7.4"
+cite   "RFC 5961 §3.2"
+rfc    "CLOSING STATE, LAST-ACK STATE, TIME-WAIT STATE: If the RST bit is set, then enter"
+rfc    "the CLOSED state, delete the TCB, and return. ... If the RST bit is set and the"
+rfc    "sequence number does not exactly match the next expected sequence value, yet is"
+rfc    "within the current receive window, TCP endpoints MUST send an acknowledgment"
+rfc    "(challenge ACK)"
+reason "tcp_timewait_input() drops every RST in TIME-WAIT, the protection against"
+reason "TIME-WAIT assassination RFC 1337 §3 describes (\"ignore RST segments in TIME-WAIT"
+reason "state\"), which RFC 9293 does not adopt: a RST at RCV.NXT leaves TIME-WAIT in place,"
+reason "and one elsewhere in the window draws no challenge ACK."
+match  kind=state field=state expected=CLOSED actual=TIME_WAIT state=TIME_WAIT stimulus="*inject flags=R *"
+match  kind=timeout expected="flags=A seq=2 ack=2" state=TIME_WAIT stimulus="*inject flags=R *"
+
+deviation syn_in_time_wait_draws_rst
+at     Endpoint.rcv_syn_challenge
+cite   "RFC 5961 §4.2"
+cite   "RFC 9293 §3.10.7.4"
+rfc    "If the SYN bit is set, irrespective of the sequence number, TCP MUST send an ACK"
+rfc    "(also referred to as challenge ACK) to the remote peer: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"
+reason "tcp_timewait_input() answers a SYN in the window with a reset (RFC 793's \"If the SYN"
+reason "is in the window it is an error, send a reset\"), RST+ACK acknowledging the SYN, not"
+reason "the challenge ACK of RFC 5961 §4, which RFC 9293 adopted."
+match  kind=packet field=flags expected=A actual=RA field=ack expected=2 actual="3 (absolute *)" state=TIME_WAIT
+
+deviation isn_predictable
+at     Endpoint.rcv_rst_syn_rcvd_passive
+cite   "RFC 9293 §3.4.1"
+cite   "RFC 6528 §3"
+rfc    "A TCP implementation MUST use the above type of \"clock\" for clock-driven selection of"
+rfc    "initial sequence numbers (MUST-8), and SHOULD generate its initial sequence numbers"
+rfc    "with the expression: ISN = M + F(localip, localport, remoteip, remoteport, secretkey)"
+rfc    "(SHLD-1)"
+reason "tcp_next_iss() returns a global counter advanced by tcp_ticks (iss += tcp_ticks), no"
+reason "hash of the connection and no secret: ISNs to different tester ports follow one"
+reason "another (all 6510 in a fresh agent, whose tcp_ticks is still 0), so a tester predicts"
+reason "the next from the last. A lwIP port MAY supply LWIP_HOOK_TCP_ISN; Debian's has none."
+match  kind=isn field=isn expected=unpredictable actual="ISNs * (predictable below *)"
+
 # ARP (`stateproof gen spec/arp.sp --role Host`): a parameter lwIP cannot be given.
 
 deviation arp_request_retries_fixed_at_build

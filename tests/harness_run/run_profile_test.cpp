@@ -206,7 +206,7 @@ TEST(RunProfile, Errors) {
             "..., packet, arrival, state, call, cache ADDR)");
   EXPECT_EQ(first_error(kHead + "match kind=pack* field=flags expected=A actual=B\n"),
             "p.profile:6:7: error: kind=pack*: expected one of packet, timeout, timing, unexpected, state, "
-            "cache, call, malformed, checksum (exactly; no pattern)");
+            "cache, call, malformed, checksum, isn (exactly; no pattern)");
   EXPECT_EQ(first_error(kHead + "match kind=packet expected=A actual=B\n"),
             "p.profile:6:19: error: expected= must follow the field= it describes (kind= first)");
   EXPECT_EQ(first_error("deviation d\ncite \"RFC 9293\"\n"),
