@@ -191,6 +191,20 @@ reason "lwIP keeps a TIME-WAIT pcb for 2 * TCP_MSL = 2 * 60 s (a compile-time op
 reason "TCP_MSL = 60000 ms in Debian's liblwip): 2 minutes, not 4."
 match  kind=state field=state expected=TIME_WAIT actual=CLOSED
 
+deviation initial_rto_three_seconds
+at     Endpoint.rtx_syn Endpoint.rtx_syn_ack Endpoint.rtx_fin
+cite   "RFC 6298 §2.1"
+rfc    "Until a round-trip time (RTT) measurement has been made for a segment sent between"
+rfc    "the sender and receiver, the sender SHOULD set RTO <- 1 second"
+reason "lwIP starts every connection with RTO = 3 s (pcb->rto = 3000 / TCP_SLOW_INTERVAL),"
+reason "the value RFC 2988 had; RFC 6298 §2.1 still permits it (\"A TCP implementation MAY"
+reason "still use this value (or any other value > 1 second)\"). The first retransmission"
+reason "comes after 3 s, outside the window the spec's 1 s sets, so the back-off after it is"
+reason "not observed on lwIP (docs/harness.md: stack timer parameters are not built yet)."
+match  kind=timeout expected="flags=S seq=0"
+match  kind=timeout expected="flags=SA seq=0 ack=1"
+match  kind=timeout expected="flags=FA seq=1 ack=[12]"
+
 deviation time_wait_ignores_rst
 at     Endpoint.rcv_rst_closing Endpoint.rcv_rst_challenge
 cite   "RFC 9293 §3.10.7.4"
@@ -235,12 +249,14 @@ match  kind=isn field=isn expected=unpredictable actual="ISNs * (predictable bel
 # ARP (`stateproof gen spec/arp.sp --role Host`): a parameter lwIP cannot be given.
 
 deviation arp_request_retries_fixed_at_build
-at     Host.give_up
+at     Host.give_up Host.gratuitous_announce
 cite   "RFC 1122 §2.3.2.1"
 rfc    "The recommended maximum rate is 1 per second per destination."
 reason "Not an RFC departure: RFC 1122 fixes the rate of ARP requests, not their number."
 reason "The spec's host retransmits its REQUEST MAX_TRIES = 1 time and then gives up;"
 reason "lwIP's etharp_tmr() re-sends the request every second while the entry is pending,"
 reason "until ARP_MAXPENDING (5 s in Debian's liblwip, a compile-time option) expires."
-reason "Linux is configured to the spec's count in its namespace (mcast_solicit=2)."
+reason "Still resolving, it answers `announce` in the spec's FAILED state with its pending"
+reason "request. (Linux's suite is generated with its count, --const MAX_TRIES=2.)"
 match  kind=unexpected actual="op=request sha=iut.mac spa=iut.ip tha=zero tpa=tester.ip"
+match  kind=packet field=tpa expected="192.0.2.1 (iut.ip)" actual="192.0.2.2 (tester.ip)"
