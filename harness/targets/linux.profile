@@ -181,8 +181,8 @@ reason "(tcp_timewait_state_process) it is answered with an ACK of the old RCV.N
 reason "second FIN is not taken."
 match  kind=timeout expected="flags=A seq=1 ack=3" stimulus="*inject flags=F*"
 match  kind=timeout expected="flags=A seq=2 ack=3" stimulus="*inject flags=F*"
-match  kind=packet field=ack expected=3 actual="2 (absolute *)" stimulus="*inject flags=F*" state=TIME_WAIT
-match  kind=packet field=ack expected=3 actual="2 (absolute *)" stimulus="*inject flags=FA seq=2 ack=3 *" state=LAST_ACK
+match  kind=packet field=ack expected=3 actual="2 (absolute *)" stimulus="*inject flags=F*" event="*# rcv_ack_time_wait*"
+match  kind=packet field=ack expected=3 actual="2 (absolute *)" stimulus="*inject flags=FA seq=2 ack=3 *" event="*# rcv_ack_last_ack*"
 
 deviation time_wait_segment_not_at_rcv_nxt_acknowledged
 at     Endpoint.rcv_ack_time_wait

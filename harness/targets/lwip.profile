@@ -178,8 +178,8 @@ reason "TIME-WAIT it acknowledges the old RCV.NXT (as for a retransmitted FIN). 
 reason "the same (linux.profile, fin_after_fin_not_acknowledged)."
 match  kind=timeout expected="flags=A seq=1 ack=3" stimulus="*inject flags=F*"
 match  kind=timeout expected="flags=A seq=2 ack=3" stimulus="*inject flags=F*"
-match  kind=packet field=ack expected=3 actual="2 (absolute *)" stimulus="*inject flags=F*" state=TIME_WAIT
-match  kind=packet field=ack expected=3 actual="2 (absolute *)" stimulus="*inject flags=FA seq=2 *" state=LAST_ACK
+match  kind=packet field=ack expected=3 actual="2 (absolute *)" stimulus="*inject flags=F*" event="*# rcv_ack_time_wait*"
+match  kind=packet field=ack expected=3 actual="2 (absolute *)" stimulus="*inject flags=FA seq=2 *" event="*# rcv_ack_last_ack*"
 
 deviation time_wait_two_minutes
 at     Endpoint.time_wait_expired
@@ -249,7 +249,7 @@ match  kind=isn field=isn expected=unpredictable actual="ISNs * (predictable bel
 # ARP (`stateproof gen spec/arp.sp --role Host`): a parameter lwIP cannot be given.
 
 deviation arp_request_retries_fixed_at_build
-at     Host.give_up Host.gratuitous_announce
+at     Host.give_up Host.retransmit Host.gratuitous_announce
 cite   "RFC 1122 §2.3.2.1"
 rfc    "The recommended maximum rate is 1 per second per destination."
 reason "Not an RFC departure: RFC 1122 fixes the rate of ARP requests, not their number."
