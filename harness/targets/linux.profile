@@ -115,7 +115,7 @@ rfc    "SYN-RECEIVED STATE ... Send a reset segment: <SEQ=SND.NXT><CTL=RST>"
 reason "Before accept() the application has no handle on a Linux connection: ABORT can"
 reason "only close the listener, and inet_csk_listen_stop() drops the request socket"
 reason "(SYN-RECEIVED) without a RST."
-tests  *syn_rcvd*
+tests  *syn_rcvd* *SYN_RCVD*
 match  kind=timeout expected="flags=R seq=1"
 
 deviation abort_in_time_wait_keeps_time_wait
