@@ -230,5 +230,48 @@ TEST(RunLinux, RunSuiteWritesReportsAndLeavesHostAlone) {
   EXPECT_EQ(before.netns, after.netns);
 }
 
+// A profile's settings are printed and recorded; an entry that applied to a test that
+// ran but excused nothing is listed, and --strict-profile fails on it.
+TEST(RunLinux, ProfileSettingsAndStaleEntriesAreReported) {
+  SKIP_WITHOUT_ENVIRONMENT(TargetKind::kLinux);
+  fs::path dir = fs::temp_directory_path() / ("sp_run_stale_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  {
+    std::ofstream f(dir / "t.profile");
+    f << "profile t\ntargets linux\nsysctl net.ipv4.tcp_syn_retries=3\n\n"
+         "deviation never_seen\nat Endpoint.rcv_syn_listen\ncite \"RFC 9293 §3.10.7.2\"\n"
+         "rfc \"r\"\nreason \"y\"\nmatch kind=timeout expected=\"flags=SA seq=0 ack=7\"\n";
+  }
+  SuiteRunOptions o;
+  o.paths = {kSuites + "/tcp/passive_open_syn.spt"};
+  o.target = "linux";
+  o.profile = (dir / "t.profile").string();
+  o.results_json = (dir / "results.json").string();
+  o.junit = (dir / "junit.xml").string();
+  o.handle_signals = false;
+  std::ostringstream out, err;
+  SuiteRunReport report = run_suite(o, out, err);
+  EXPECT_EQ(report.exit_code, kRunPassed) << out.str() << err.str();
+  EXPECT_NE(out.str().find("net.ipv4.tcp_syn_retries=3  (profile t, " + (dir / "t.profile").string() + ":3)"),
+            std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("excused no failure:\n  never_seen ("), std::string::npos) << out.str();
+  ASSERT_EQ(report.stale_deviations.size(), 1u);
+  std::ifstream json(dir / "results.json");
+  std::string text((std::istreambuf_iterator<char>(json)), {});
+  EXPECT_NE(text.find("{\"name\": \"net.ipv4.tcp_syn_retries\", \"value\": \"3\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"stale_deviations\": [\"never_seen ("), std::string::npos) << text;
+  std::ifstream junit(dir / "junit.xml");
+  std::string xml((std::istreambuf_iterator<char>(junit)), {});
+  EXPECT_NE(xml.find("<property name=\"setting net.ipv4.tcp_syn_retries\" value=\"3 (profile t"), std::string::npos)
+      << xml;
+  o.strict_profile = true;
+  std::ostringstream out2, err2;
+  EXPECT_EQ(run_suite(o, out2, err2).exit_code, kRunFailed) << out2.str();
+  EXPECT_NE(out2.str().find("(--strict-profile: a fail)"), std::string::npos) << out2.str();
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace sp::harness
