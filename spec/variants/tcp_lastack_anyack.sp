@@ -28,7 +28,7 @@
 //   RFC 6298 §2         initial RTO of 1 second
 //
 // Modelling decisions. The system `pair` mirrors the hand-written SPIN model
-// /work/shared/reference/spin/tcp_close.pml (see RESULTS.md there) so that the two can
+// ../shared/reference/spin/tcp_close.pml (see RESULTS.md there) so that the two can
 // be cross-checked; docs/specs.md explains each decision at length.
 //  - A segment is <flags, seq, ack> and carries no data (SEG.LEN counts SYN and FIN
 //    only). Sequence numbers are seq<32>, reduced to 3 bits in checking (--seq-bits 3,

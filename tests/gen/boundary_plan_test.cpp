@@ -1,5 +1,5 @@
 // The boundary planner's "same stimulus" merges: two edges are merged only when their
-// stimuli are the same formula. (Until session 4 the key was a Z3 AST id of a term
+// stimuli are the same formula. (Before commit b4959c6 the key was a Z3 AST id of a term
 // already freed; Z3 recycles those ids, and 22 distinct tcp.sp boundary tests were
 // dropped as copies of others, e.g. `ack=2^31+2` merged with `ack=1`.)
 #include <gtest/gtest.h>

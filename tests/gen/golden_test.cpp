@@ -129,7 +129,7 @@ TEST(GenGolden, HandshakeSuite) {
 
 // A seed randomizes values only in an anchored sequence space (docs/test-format.md): the
 // tester's first segment (its SYN) is at its ISN, and an `ack` injected before the IUT's
-// first SYN is 0 (the harness counts the unknown ISN as 0). Session 1's seed-42 golden
+// first SYN is 0 (the harness counts the unknown ISN as 0). An early seed-42 golden
 // file had `inject flags=S seq=4290527300 ack=56765515` in LISTEN: a SYN away from the
 // tester's ISN and an ack that is absolute in effect.
 TEST(GenGolden, SeedKeepsValuesRelativeToIsns) {

@@ -108,7 +108,7 @@ const std::map<std::string, std::string> kLinuxDeviations = {
     {"rcv_ack_last_ack",
      "RFC 9293 §3.10.7.4 eighth: a FIN at RCV.NXT is acknowledged (Linux drops a segment "
      "after the peer's FIN silently)"},
-    // Since session 4 the preambles go through ESTABLISHED (spec/tcp.sp `preamble via`),
+    // Since commit c52c0dc the preambles go through ESTABLISHED (spec/tcp.sp `preamble via`),
     // so these reach the states they are about, and packetdrill sees what the harness
     // sees (harness/targets/linux.profile):
     {"rcv_ack_closing", "RFC 9293 §3.10.7.4 eighth: a second FIN in CLOSING is not acknowledged"},
