@@ -350,10 +350,13 @@ void check_profile_steps(const Profile& profile, const TransitionsByRole& roles,
   }
 }
 
+bool deviation_applies(const Deviation& d, const std::string& test_name, const std::set<std::string>& steps) {
+  return named_by_tests(d, test_name) &&
+         std::any_of(d.at.begin(), d.at.end(), [&](const std::string& s) { return steps.count(s) > 0; });
+}
+
 bool deviation_applies(const Deviation& d, const TestCase& test) {
-  if (!named_by_tests(d, test.name)) return false;
-  std::set<std::string> steps = steps_of(test);
-  return std::any_of(d.at.begin(), d.at.end(), [&](const std::string& s) { return steps.count(s) > 0; });
+  return deviation_applies(d, test.name, steps_of(test));
 }
 
 std::optional<size_t> apply_profile(const Profile& profile, TestResult* result) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -81,6 +82,8 @@ void check_profile_steps(const Profile& profile, const TransitionsByRole& roles,
 // Whether the entry could apply to this test: its name matches `tests` and it names one
 // of the entry's steps. An applicable entry that matched nothing in a run is stale there.
 bool deviation_applies(const Deviation& d, const TestCase& test);
+// The same with the test's steps (steps_of) computed once by the caller.
+bool deviation_applies(const Deviation& d, const std::string& test_name, const std::set<std::string>& steps);
 
 // Turns a fail into an expected deviation when an entry applies at the failure's step and
 // describes the failure exactly; returns that entry's index. Otherwise leaves the verdict

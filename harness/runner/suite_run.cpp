@@ -63,11 +63,14 @@ std::vector<std::string> stale_deviations(const std::optional<Profile>& profile,
     if (!r.deviation.empty()) used.insert(r.deviation);
     if (r.verdict != Verdict::kSkipped && r.verdict != Verdict::kError) ran.insert(r.name);
   }
+  std::vector<std::pair<const TestCase*, std::set<std::string>>> steps;  // of the tests that ran
+  for (const TestCase& t : tests) {
+    if (ran.count(t.name)) steps.emplace_back(&t, steps_of(t));
+  }
   for (const Deviation& d : profile->deviations) {
     if (used.count(d.name)) continue;
-    bool applied = std::any_of(tests.begin(), tests.end(), [&](const TestCase& t) {
-      return ran.count(t.name) && deviation_applies(d, t);
-    });
+    bool applied = std::any_of(steps.begin(), steps.end(),
+                               [&](const auto& ts) { return deviation_applies(d, ts.first->name, ts.second); });
     if (applied) stale.push_back(d.name + " (" + profile->path + ":" + std::to_string(d.source_line) + ")");
   }
   return stale;

@@ -66,6 +66,31 @@ TEST_F(RunCli, BadInputIsExit2WithFileLine) {
   EXPECT_NE(empty.out.find("no test files (*.spt) found"), std::string::npos) << empty.out;
 }
 
+// A profile is checked against the specs `--spec` names before anything runs: a transition
+// the role lacks is bad input with the profile's file:line; so are a spec that does not
+// exist or does not compile, and a malformed profile.
+TEST_F(RunCli, ProfileCheckedAgainstTheSpecsIsExit2) {
+  write("ok.spt", "test ok\ncovers Endpoint.passive_open\nwire tcp\n+0 call listen\n");
+  write("typo.profile",
+        "profile t\ntargets linux\n\ndeviation d\nat Endpoint.rcv_fni_established\ncite \"RFC 9293 §3.10.7.4\"\n"
+        "rfc \"r\"\nreason \"y\"\nmatch kind=timeout expected=\"flags=A seq=1 ack=2\"\n");
+  const std::string spec = std::string(STATEPROOF_SOURCE_DIR) + "/spec/tcp.sp";
+  const std::string base = bin() + " run " + (dir_ / "ok.spt").string() + " --profile " + (dir_ / "typo.profile").string();
+  Outcome r = shell(base + " --spec " + spec);
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("typo.profile:4: error: deviation d names Endpoint.rcv_fni_established, which is not a "
+                       "transition of role Endpoint (its transitions: "),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(shell(base + " --spec " + (dir_ / "nope.sp").string()).status, 2);
+  write("broken.sp", "protocol p \"x\"\nrole R {\n");
+  EXPECT_EQ(shell(base + " --spec " + (dir_ / "broken.sp").string()).status, 2);
+  write("bad.profile", "deviation d\nat Endpoint.x\nmatch kind=packet field=flags expected=* actual=R\n");
+  Outcome bad = shell(bin() + " run " + (dir_ / "ok.spt").string() + " --profile " + (dir_ / "bad.profile").string());
+  EXPECT_EQ(bad.status, 2) << bad.out;
+  EXPECT_NE(bad.out.find("bad.profile:3:"), std::string::npos) << bad.out;
+}
+
 TEST_F(RunCli, WithoutPrivilegesIsExit3SayingWhat) {
   if (getuid() != 0 || access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "needs root and setpriv";
   write("ok.spt", "test ok\n+0 call listen\n");
