@@ -30,6 +30,8 @@ void ByteWriter::test(const TestCase& tc) {
     u64(e.within.has_value());
     f64(e.within.value_or(0));
     f64(e.seconds);
+    str(e.timer);
+    u64(static_cast<uint64_t>(e.timer_base_ms));
     str(e.comment);
     u64(e.after_iut_packet);
   }
@@ -145,6 +147,8 @@ TestCase ByteReader::test() {
     const double within = f64();
     if (has_within) e.within = within;
     e.seconds = f64();
+    e.timer = str();
+    e.timer_base_ms = static_cast<int64_t>(u64());
     e.comment = str();
     e.after_iut_packet = u64() != 0;
   }

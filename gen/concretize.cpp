@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <random>
 
 #include "gen/allows.hpp"
@@ -379,6 +380,7 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
     }
     // What the IUT sends.
     double within = -1;
+    std::function<void(Event*)> timer_stamp;  // set by a timer's expiry: see stamp_timer
     if (tr.event == ir::EventKind::kTimeout) {
       tc.tier = "slow";
       const double d = static_cast<double>(n.wait_ms) / 1000.0;
@@ -391,6 +393,14 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
                 std::to_string(timer.backoff) + "^" + std::to_string(ts.expiries) + ")";
       }
       step_note = what;
+      // Every time derived from this expiry names the timer and its base interval, so a
+      // target profile can rescale it to the stack's own value (a `timer` parameter).
+      auto stamp_timer = [name = timer.name, base = timer.duration_ms, ignored = n.ignored](Event* e) {
+        if (ignored) return;
+        e->timer = name;
+        e->timer_base_ms = base;
+      };
+      timer_stamp = stamp_timer;
       const bool anchored = !n.ignored && last_send_step >= 0 && started[n.fired_timer] == last_send_step;
       const double lo = d * (1 - kTol), hi = d * (1 + kTol) + kSlack;
       bool wire_send = false;
@@ -401,6 +411,7 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
         quiet.within = lo;
         quiet.comment = tr.name + ": " + what;
         quiet.after_iut_packet = anchored;
+        stamp_timer(&quiet);
         tc.events.push_back(std::move(quiet));
         within = hi - lo;
       } else {
@@ -424,6 +435,7 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
         wait.seconds = both_bounds ? lo : hi;
         wait.comment = tr.name + ": " + what + (both_bounds ? ", not before " + Seconds(lo) + " s" : "");
         wait.after_iut_packet = anchored;
+        stamp_timer(&wait);
         tc.events.push_back(std::move(wait));
         if (both_bounds) {
           Event still;
@@ -437,6 +449,7 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
           rest.kind = Event::Kind::kWait;
           rest.seconds = hi - lo;
           rest.comment = tr.name + ": " + what + ", by " + Seconds(hi) + " s";
+          stamp_timer(&rest);
           tc.events.push_back(std::move(rest));
         }
       }
@@ -510,6 +523,7 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
       if (within > 0) {
         e.within = within;
         within = -1;
+        if (timer_stamp) timer_stamp(&e);
       }
       e.comment = step_note.empty() ? tr.name : tr.name + ": " + step_note;
       if (tr.event == ir::EventKind::kInternal) e.comment = tr.name + " (the IUT by itself)";

@@ -52,6 +52,11 @@ std::string Line(const Event& e) {
       break;
   }
   if (e.within) s += " within " + seconds_text(*e.within);
+  if (!e.timer.empty()) {
+    s += " timer " + e.timer + "=" +
+         (e.timer_base_ms % 1000 == 0 ? std::to_string(e.timer_base_ms / 1000) + "s"
+                                      : std::to_string(e.timer_base_ms) + "ms");
+  }
   if (!e.comment.empty()) s = Pad(s, 56) + "# " + e.comment;
   return s;
 }

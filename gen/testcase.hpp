@@ -21,6 +21,11 @@ struct Event {
   std::vector<std::pair<std::string, std::string>> fields;  // inject / expect
   std::optional<double> within;                        // expect / expect none
   double seconds = 0;                                  // wait
+  // `timer NAME=DURATION`: the times of this line were derived from spec timer `timer`,
+  // whose base interval (before back-off) is timer_base_ms; a target profile's timer
+  // parameter rescales them (docs/test-format.md).
+  std::string timer;
+  int64_t timer_base_ms = 0;
   std::string comment;
   // Written `iut+0` rather than `+0`: the event's time counts from the arrival of the
   // IUT's latest expected packet, not from the previous event's completion

@@ -31,6 +31,7 @@ set(SP_HARNESS_RUN_SOURCES
   target/linux_target.cpp
   target/lwip_target.cpp
   profile/profile.cpp
+  profile/timer_parameters.cpp
   runner/realtime.cpp
   runner/runner.cpp
   runner/suite_run.cpp

@@ -78,16 +78,21 @@ class ProfileParser {
   void close_deviation() {
     if (!current_) return;
     Deviation& d = *current_;
-    auto missing = [&](bool absent, const char* what) {
-      if (absent) error(d.source_line, 0, "deviation " + d.name + " has no `" + what + "` line");
+    const std::string what = d.parameter ? "parameter " : "deviation ";
+    auto missing = [&](bool absent, const char* line) {
+      if (absent) error(d.source_line, 0, what + d.name + " has no `" + line + "` line");
     };
     missing(d.at.empty(), "at");
     missing(d.cites.empty(), "cite");
     missing(d.rfc.empty(), "rfc");
     missing(d.reason.empty(), "reason");
-    missing(d.matches.empty(), "match");
+    if (d.parameter) {
+      missing(!d.timer, "timer");
+    } else {
+      missing(d.matches.empty(), "match");
+    }
     for (const Deviation& other : profile_.deviations) {
-      if (other.name == d.name) error(d.source_line, 0, "deviation " + d.name + " is defined twice");
+      if (other.name == d.name) error(d.source_line, 0, "entry " + d.name + " is defined twice");
     }
     profile_.deviations.push_back(std::move(d));
     current_.reset();
@@ -127,19 +132,47 @@ class ProfileParser {
         return;
       }
       profile_.sysctls.push_back({name, t[1].text.substr(eq + 1), line});
-    } else if (d == "deviation") {
+    } else if (d == "deviation" || d == "parameter") {
       close_deviation();
       if (!args(1)) return;
       current_ = Deviation{};
       current_->name = t[1].text;
+      current_->parameter = d == "parameter";
       current_->source_line = line;
-    } else if (d == "at" || d == "tests" || d == "cite" || d == "rfc" || d == "reason" || d == "match") {
+    } else if (d == "at" || d == "tests" || d == "cite" || d == "rfc" || d == "reason" || d == "match" ||
+               d == "timer") {
       if (!current_) {
-        error(line, t[0].column, "`" + d + "` outside a deviation (start one with `deviation NAME`)");
+        error(line, t[0].column,
+              "`" + d + "` outside an entry (start one with `deviation NAME` or `parameter NAME`)");
         return;
       }
       if (!args(1)) return;
-      if (d == "at") {
+      if (d == "match" && current_->parameter) {
+        error(line, t[0].column,
+              "a parameter entry rescales timers and excuses no failure: `match` belongs in a "
+              "`deviation` entry");
+        return;
+      }
+      if (d == "timer" && !current_->parameter) {
+        error(line, t[0].column,
+              "`timer` belongs in a `parameter` entry (a deviation describes failures with `match`)");
+        return;
+      }
+      if (d == "timer") {
+        const std::string& v = t[1].text;
+        size_t eq = v.find('=');
+        std::optional<double> secs = eq == std::string::npos ? std::nullopt : parse_duration(v.substr(eq + 1));
+        if (t.size() != 2 || eq == 0 || !secs || *secs <= 0) {
+          error(line, t[1].column,
+                "expected `timer NAME=DURATION` with a unit, e.g. timer rtx=3s (ms, s, min)");
+          return;
+        }
+        if (current_->timer) {
+          error(line, t[0].column, "parameter " + current_->name + " has two `timer` lines");
+          return;
+        }
+        current_->timer = TimerValue{v.substr(0, eq), *secs};
+      } else if (d == "at") {
         for (size_t i = 1; i < t.size(); ++i) {
           if (!valid_step(t[i].text)) {
             error(line, t[i].column, "`at` takes Role.transition names (Endpoint.rcv_fin), got `" + t[i].text + "`");
@@ -165,7 +198,8 @@ class ProfileParser {
     } else {
       error(line, t[0].column,
             "unknown directive `" + d +
-                "` (expected profile, targets, sysctl, deviation, at, tests, cite, rfc, reason, match)");
+                "` (expected profile, targets, sysctl, deviation, parameter, at, tests, cite, rfc, reason, "
+                "match, timer)");
     }
   }
 
@@ -344,7 +378,7 @@ void check_profile_steps(const Profile& profile, const TransitionsByRole& roles,
       std::string known;
       for (const std::string& t : role->second) known += (known.empty() ? "" : ", ") + t;
       errors->push_back({profile.path, d.source_line, 0,
-                         "deviation " + d.name + " names " + step + ", which is not a transition of role " +
+                         (d.parameter ? "parameter " : "deviation ") + d.name + " names " + step + ", which is not a transition of role " +
                              role->first + " (its transitions: " + known + ")"});
     }
   }
@@ -365,7 +399,7 @@ std::optional<size_t> apply_profile(const Profile& profile, TestResult* result) 
   std::string near_misses;
   for (size_t i = 0; i < profile.deviations.size(); ++i) {
     const Deviation& d = profile.deviations[i];
-    if (!at_step(d, failure.step) || !named_by_tests(d, result->name)) continue;
+    if (d.parameter || !at_step(d, failure.step) || !named_by_tests(d, result->name)) continue;
     for (const DeviationMatch& m : d.matches) {
       if (matches_failure(m, failure)) {
         result->verdict = Verdict::kExpectedDeviation;

@@ -40,15 +40,27 @@ struct DeviationMatch {
   int line = 0;                     // optional: the test line; 0 = any
 };
 
+// A stack's own value for a spec timer's base interval (before back-off): `timer rtx=3s`.
+struct TimerValue {
+  std::string timer;   // the spec timer's name, as a test line's `timer NAME=...` gives it
+  double seconds = 0;
+};
+
+// A deviation entry, or (parameter = true) a stack timer parameter: at the steps it names,
+// every time a test derived from timer `timer->timer` is rescaled to the stack's value,
+// and a test that then passes is an expected deviation naming the entry
+// (harness/profile/timer_parameters.hpp).
 struct Deviation {
   std::string name;
+  bool parameter = false;
+  std::optional<TimerValue> timer;  // parameter entries only
   int source_line = 0;
   std::vector<std::string> at;      // "Role.transition": the steps where it applies
   std::vector<std::string> tests;   // optional globs on test names; empty = every test
   std::vector<std::string> cites;   // "RFC 9293 §3.10.7.4"
   std::string rfc;                  // the sentence departed from, quoted
   std::string reason;               // why the target does what it does
-  std::vector<DeviationMatch> matches;
+  std::vector<DeviationMatch> matches;  // deviation entries only
 };
 
 // A setting the profile changes in every test's namespace (a sysctl), with why.
@@ -63,7 +75,7 @@ struct Profile {
   std::string name;
   std::vector<std::string> targets;  // the targets it is meant for
   std::vector<Setting> sysctls;      // applied in every namespace, reported in every run
-  std::vector<Deviation> deviations;
+  std::vector<Deviation> deviations;  // deviation and parameter entries, in file order
 };
 
 // Parses a profile; on errors returns nullopt and fills *errors (path:line:col: error: ...).

@@ -79,9 +79,18 @@ std::string format_summary(const std::vector<TestResult>& results, double second
 }
 
 std::string format_settings(const ReportInfo& info) {
-  if (info.settings.empty()) return "settings: the profile changes none (the target as shipped)\n";
-  std::string s = "settings changed in every test's namespace:\n";
-  for (const RunSetting& st : info.settings) s += "  " + st.name + "=" + st.value + "  (" + st.source + ")\n";
+  std::string s;
+  if (info.settings.empty()) {
+    s = "settings: the profile changes none (the target as shipped)\n";
+  } else {
+    s = "settings changed in every test's namespace:\n";
+    for (const RunSetting& st : info.settings) s += "  " + st.name + "=" + st.value + "  (" + st.source + ")\n";
+  }
+  if (!info.timer_parameters.empty()) {
+    s += "stack timer parameters (the windows of the tests they apply to are the stack's; each such test "
+         "is a deviation):\n";
+    for (const RunSetting& p : info.timer_parameters) s += "  " + p.name + " = " + p.value + "  (" + p.source + ")\n";
+  }
   return s;
 }
 

@@ -68,6 +68,12 @@ bool write_results_json(const std::string& path, const std::vector<TestResult>& 
     s += std::string(i ? ", " : "") + "{\"name\": " + json_string(st.name) + ", \"value\": " +
          json_string(st.value) + ", \"source\": " + json_string(st.source) + "}";
   }
+  s += "],\n  \"timer_parameters\": [";
+  for (size_t i = 0; i < info.timer_parameters.size(); ++i) {
+    const RunSetting& p = info.timer_parameters[i];
+    s += std::string(i ? ", " : "") + "{\"name\": " + json_string(p.name) + ", \"value\": " +
+         json_string(p.value) + ", \"source\": " + json_string(p.source) + "}";
+  }
   s += "],\n  \"stale_deviations\": [";
   for (size_t i = 0; i < info.stale_deviations.size(); ++i) {
     s += (i ? ", " : "") + json_string(info.stale_deviations[i]);

@@ -76,6 +76,10 @@ bool write_junit(const std::string& path, const std::vector<TestResult>& results
     s += "        <property name=\"setting " + xml_escape(st.name) + "\" value=\"" + xml_escape(st.value) +
          " (" + xml_escape(st.source) + ")\"/>\n";
   }
+  for (const RunSetting& p : info.timer_parameters) {
+    s += "        <property name=\"" + xml_escape(p.name) + "\" value=\"" + xml_escape(p.value) + " (" +
+         xml_escape(p.source) + ")\"/>\n";
+  }
   for (const std::string& d : info.stale_deviations) {
     s += "        <property name=\"stale deviation\" value=\"" + xml_escape(d) + "\"/>\n";
   }

@@ -39,6 +39,9 @@ struct ReportInfo {
   double seconds = 0;  // wall clock of the whole run
   std::string profile;                      // its name, or "" for none
   std::vector<RunSetting> settings;         // changed in every namespace
+  // The profile's stack timer parameters: name "timer rtx", value "3s", source the entry
+  // and where it applies (harness/profile/timer_parameters.hpp).
+  std::vector<RunSetting> timer_parameters;
   std::vector<std::string> stale_deviations;  // entries that applied but matched no failure
 };
 

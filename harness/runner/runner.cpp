@@ -17,6 +17,7 @@
 
 #include "harness/netns/netns.hpp"
 #include "harness/netns/parent.hpp"
+#include "harness/profile/timer_parameters.hpp"
 #include "harness/report/report.hpp"
 #include "harness/runner/schedule.hpp"
 #include "harness/runner/targets.hpp"
@@ -318,7 +319,10 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
   size_t done = 0;
   auto finish = [&](size_t i, TestResult r) {
     for (const Sysctl& s : tests[i].sysctls) r.settings.push_back(s.name + "=" + s.value);
-    if (options.profile) apply_profile(*options.profile, &r);
+    if (options.profile) {
+      apply_profile(*options.profile, &r);
+      report_timer_parameters(*options.profile, tests[i].timer_parameters, &r);
+    }
     if (r.diff.empty() && r.failure) r.diff = render_diff(r);
     ++done;
     if (options.on_result) options.on_result(r, done, tests.size());

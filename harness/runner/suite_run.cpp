@@ -9,6 +9,7 @@
 
 #include "harness/netns/parent.hpp"
 #include "harness/profile/profile.hpp"
+#include "harness/profile/timer_parameters.hpp"
 #include "harness/report/report.hpp"
 #include "harness/runner/runner.hpp"
 #include "harness/suite/suite.hpp"
@@ -65,7 +66,9 @@ std::vector<std::string> stale_deviations(const std::optional<Profile>& profile,
   }
   std::vector<std::pair<const TestCase*, std::set<std::string>>> steps;  // of the tests that ran
   for (const TestCase& t : tests) {
-    if (ran.count(t.name)) steps.emplace_back(&t, steps_of(t));
+    if (!ran.count(t.name)) continue;
+    steps.emplace_back(&t, steps_of(t));
+    used.insert(t.timer_parameters.begin(), t.timer_parameters.end());  // it rescaled a line
   }
   for (const Deviation& d : profile->deviations) {
     if (used.count(d.name)) continue;
@@ -135,11 +138,24 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
       return report;
     }
   }
-  ReportInfo info{options.target, 0, profile ? profile->name : "", {}, {}};
+  if (profile) {
+    for (TestCase& t : suite.tests) t.timer_parameters = apply_timer_parameters(*profile, &t);
+  }
+  ReportInfo info{options.target, 0, profile ? profile->name : "", {}, {}, {}};
   if (profile) {
     for (const Setting& s : profile->sysctls) {
       info.settings.push_back(
           {s.name, s.value, "profile " + profile->name + ", " + profile->path + ":" + std::to_string(s.source_line)});
+    }
+    for (const Deviation& d : profile->deviations) {
+      if (!d.parameter || !d.timer) continue;
+      std::string at;
+      for (const std::string& a : d.at) at += (at.empty() ? "" : " ") + a;
+      char value[32];
+      std::snprintf(value, sizeof value, "%gs", d.timer->seconds);
+      info.timer_parameters.push_back({"timer " + d.timer->timer, value,
+                                       "parameter " + d.name + " at " + at + "; " + d.cites.front() + "; " +
+                                           profile->path + ":" + std::to_string(d.source_line)});
     }
   }
   if (!options.quiet) {

@@ -76,6 +76,17 @@ std::optional<double> parse_seconds(std::string_view text) {
   return v;
 }
 
+std::optional<double> parse_duration(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && ((text[digits] >= '0' && text[digits] <= '9') || text[digits] == '.')) ++digits;
+  std::string_view unit = text.substr(digits);
+  const double scale = unit == "ms" ? 0.001 : unit == "s" ? 1 : unit == "min" ? 60 : 0;
+  if (scale == 0) return std::nullopt;
+  std::optional<double> v = parse_seconds(text.substr(0, digits));
+  if (!v) return std::nullopt;
+  return *v * scale;
+}
+
 namespace {
 
 bool parse_int(std::string_view s, int64_t* out) {
@@ -378,8 +389,29 @@ void Parser::parse_event(int line, const std::vector<Token>& t, std::string_view
     return;
   }
   const std::string& kw = t[1].text;
-  // A trailing `within W` on expects.
   size_t end = t.size();
+  // A trailing `timer NAME=DURATION` on expects and waits.
+  if (end >= 3 && t[end - 2].text == "timer") {
+    if (kw != "expect" && kw != "wait") {
+      error(line, t[end - 2].column, "`timer NAME=DURATION` applies to `expect` and `wait` lines only");
+      return;
+    }
+    const std::string& v = t[end - 1].text;
+    size_t eq = v.find('=');
+    std::optional<double> base = eq == std::string::npos ? std::nullopt : parse_duration(v.substr(eq + 1));
+    if (eq == 0 || !base || *base <= 0) {
+      error(line, t[end - 1].column,
+            "bad `timer " + v + "`: expected NAME=DURATION with a unit, e.g. timer rtx=1s (ms, s, min)");
+      return;
+    }
+    e.timer = v.substr(0, eq);
+    e.timer_base = *base;
+    end -= 2;
+  } else if (t.back().text == "timer") {
+    error(line, t.back().column, "`timer` needs NAME=DURATION, e.g. timer rtx=1s");
+    return;
+  }
+  // A trailing `within W` on expects.
   auto take_within = [&]() -> bool {
     if (end >= 4 && t[end - 2].text == "within") {
       std::optional<double> w = parse_seconds(t[end - 1].text);
@@ -475,7 +507,7 @@ void Parser::parse_event(int line, const std::vector<Token>& t, std::string_view
     if (!parse_fields(line, t, 2, t.size(), &e.fields)) return;
   } else if (kw == "wait") {
     e.type = Event::Type::kWait;
-    std::optional<double> w = t.size() == 3 ? parse_seconds(t[2].text) : std::nullopt;
+    std::optional<double> w = end == 3 ? parse_seconds(t[2].text) : std::nullopt;
     if (!w) {
       error(line, t.size() > 2 ? t[2].column : t[1].column, "`wait` needs one number of seconds");
       return;

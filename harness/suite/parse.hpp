@@ -35,6 +35,9 @@ ParseOutcome read_test_file(const std::string& path);
 
 // Parses `+D` / `@T` numbers and field values; exposed for the profile reader and tests.
 std::optional<double> parse_seconds(std::string_view text);
+// A duration with its unit, in seconds: `200ms`, `1s`, `2min` (a `timer` clause, and a
+// profile's `timer` parameter).
+std::optional<double> parse_duration(std::string_view text);
 
 // Canonical state name for a spelling (`SYN-RECEIVED`, `syn_rcvd`, `SYN_RECV` ->
 // `SYN_RCVD`), or nullopt.

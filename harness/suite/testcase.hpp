@@ -72,6 +72,12 @@ struct Event {
   std::optional<std::string> cache_value;  // kExpectCache: hardware address; nullopt = absent
   std::optional<double> within;            // expect: tolerance in seconds
   double wait = 0;                         // kWait: seconds
+  // `timer NAME=DURATION` (expect and wait lines): the line's times were derived from
+  // the spec timer NAME whose base interval (before back-off) is `timer_base` seconds. A
+  // target profile's `parameter` for that timer scales them (docs/harness.md, "Stack
+  // timer parameters").
+  std::string timer;
+  double timer_base = 0;
   std::string text;                        // the line as written, without comment
   std::string comment;                     // the trailing `# comment`, without `#`
 };
@@ -109,6 +115,9 @@ struct TestCase {
   std::vector<Sysctl> sysctls;
   std::vector<Allow> allows;
   std::vector<Event> events;
+  // The target profile's timer parameters that rescaled some of its lines before it ran
+  // (harness/profile/timer_parameters.hpp); set by the runner, not written in files.
+  std::vector<std::string> timer_parameters;
 };
 
 // The canonical TCP state names the format uses (CLOSED, LISTEN, SYN_SENT, SYN_RCVD,

@@ -181,29 +181,26 @@ match  kind=timeout expected="flags=A seq=2 ack=3" stimulus="*inject flags=F*"
 match  kind=packet field=ack expected=3 actual="2 (absolute *)" stimulus="*inject flags=F*" event="*# rcv_ack_time_wait*"
 match  kind=packet field=ack expected=3 actual="2 (absolute *)" stimulus="*inject flags=FA seq=2 *" event="*# rcv_ack_last_ack*"
 
-deviation time_wait_two_minutes
+parameter time_wait_two_minutes
 at     Endpoint.time_wait_expired
+timer  time_wait=120s
 cite   "RFC 9293 §3.10.8"
 cite   "RFC 9293 §3.4.2"
 rfc    "When a connection is closed actively, it MUST linger in the TIME-WAIT state for a"
 rfc    "time 2xMSL (Maximum Segment Lifetime) (MUST-13)" (MSL: 2 minutes, RFC 9293 §3.4.2)
 reason "lwIP keeps a TIME-WAIT pcb for 2 * TCP_MSL = 2 * 60 s (a compile-time option,"
 reason "TCP_MSL = 60000 ms in Debian's liblwip): 2 minutes, not 4."
-match  kind=state field=state expected=TIME_WAIT actual=CLOSED
 
-deviation initial_rto_three_seconds
+parameter initial_rto_three_seconds
 at     Endpoint.rtx_syn Endpoint.rtx_syn_ack Endpoint.rtx_fin
+timer  rtx=3s
 cite   "RFC 6298 §2.1"
 rfc    "Until a round-trip time (RTT) measurement has been made for a segment sent between"
 rfc    "the sender and receiver, the sender SHOULD set RTO <- 1 second"
 reason "lwIP starts every connection with RTO = 3 s (pcb->rto = 3000 / TCP_SLOW_INTERVAL),"
 reason "the value RFC 2988 had; RFC 6298 §2.1 still permits it (\"A TCP implementation MAY"
-reason "still use this value (or any other value > 1 second)\"). The first retransmission"
-reason "comes after 3 s, outside the window the spec's 1 s sets, so the back-off after it is"
-reason "not observed on lwIP (docs/harness.md: stack timer parameters are not built yet)."
-match  kind=timeout expected="flags=S seq=0"
-match  kind=timeout expected="flags=SA seq=0 ack=1"
-match  kind=timeout expected="flags=FA seq=1 ack=[12]"
+reason "still use this value (or any other value > 1 second)\"). Its FIN is timed from the"
+reason "same 3 s: lwIP takes no RTT sample from the handshake."
 
 deviation time_wait_ignores_rst
 at     Endpoint.rcv_rst_closing Endpoint.rcv_rst_challenge

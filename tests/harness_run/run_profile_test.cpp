@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/profile/profile.hpp"
+#include "harness/profile/timer_parameters.hpp"
 #include "harness/suite/parse.hpp"
 #include "tests/gen/spec_file.hpp"
 
@@ -216,17 +217,123 @@ TEST(RunProfile, Errors) {
             "p.profile:2:4: error: `at` takes Role.transition names (Endpoint.rcv_fin), got `rcv_fin`");
   EXPECT_EQ(first_error("deviation d\ncite \"RFC 9293 §3.1\"\n"), "p.profile:1: error: deviation d has no `at` line");
   EXPECT_EQ(first_error("tests *\n"),
-            "p.profile:1:1: error: `tests` outside a deviation (start one with `deviation NAME`)");
+            "p.profile:1:1: error: `tests` outside an entry (start one with `deviation NAME` or `parameter "
+            "NAME`)");
   EXPECT_EQ(first_error("sysctl kernel.x=1\n"),
             "p.profile:1:8: error: sysctl must be NAME=VALUE with NAME under net.");
   EXPECT_EQ(first_error("frobnicate\n"),
             "p.profile:1:1: error: unknown directive `frobnicate` (expected profile, targets, sysctl, "
-            "deviation, at, tests, cite, rfc, reason, match)");
+            "deviation, parameter, at, tests, cite, rfc, reason, match, timer)");
   EXPECT_EQ(first_error(kHead + "match kind=timeout colour=red\n"),
             "p.profile:6:20: error: unknown match key `colour` (kind, field, expected, actual, observed, "
             "event, stimulus, state, line)");
   EXPECT_EQ(first_error(kHead + "match kind=timeout expected=flags=A\n" + kHead + "match kind=timeout expected=flags=A\n"),
-            "p.profile:7: error: deviation d is defined twice");
+            "p.profile:7: error: entry d is defined twice");
+}
+
+const char* kParameters = R"P(profile p
+parameter lwip_rto
+at     Endpoint.rtx_syn
+timer  rtx=3s
+cite   "RFC 6298 §2.1"
+rfc    "the sender SHOULD set RTO <- 1 second"
+reason "pcb->rto = 3000 ms"
+
+parameter short_time_wait
+at     Endpoint.time_wait_expired
+tests  tw*
+timer  time_wait=60s
+cite   "RFC 9293 §3.10.8"
+rfc    "linger in the TIME-WAIT state for a time 2xMSL"
+reason "TCP_TIMEWAIT_LEN"
+)P";
+
+TestCase timer_test(const std::string& name) {
+  ParseOutcome o = parse_test("test " + name + R"T(
+covers Endpoint.rtx_syn
++0     call connect                          # active_open
++0     expect flags=S seq=0                  # active_open
+iut+0  expect none within 0.75 timer rtx=1s  # rtx_syn: rtx expires after 1 s
++0     expect flags=S seq=0 within 0.7 timer rtx=1s
+iut+0  expect none within 1.5 timer rtx=1s   # rtx_syn: rtx expires after 2 s (1 s x 2^1)
+iut+0  wait 6 timer rtx=1s                   # user_timeout: not before 6 s
++0     expect state SYN_SENT within 0.1
++0     wait 180 timer time_wait=240s         # time_wait_expired: not before 180 s
++0     wait 2 timer keepalive=2s             # other: no parameter for it
+)T", "t.spt");
+  for (const ParseError& e : o.errors) ADD_FAILURE() << e.format();
+  return o.test.value_or(TestCase{});
+}
+
+TEST(RunProfile, ParsesTimerParameters) {
+  Profile p = parse(kParameters);
+  ASSERT_EQ(p.deviations.size(), 2u);
+  EXPECT_TRUE(p.deviations[0].parameter);
+  ASSERT_TRUE(p.deviations[0].timer);
+  EXPECT_EQ(p.deviations[0].timer->timer, "rtx");
+  EXPECT_DOUBLE_EQ(p.deviations[0].timer->seconds, 3);
+  EXPECT_DOUBLE_EQ(p.deviations[1].timer->seconds, 60);
+  EXPECT_TRUE(p.deviations[0].matches.empty());
+}
+
+TEST(RunProfile, TimerParameterRescalesTheLinesOfItsTimerAtItsSteps) {
+  Profile p = parse(kParameters);
+  TestCase t = timer_test("rtx_syn");
+  EXPECT_EQ(apply_timer_parameters(p, &t), std::vector<std::string>{"lwip_rto"});
+  const std::vector<Event>& e = t.events;
+  ASSERT_EQ(e.size(), 9u);
+  EXPECT_DOUBLE_EQ(*e[2].within, 2.25);  // 0.75 x 3 s / 1 s
+  EXPECT_DOUBLE_EQ(*e[3].within, 2.1);   // its line names no step: still rtx_syn's
+  EXPECT_DOUBLE_EQ(*e[4].within, 4.5);
+  EXPECT_DOUBLE_EQ(e[5].wait, 18);       // user_timeout: the same rtx still running
+  EXPECT_DOUBLE_EQ(*e[6].within, 0.1);   // no timer clause: untouched
+  EXPECT_DOUBLE_EQ(e[7].wait, 180);      // short_time_wait names tests tw* only
+  EXPECT_DOUBLE_EQ(e[8].wait, 2);        // a timer no parameter names
+  EXPECT_NE(e[2].text.find("[rtx=3 s, parameter lwip_rto: within 2.25]"), std::string::npos) << e[2].text;
+
+  // After a call, a timer line at a step no entry names is the stack's no more.
+  TestCase again = timer_test("rtx_syn");
+  Event call;
+  call.type = Event::Type::kCall;
+  again.events.insert(again.events.begin() + 5, call);
+  apply_timer_parameters(p, &again);
+  EXPECT_DOUBLE_EQ(again.events[6].wait, 6);
+
+  TestCase tw = timer_test("tw_expired");
+  EXPECT_EQ(apply_timer_parameters(p, &tw), (std::vector<std::string>{"lwip_rto", "short_time_wait"}));
+  EXPECT_DOUBLE_EQ(tw.events[7].wait, 45);  // 180 x 60 s / 240 s
+}
+
+TEST(RunProfile, TimerParameterMakesAPassAnExpectedDeviation) {
+  Profile p = parse(kParameters);
+  TestResult pass;
+  pass.verdict = Verdict::kPass;
+  report_timer_parameters(p, {"lwip_rto"}, &pass);
+  EXPECT_EQ(pass.verdict, Verdict::kExpectedDeviation);
+  EXPECT_EQ(pass.deviation, "lwip_rto");
+  EXPECT_NE(pass.deviation_text.find("RFC 6298 §2.1"), std::string::npos);
+  TestResult fail = failing("rtx_syn", timeout_failure("flags=S seq=0", "Endpoint.rtx_syn"));
+  report_timer_parameters(p, {"lwip_rto"}, &fail);
+  EXPECT_EQ(fail.verdict, Verdict::kFail);
+  EXPECT_NE(fail.note.find("rescaled by profile parameter lwip_rto"), std::string::npos);
+  TestResult untouched;
+  untouched.verdict = Verdict::kPass;
+  report_timer_parameters(p, {}, &untouched);
+  EXPECT_EQ(untouched.verdict, Verdict::kPass);
+}
+
+TEST(RunProfile, TimerParameterErrors) {
+  const std::string head = "parameter t\nat Endpoint.rtx_syn\ncite \"RFC 6298 §2.1\"\nrfc \"x\"\nreason \"y\"\n";
+  EXPECT_EQ(first_error(head), "p.profile:1: error: parameter t has no `timer` line");
+  EXPECT_EQ(first_error(head + "timer rtx=3\n"),
+            "p.profile:6:7: error: expected `timer NAME=DURATION` with a unit, e.g. timer rtx=3s (ms, s, min)");
+  EXPECT_EQ(first_error(head + "timer rtx=3s\ntimer rtx=4s\n"), "p.profile:7:1: error: parameter t has two `timer` lines");
+  EXPECT_EQ(first_error(head + "timer rtx=3s\nmatch kind=timeout expected=x\n"),
+            "p.profile:7:1: error: a parameter entry rescales timers and excuses no failure: `match` belongs in a "
+            "`deviation` entry");
+  EXPECT_EQ(first_error(kHead + "timer rtx=3s\n"),
+            "p.profile:6:1: error: `timer` belongs in a `parameter` entry (a deviation describes failures with "
+            "`match`)");
 }
 
 TEST(RunProfile, UnknownTransitionOfAKnownRoleIsAnError) {

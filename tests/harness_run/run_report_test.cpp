@@ -111,8 +111,8 @@ TEST(RunReport, JunitAndJson) {
   skip.note = "tier slow, skipped by --fast";
   std::string error;
   fs::path xml = temp("junit.xml"), json = temp("results.json");
-  ASSERT_TRUE(write_junit(xml.string(), {fail, dev, skip}, {"linux", 1.5, "", {}, {}}, &error)) << error;
-  ASSERT_TRUE(write_results_json(json.string(), {fail, dev, skip}, {"linux", 1.5, "", {}, {}}, &error)) << error;
+  ASSERT_TRUE(write_junit(xml.string(), {fail, dev, skip}, {"linux", 1.5, "", {}, {}, {}}, &error)) << error;
+  ASSERT_TRUE(write_results_json(json.string(), {fail, dev, skip}, {"linux", 1.5, "", {}, {}, {}}, &error)) << error;
   std::string x = slurp(xml);
   EXPECT_NE(x.find("<testsuites name=\"stateproof run\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\""),
             std::string::npos) << x;
@@ -129,7 +129,7 @@ TEST(RunReport, JunitAndJson) {
   EXPECT_NE(j.find("\"reaction_latencies\": [0.000250, 0.003100]"), std::string::npos) << j;
   fs::remove(xml);
   fs::remove(json);
-  EXPECT_FALSE(write_junit("/nonexistent/dir/x.xml", {}, {"linux", 0, "", {}, {}}, &error));
+  EXPECT_FALSE(write_junit("/nonexistent/dir/x.xml", {}, {"linux", 0, "", {}, {}, {}}, &error));
 }
 
 TEST(RunReport, PcapReadsBack) {

@@ -119,6 +119,29 @@ TEST(TestcaseParse, IutAnchoredTime) {
   EXPECT_EQ(t.events[3].comment, "rtx_fin");
 }
 
+TEST(TestcaseParse, TimerClause) {
+  TestCase t = parse_ok(
+      "test timed\n"
+      "+0 call connect\n"
+      "+0 expect flags=S\n"
+      "iut+0 expect none within 1.5 timer rtx=1s   # rtx_syn\n"
+      "+0 expect flags=S within 1.2 timer rtx=1s\n"
+      "+0 wait 180 timer time_wait=4min\n"
+      "+0 expect state SYN_SENT within 0.1\n"
+      "+0 wait 0.5 timer delack=200ms\n");
+  ASSERT_EQ(t.events.size(), 7u);
+  EXPECT_EQ(t.events[2].timer, "rtx");
+  EXPECT_DOUBLE_EQ(t.events[2].timer_base, 1);
+  EXPECT_DOUBLE_EQ(*t.events[2].within, 1.5);
+  EXPECT_EQ(t.events[3].type, Event::Type::kExpectPacket);
+  EXPECT_EQ(t.events[3].timer, "rtx");
+  EXPECT_DOUBLE_EQ(*t.events[3].within, 1.2);
+  EXPECT_DOUBLE_EQ(t.events[4].wait, 180);
+  EXPECT_DOUBLE_EQ(t.events[4].timer_base, 240);
+  EXPECT_TRUE(t.events[5].timer.empty());
+  EXPECT_DOUBLE_EQ(t.events[6].timer_base, 0.2);
+}
+
 TEST(TestcaseParse, UnpromptedAllow) {
   TestCase t = parse_ok(
       "test a\n"
@@ -226,6 +249,13 @@ INSTANTIATE_TEST_SUITE_P(
                   "t.spt:2:9: error: `call send` needs one byte count 0..1000000, e.g. call send 100"},
         Malformed{"test a\n+0 call listen 80\n", "t.spt:2:16: error: `call listen` takes no argument"},
         Malformed{"test a\n+0 expect isn\n", "t.spt:2:11: error: expected `expect isn unpredictable`"},
+        Malformed{"test a\n+0 wait 1 timer rtx=1\n",
+                  "t.spt:2:17: error: bad `timer rtx=1`: expected NAME=DURATION with a unit, e.g. timer rtx=1s "
+                  "(ms, s, min)"},
+        Malformed{"test a\n+0 wait 1 timer\n", "t.spt:2:11: error: `timer` needs NAME=DURATION, e.g. timer rtx=1s"},
+        Malformed{"test a\n+0 call close timer rtx=1s\n",
+                  "t.spt:2:15: error: `timer NAME=DURATION` applies to `expect` and `wait` lines only"},
+        Malformed{"test a\n+0 wait 1 2 timer rtx=1s\n", "t.spt:2:9: error: `wait` needs one number of seconds"},
         Malformed{"test a\n+0 expect isn unpredictable within 1\n",
                   "t.spt:2:11: error: expected `expect isn unpredictable`"},
         Malformed{"test a\n+0 call close reuseaddr\n",
