@@ -202,6 +202,35 @@ reason "the value RFC 2988 had; RFC 6298 §2.1 still permits it (\"A TCP impleme
 reason "still use this value (or any other value > 1 second)\"). Its FIN is timed from the"
 reason "same 3 s: lwIP takes no RTT sample from the handshake."
 
+deviation syn_retransmitted_without_back_off
+at     Endpoint.rtx_syn
+cite   "RFC 6298 §5.5"
+rfc    "The host MUST set RTO <- RTO * 2 (\"back off the timer\")."
+reason "lwIP retransmits a SYN at a constant RTO, 3 s apart (tcp_slowtmr doubles the"
+reason "timeout only outside SYN-SENT); seen with the windows of its own 3 s RTO, the"
+reason "second retransmission comes 3 s after the first, not 6 s."
+match  kind=unexpected actual="flags=S seq=0 win=* len=0 (retransmission after [23].??? s)"
+
+deviation syn_rcvd_given_up_after_20_seconds
+at     Endpoint.rtx_syn_ack
+cite   "RFC 9293 §3.8.3"
+rfc    "In particular, R2 for a SYN segment MUST be set large enough to provide"
+rfc    "retransmission of the segment for at least 3 minutes (MUST-23)."
+reason "lwIP removes a pcb that has stayed in SYN-RECEIVED for TCP_SYN_RCVD_TIMEOUT = 20 s"
+reason "(tcp_slowtmr), silently: its SYN-ACK is retransmitted 3 s and 9 s after the first,"
+reason "and the third retransmission, due 21 s after it, never comes."
+match  kind=timeout expected="flags=SA seq=0 ack=1" event="*(1 s x 2^2)*"
+
+deviation every_unacknowledged_segment_retransmitted
+at     Endpoint.rtx_fin
+cite   "RFC 6298 §5.4"
+rfc    "(5.4) Retransmit the earliest segment that has not been acknowledged by the TCP"
+rfc    "receiver."
+reason "On a retransmission timeout lwIP puts every unacknowledged segment back on its"
+reason "send queue (tcp_rexmit_rto): after a CLOSE in SYN-RECEIVED it sends the SYN-ACK"
+reason "and the FIN again, not the SYN-ACK alone."
+match  kind=unexpected actual="flags=FA seq=1 ack=1 win=* len=0 (retransmission after [2-4].??? s)" state=FIN_WAIT_1
+
 deviation time_wait_ignores_rst
 at     Endpoint.rcv_rst_closing Endpoint.rcv_rst_challenge
 cite   "RFC 9293 §3.10.7.4"
