@@ -312,6 +312,9 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
   // packet's arrival (`iut+0`, docs/test-format.md), not from whatever the test did
   // after it, e.g. a state observation or the tester's answer.
   int last_send_step = -1;
+  // Whether the IUT has sent a SYN, and whether its connection has since gone back to
+  // CLOSED or LISTEN (its next SYN starts a new connection).
+  bool iut_synchronized = false, reincarnated = false;
   std::vector<int> started(role.timers.size(), -1);
   for (size_t i = 0; i < steps.size(); ++i) {
     const Node& n = *steps[i];
@@ -505,6 +508,19 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
         if (fd.name == "spa") pk.spa = static_cast<uint32_t>(abs);
         if (fd.name == "tpa") pk.tpa = static_cast<uint32_t>(abs);
       }
+      if (msg.wire == "tcp" && (pk.flags & 0x02)) {
+        // A SYN of a new connection, after the IUT's first one was closed down (back in
+        // CLOSED or LISTEN): it picks a new ISN (RFC 9293 §3.4.1) that the spec's one ISS
+        // cannot say, so the seq is `*`, and the harness counts the relative numbers
+        // after it from that SYN (docs/test-format.md).
+        if (reincarnated) {
+          for (auto& [name, text] : e.fields) {
+            if (name == "seq") text = "*";
+          }
+        }
+        iut_synchronized = true;
+        reincarnated = false;
+      }
       if (msg.wire == "tcp") {
         // Unnamed fields are not checked: no `ack` on segments without ACK (RFC 9293
         // §3.1: the field is significant only when the ACK bit is set).
@@ -531,6 +547,9 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
       tc.packets.push_back(pk);
     }
     if (sent) last_send_step = static_cast<int>(i);
+    if (iut_synchronized && (role.states[n.state.control] == "CLOSED" || role.states[n.state.control] == "LISTEN")) {
+      reincarnated = true;
+    }
     const SymState& pre_timers = Pre(ex_, steps, i);
     for (size_t t = 0; t < started.size(); ++t) {
       const TimerState& a = pre_timers.timers[t];
@@ -543,7 +562,9 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
       Event e;
       e.kind = Event::Kind::kExpectNone;
       e.within = 0.5;
-      e.comment = (n.ignored ? std::string("ignored") : tr.name) + ": no answer";
+      // A stimulus no transition takes is at the step of the transition whose event it
+      // is (a refused call's), so a target profile can name it.
+      e.comment = tr.name + (n.ignored ? ": not taken here, no answer" : ": no answer");
       tc.events.push_back(std::move(e));
     }
     // Observations after the step.

@@ -265,10 +265,24 @@ void add_wmethod_tests(SuiteContext& sc, int jobs) {
             bw.str(p.name + ": " + why);
             continue;
           }
-          // Black box: the control state is not observed.
+          // Black box: the control state is not observed. The state the spec is in when
+          // a step starts goes into that step's first comment (`rcv_rst: in TIME_WAIT`),
+          // where a target profile's `state=` finds it (harness/suite/steps.hpp).
           std::vector<Event> ev;
+          std::string state;
           for (Event& e : tc->events) {
-            if (e.kind != Event::Kind::kExpectState) ev.push_back(std::move(e));
+            if (e.kind == Event::Kind::kExpectState) {
+              state = e.name;
+              continue;
+            }
+            if (!state.empty() && !e.comment.empty()) {
+              const size_t colon = e.comment.find(':');
+              e.comment = colon == std::string::npos
+                              ? e.comment + ": in " + state
+                              : e.comment.substr(0, colon) + ": in " + state + ";" + e.comment.substr(colon + 1);
+              state.clear();
+            }
+            ev.push_back(std::move(e));
           }
           tc->events = std::move(ev);
           tc->notes.push_back("W-method (Wp), black box: states are identified by outputs only");

@@ -144,6 +144,7 @@ TestResult Executor::run() {
       if (failed()) break;
     }
     if (std::string s = step_of_comment(test_, e.comment); !s.empty()) step_ = std::move(s);
+    if (std::string s = spec_state_of_comment(e.comment); !s.empty()) state_ = std::move(s);
     switch (e.type) {
       case Event::Type::kCall: do_call(e, at); break;
       case Event::Type::kInject: do_inject(e, at); break;
@@ -469,6 +470,11 @@ void Executor::expect_packet(const Event& e, double at) {
       }
       rec.disposition = "expected";
       trace(&e, "expected " + rec.summary);
+      if (o.ip && o.ip->tcp && o.ip->tcp->header.has(packet::kTcpSyn) &&
+          std::any_of(e.fields.begin(), e.fields.end(),
+                      [](const Field& f) { return f.name == "seq" && f.value.kind == Value::Kind::kAny; })) {
+        ctx_.learn_new_isn(*o.ip->tcp);
+      }
       prev_ = o.time;
       last_expected_ = o.time;
       answering_ = true;

@@ -35,6 +35,9 @@ struct SeqContext {
   // A new connection (a later OPEN): forgets the IUT's ISN, both sides' next sequence
   // numbers and the IUT's TSval; the tester's ISN stays.
   void start_connection();
+  // An expected SYN whose seq the test leaves open (`seq=*`: a new connection's ISN)
+  // matched `segment`: the relative numbers after it count from its ISN.
+  void learn_new_isn(const packet::TcpSegment& segment);
 };
 
 struct MatchOutcome {

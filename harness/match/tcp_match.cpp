@@ -53,6 +53,12 @@ void SeqContext::observe_iut(const TcpSegment& segment) {
   if (const auto* ts = packet::find_tcp_option<opt::Timestamps>(h.options)) iut_tsval = ts->value;
 }
 
+void SeqContext::learn_new_isn(const TcpSegment& segment) {
+  iut_isn = segment.header.seq;
+  iut_next = 0;
+  observe_iut(segment);
+}
+
 void SeqContext::start_connection() {
   iut_isn.reset();
   tester_next = 0;

@@ -30,6 +30,15 @@ void close_fd(int* fd, bool abort) {
 std::optional<OpenFailure> user_open(Netlink& diag, UserSockets* u, const Endpoint& local,
                                      const std::optional<Endpoint>& peer, bool reuseaddr) {
   if (u->connection >= 0 && connection_ended(u->connection)) close_fd(&u->connection, false);
+  // A connection still in the listener's accept queue is the passive OPEN's connection:
+  // closing the listener under it would reset it, so it is taken first.
+  if (u->connection < 0 && u->listener >= 0) {
+    int fd = accept4(u->listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) {
+      u->connection = fd;
+      close_fd(&u->listener, false);
+    }
+  }
   if (peer) close_fd(&u->listener, false);
   if (Status s = u->earlier.snapshot(diag, local.port); !s.ok()) return OpenFailure{true, s.error};
   const char* what = "";

@@ -22,6 +22,21 @@ std::string step_of_comment(const TestCase& test, const std::string& comment) {
   return role_prefix(test) + comment.substr(0, end);
 }
 
+std::string spec_state_of_comment(const std::string& comment) {
+  size_t colon = comment.find(": in ");
+  if (colon == std::string::npos) return "";
+  for (size_t i = 0; i < colon; ++i) {
+    if (!name_char(comment[i])) return "";
+  }
+  size_t begin = colon + 5, end = begin;
+  while (end < comment.size() && (std::isupper(static_cast<unsigned char>(comment[end])) ||
+                                  std::isdigit(static_cast<unsigned char>(comment[end])) || comment[end] == '_')) {
+    ++end;
+  }
+  if (end == begin || (end < comment.size() && comment[end] != ';')) return "";
+  return comment.substr(begin, end - begin);
+}
+
 std::string initial_step(const TestCase& test) { return test.covers.empty() ? "" : test.covers.front(); }
 
 std::set<std::string> steps_of(const TestCase& test) {

@@ -16,6 +16,11 @@ namespace sp::harness {
 // the test's first `covers` entry; "" for any other comment.
 std::string step_of_comment(const TestCase& test, const std::string& comment);
 
+// The spec state a black-box test (the W-method's, which observes no state) says a step
+// starts in: "STATE" for a comment `NAME: in STATE` or `NAME: in STATE; TEXT`, else "".
+// A failure's `state` (Failure::state) is the latest of this and a confirmed `expect state`.
+std::string spec_state_of_comment(const std::string& comment);
+
 // Where a test starts before any line names a step: its first `covers` entry, or "".
 std::string initial_step(const TestCase& test);
 

@@ -38,6 +38,7 @@ reason "rto_min) and its RTO is about srtt + 200 ms: a FIN sent after a handshak
 reason "short RTT is retransmitted after 0.2 s, then 0.4 s, 0.8 s (backed off from there)."
 
 deviation rto_below_one_second
+at     Endpoint.active_open Endpoint.close_listen
 at     Endpoint.rcv_ack_fin_wait_1 Endpoint.rcv_ack_of_fin_fin_wait_1
 at     Endpoint.rcv_ack_closing Endpoint.rcv_ack_last_ack Endpoint.rcv_unacceptable
 cite   "RFC 6298 §2.4"
@@ -64,7 +65,8 @@ reason "not 4 minutes."
 # --- The handshake ----------------------------------------------------------------------
 
 deviation syn_sent_bad_ack_resends_syn_at_once
-at     Endpoint.rcv_bad_ack_syn_sent Endpoint.rcv_bad_ack_rst_syn_sent
+at     Endpoint.rcv_bad_ack_syn_sent Endpoint.rcv_bad_ack_rst_syn_sent Endpoint.active_open
+at     Endpoint.rcv_syn_syn_sent
 cite   "RFC 9293 §3.10.7.3"
 cite   "RFC 6298 §5.5"
 rfc    "SYN-SENT STATE ... If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the"
@@ -74,6 +76,7 @@ reason "TCP_TIMEOUT_MIN (2 jiffies) when the ACK is unacceptable (\"Previous FIN
 reason "RST/ACK might be ignored\"), so the SYN is sent again within ~10-100 ms, long before"
 reason "the retransmission timeout."
 match  kind=unexpected actual="flags=S seq=0 win=* len=0 (retransmission after 0.0?? s)"
+match  kind=unexpected actual="flags=SA seq=0 ack=1 win=* len=0 (retransmission after 0.0?? s)" state=SYN_SENT
 
 deviation syn_rcvd_duplicate_syn_answered_with_synack
 at     Endpoint.rcv_unacceptable
@@ -87,7 +90,7 @@ reason "instead of acknowledging with SND.NXT."
 match  kind=packet field=flags expected=A actual=SA field=seq expected=1 actual="0 (absolute *)" stimulus="*inject flags=S *"
 
 deviation syn_rcvd_in_window_syn_draws_rst
-at     Endpoint.rcv_syn_syn_rcvd_passive
+at     Endpoint.rcv_syn_syn_rcvd_passive Endpoint.active_open_listen
 cite   "RFC 9293 §3.10.7.4"
 rfc    "SYN-RECEIVED STATE: If the connection was initiated with a passive OPEN, then return"
 rfc    "this connection to the LISTEN state and return."
@@ -95,6 +98,8 @@ reason "tcp_check_req() handles an in-window SYN with a new sequence number as a
 reason "embryonic reset: the request socket is dropped (so the listener is back to LISTEN)"
 reason "but a RST is sent to the peer first (<SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK>)."
 match  kind=unexpected actual="flags=RA seq=* ack=* win=0 len=0" stimulus="*inject flags=S *"
+# The W-method's next step is an OPEN: the RST is read by the expect of its SYN.
+match  kind=packet field=flags expected=S actual=RA stimulus="*inject flags=S seq=1 *" state=LISTEN
 
 deviation syn_rcvd_ack_checked_before_sequence_number
 at     Endpoint.rcv_unacceptable
@@ -128,16 +133,35 @@ reason "(SYN-RECEIVED) without a RST."
 tests  *syn_rcvd* *SYN_RCVD*
 match  kind=timeout expected="flags=R seq=1"
 
+deviation challenge_ack_rate_limited
+at     Endpoint.rcv_syn_challenge
+tests  wp.*
+cite   "RFC 5961 §4.2"
+cite   "RFC 5961 §7"
+rfc    "If the SYN bit is set, irrespective of the sequence number, TCP MUST send an ACK"
+rfc    "(also referred to as challenge ACK) to the remote peer"
+reason "Linux sends at most one challenge ACK (or ACK of an ACK for unsent data) per"
+reason "connection every net.ipv4.tcp_invalid_ratelimit = 500 ms (tcp_oow_rate_limited): the"
+reason "ACK throttling RFC 5961 §7 suggests, which spec/tcp.sp does not model. The W-method's"
+reason "identifying sequences send a SYN a few milliseconds after a probe that drew such an"
+reason "ACK, and that SYN draws nothing."
+match  kind=timeout expected="flags=A seq=1 ack=[12]" stimulus="*inject flags=S seq=[12] ack=1 *"
+
 deviation abort_in_time_wait_keeps_time_wait
-at     Endpoint.abort_closing
+at     Endpoint.abort_closing Endpoint.active_open Endpoint.rcv_closed_no_ack
 cite   "RFC 9293 §3.10.5"
 rfc    "CLOSING STATE, LAST-ACK STATE, TIME-WAIT STATE: Respond with \"ok\" and delete the"
 rfc    "TCB, enter CLOSED state, and return."
 reason "ABORT through the socket API (SO_LINGER {1, 0}, then close()) of a connection in"
 reason "TIME-WAIT does not end it: the kernel keeps the connection's TIME-WAIT (a timewait"
 reason "minisock once the socket is closed) for its 60 s, which the application cannot"
-reason "reach. As with SYN-RECEIVED, the API gives no handle to abort it with."
+reason "reach. As with SYN-RECEIVED, the API gives no handle to abort it with. In a test"
+reason "that goes on (the W-method's), the TIME-WAIT still holds the port (a new OPEN's bind"
+reason "fails with EADDRINUSE) and answers segments as TIME-WAIT does (an ACK where CLOSED"
+reason "sends a reset)."
 match  kind=state field=state expected=CLOSED actual=TIME_WAIT state=TIME_WAIT
+match  kind=call field=call expected=ok actual="connect: bind: Address already in use (EADDRINUSE)" state=CLOSED
+match  kind=packet field=flags expected=RA actual=A state=CLOSED
 
 # --- Synchronized states ------------------------------------------------------------------
 
