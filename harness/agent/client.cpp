@@ -288,6 +288,15 @@ CallOutcome AgentClient::call(const Call& call, const AddressBook& book) {
   return out;
 }
 
+std::string AgentClient::sync(uint64_t frames) {
+  Command c;
+  c.verb = Command::Verb::kSync;
+  c.frames = frames;
+  std::optional<Reply> reply = request(c, kReplyTimeout + 2);
+  if (!reply) return error_;
+  return reply->ok ? "" : "sync: err " + reply->code + " " + reply->text;
+}
+
 StateObservation AgentClient::tcp_state(packet::Ipv4Address peer, uint16_t peer_port) {
   StateObservation o;
   Command c;

@@ -60,6 +60,9 @@ class AgentClient {
   CallOutcome call(const Call& call, const AddressBook& book);
   StateObservation tcp_state(packet::Ipv4Address peer, uint16_t peer_port);
   NeighbourObservation neighbour(packet::Ipv4Address address);
+  // `sync N`: waits until the stack has taken and processed the N frames written to its
+  // device so far. "" when it has, else why not.
+  std::string sync(uint64_t frames);
 
  private:
   AgentClient(int read_fd, int write_fd, pid_t pid, int stderr_fd, std::string label);

@@ -73,6 +73,9 @@ Reply LinuxDriver::handle(const Command& c) {
       netns::Status s = netns::write_sysctl(origin_netns_, c.name, c.value);
       return s.ok() ? ok_reply() : err_reply(kErrStack, s.error);
     }
+    // The kernel takes a frame in the sender's write (TAP) or in softirq before the next
+    // system call of this agent can see its effects: nothing to wait for.
+    case Command::Verb::kSync: return ok_reply();
     case Command::Verb::kReset: return do_reset();
     case Command::Verb::kQuit: return ok_reply();
   }

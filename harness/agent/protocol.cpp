@@ -17,7 +17,7 @@ constexpr VerbInfo kVerbs[] = {
     {Command::Verb::kClose, "close"},         {Command::Verb::kAbort, "abort"},
     {Command::Verb::kState, "state"},         {Command::Verb::kResolve, "resolve"},
     {Command::Verb::kAnnounce, "announce"},   {Command::Verb::kNeighbour, "neighbour"},
-    {Command::Verb::kSysctl, "sysctl"},       {Command::Verb::kReset, "reset"},
+    {Command::Verb::kSysctl, "sysctl"},       {Command::Verb::kSync, "sync"},       {Command::Verb::kReset, "reset"},
     {Command::Verb::kQuit, "quit"},
 };
 
@@ -147,6 +147,13 @@ std::optional<Command> parse_command(std::string_view line, std::string* error) 
         return std::nullopt;
       }
       break;
+    case Command::Verb::kSync:
+      if (!arity(1, 1, "sync N")) return std::nullopt;
+      if (!parse_number<uint64_t>(w[1], 0, uint64_t{1} << 40, &c.frames)) {
+        *error = "sync: bad frame count `" + std::string(w[1]) + "`";
+        return std::nullopt;
+      }
+      break;
     case Command::Verb::kSysctl:
       if (!arity(2, 2, "sysctl NAME VALUE")) return std::nullopt;
       c.name = w[1];
@@ -177,6 +184,7 @@ std::string format_command(const Command& c) {
     case Command::Verb::kResolve:
     case Command::Verb::kNeighbour: s += " " + c.address.to_string(); break;
     case Command::Verb::kSysctl: s += " " + c.name + " " + c.value; break;
+    case Command::Verb::kSync: s += " " + std::to_string(c.frames); break;
     default: break;
   }
   return s;

@@ -49,6 +49,7 @@ struct Command {
     kAnnounce,   // announce
     kNeighbour,  // neighbour ADDR
     kSysctl,     // sysctl NAME VALUE
+    kSync,       // sync N: the stack has taken and processed N frames from its device
     kReset,      // reset
     kQuit,       // quit
   };
@@ -59,6 +60,7 @@ struct Command {
   bool has_peer = false;        // state ADDR PORT
   bool reuseaddr = false;       // listen, connect: SO_REUSEADDR (or the stack's own)
   int64_t bytes = 0;            // send
+  uint64_t frames = 0;          // sync
   std::string name, value;      // sysctl
 };
 

@@ -1,6 +1,9 @@
 #include "harness/lwip_agent/lwip_driver.hpp"
 
+#include <semaphore.h>
 #include <unistd.h>
+
+#include <atomic>
 
 #include <cstring>
 #include <ctime>
@@ -125,6 +128,7 @@ Reply LwipDriver::handle(const Command& c) {
     }
     case Command::Verb::kNeighbour: return do_neighbour(c.address.value);
     case Command::Verb::kSysctl: return err_reply(agent::kErrUnsupported, "lwIP has no sysctls");
+    case Command::Verb::kSync: return do_sync(c.frames);
     case Command::Verb::kReset: return do_reset();
     case Command::Verb::kQuit: return ok_reply();
   }
@@ -421,6 +425,48 @@ Reply LwipDriver::do_neighbour(uint32_t address) {
   std::snprintf(text, sizeof text, "%02x:%02x:%02x:%02x:%02x:%02x", mac->addr[0], mac->addr[1], mac->addr[2],
                 mac->addr[3], mac->addr[4], mac->addr[5]);
   return ok_reply(std::string(text) + " stable");
+}
+
+namespace {
+
+// Frames the netif has handed to the stack (counting_input).
+std::atomic<uint64_t> g_frames_in{0};
+
+void post_semaphore(void* sem) { sem_post(static_cast<sem_t*>(sem)); }
+
+}  // namespace
+
+err_t counting_input(struct pbuf* p, struct netif* inp) {
+  err_t e = tcpip_input(p, inp);
+  g_frames_in.fetch_add(1);
+  return e;
+}
+
+// lwIP takes frames from the TAP on its own thread (tapif), so a call that follows an
+// injected segment could run before lwIP has seen the segment. `sync N` waits until the
+// netif has handed N frames to the stack, then until the tcpip thread has processed what
+// was queued before it: a callback queued after the frames runs after them (one mbox).
+Reply LwipDriver::do_sync(uint64_t frames) {
+  timespec start{};
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  while (g_frames_in.load() < frames) {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec - start.tv_sec >= 2) {
+      return err_reply(agent::kErrTimeout, "lwIP took " + std::to_string(g_frames_in.load()) + " of " +
+                                               std::to_string(frames) + " frames within 2 s");
+    }
+    usleep(100);
+  }
+  sem_t done;
+  sem_init(&done, 0, 0);
+  if (tcpip_callback(post_semaphore, &done) != ERR_OK) {
+    sem_destroy(&done);
+    return err_reply(agent::kErrStack, "tcpip_callback failed");
+  }
+  sem_wait(&done);
+  sem_destroy(&done);
+  return ok_reply();
 }
 
 Reply LwipDriver::do_reset() {

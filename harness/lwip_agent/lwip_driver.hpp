@@ -18,6 +18,11 @@
 
 namespace sp::harness::lwip_agent {
 
+// The netif's input function (main.cpp gives it to netif_add): tcpip_input, then counts
+// the frame, so that `sync N` (LwipDriver::do_sync) knows when lwIP has taken the N
+// frames the lower tester wrote to the TAP.
+err_t counting_input(struct pbuf* p, struct netif* inp);
+
 // One connection pcb as the application holds it. lwIP frees a pcb on RST or abort and
 // then only calls the error callback: `pcb` becomes null there. Slots live as long as
 // the driver, so a callback for a pcb the application has let go still finds its slot.
@@ -56,6 +61,7 @@ class LwipDriver : public agent::Driver {
   agent::Reply do_resolve(uint32_t address);
   agent::Reply do_neighbour(uint32_t address);
   agent::Reply do_reset();
+  agent::Reply do_sync(uint64_t frames);
   Slot* new_slot(struct tcp_pcb* pcb);
   // The RFC's passive OPEN is one TCB that becomes the connection: a call meant for the
   // connection that finds only the listener takes an accepted connection first.

@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   static struct netif netif;
   ip4_addr_t addr = to_lwip(*ip), mask = to_lwip(*netmask), gw = to_lwip(sp::packet::Ipv4Address{});
   LOCK_TCPIP_CORE();
-  if (!netif_add(&netif, &addr, &mask, &gw, nullptr, tapif_init, tcpip_input)) {
+  if (!netif_add(&netif, &addr, &mask, &gw, nullptr, tapif_init, sp::harness::lwip_agent::counting_input)) {
     UNLOCK_TCPIP_CORE();
     std::fprintf(stderr, "stateproof-lwip-agent: netif_add failed\n");
     return 1;

@@ -147,6 +147,7 @@ bool AgentTarget::send(std::span<const uint8_t> packet, std::string* error) {
     *error = n < 0 ? errno_text("sendto(AF_PACKET)", errno) : "short write to " + config_.ifname;
     return false;
   }
+  ++frames_sent_;
   return true;
 }
 
@@ -225,18 +226,26 @@ Received AgentTarget::receive(double deadline) {
   }
 }
 
+std::string AgentTarget::sync() {
+  if (!config_.sync_frames || !agent_) return "";
+  return agent_->sync(frames_sent_);
+}
+
 CallOutcome AgentTarget::call(const Call& call) {
   if (!agent_) return harness_failure(std::string(call_name(call.kind)) + ": no agent (--agent CMD|ADDR) to drive the stack");
+  if (std::string why = sync(); !why.empty()) return harness_failure(std::string(call_name(call.kind)) + ": " + why);
   return agent_->call(call, config_.book);
 }
 
 StateObservation AgentTarget::tcp_state() {
   if (!agent_) return {false, "", "", "no agent (--agent CMD|ADDR) to observe the TCP state"};
+  if (std::string why = sync(); !why.empty()) return {false, "", "", why};
   return agent_->tcp_state(config_.book.tester_ip, config_.book.tester_port);
 }
 
 NeighbourObservation AgentTarget::neighbour(packet::Ipv4Address address) {
   if (!agent_) return {false, std::nullopt, "", "no agent (--agent CMD|ADDR) to observe the ARP cache"};
+  if (std::string why = sync(); !why.empty()) return {false, std::nullopt, "", why};
   return agent_->neighbour(address);
 }
 

@@ -23,6 +23,9 @@ struct AgentTargetConfig {
   std::string ifname;      // the lower tester's interface
   AddressBook book;
   bool answer_arp = true;  // wire tcp: answer ARP requests for tester.ip
+  // Before each call and observation, `sync` with the agent over the frames written so
+  // far (lwIP takes frames on a thread of its own; docs/agent-protocol.md).
+  bool sync_frames = false;
   // Sent to the agent as `sysctl NAME VALUE` before the test (profile, then test).
   std::vector<std::pair<std::string, std::string>> sysctls;
 };
@@ -54,6 +57,9 @@ class AgentTarget : public Target {
   std::unique_ptr<agent::AgentClient> agent_;
   int fd_ = -1;
   int ifindex_ = 0;
+  uint64_t frames_sent_ = 0;
+  // "" or why the agent could not confirm it has taken the frames sent so far.
+  std::string sync();
 };
 
 }  // namespace sp::harness

@@ -89,6 +89,7 @@ std::unique_ptr<Target> create_lwip_target(const LwipTargetConfig& config, std::
   t.ifname = config.ifname;
   t.book = config.book;
   t.answer_arp = config.answer_arp;
+  t.sync_frames = true;  // lwIP reads the TAP on its own thread
   return AgentTarget::create(t, std::move(client), error);
 }
 

@@ -108,24 +108,27 @@ match  kind=packet field=ack expected=2 actual="1 (absolute *)" stimulus="*injec
 match  kind=packet field=ack expected=2 actual="1 (absolute *)" stimulus="*inject flags=FS *"
 
 deviation abort_syn_sent_sends_rst
-at     Endpoint.abort_syn_sent
+at     Endpoint.abort_syn_sent Endpoint.active_open
 cite   "RFC 9293 §3.10.5"
 rfc    "SYN-SENT STATE: All queued SENDs and RECEIVEs should be given \"reset\" responses,"
 rfc    "delete the TCB, enter CLOSED state, and return."
 reason "tcp_abort() (tcp_abandon) sends a RST in every state but LISTEN, CLOSED and"
 reason "TIME-WAIT; in SYN-SENT it carries ACK with acknowledgment number 0."
 match  kind=unexpected actual="flags=RA seq=1 ack=* win=* len=0"
+# A W-method test OPENs again at once: the RST is read by the expect of the new SYN.
+match  kind=packet field=flags expected=S actual=RA state=CLOSED
 
 deviation abort_closing_sends_rst
-at     Endpoint.abort_closing
+at     Endpoint.abort_closing Endpoint.active_open
 cite   "RFC 9293 §3.10.5"
 rfc    "CLOSING STATE, LAST-ACK STATE, TIME-WAIT STATE: Respond with \"ok\" and delete the"
 rfc    "TCB, enter CLOSED state, and return."
 reason "tcp_abort() sends a RST in CLOSING and LAST-ACK as in the synchronized states."
 match  kind=unexpected actual="flags=RA seq=2 ack=2 win=* len=0"
+match  kind=packet field=flags expected=S actual=RA state=CLOSED
 
 deviation rst_without_ack_bit_accepted_in_syn_sent
-at     Endpoint.rcv_rst_no_ack_syn_sent
+at     Endpoint.rcv_rst_no_ack_syn_sent Endpoint.active_open Endpoint.rcv_syn_syn_sent
 cite   "RFC 9293 §3.10.7.3"
 rfc    "If the RST bit is set, If the ACK was acceptable, then signal to the user"
 rfc    "\"error: connection reset\", drop the segment, enter CLOSED state ... Otherwise (no"
@@ -134,6 +137,19 @@ reason "tcp_process() in SYN_SENT takes a RST as acceptable when its acknowledgm
 reason "field equals SND.NXT, without looking at the ACK bit: a RST with the ACK bit off"
 reason "but a matching field closes the connection."
 match  kind=state field=state expected=SYN_SENT actual=CLOSED
+# In a W-method test that goes on: an OPEN refused in SYN-SENT sends a SYN (lwIP is
+# CLOSED), and a SYN draws the RST of CLOSED instead of a SYN-ACK.
+match  kind=unexpected actual="flags=S seq=0 win=* len=0 (retransmission after 0.0?? s)" state=SYN_SENT
+match  kind=packet field=flags expected=SA actual=RA field=seq expected=0 actual="1 (absolute *)" state=SYN_SENT
+
+deviation ack_without_syn_in_syn_sent_draws_rst
+at     Endpoint.rcv_other_syn_sent
+cite   "RFC 9293 §3.10.7.3"
+rfc    "fifth, if neither of the SYN or RST bits is set, then drop the segment and return."
+reason "tcp_process() in SYN_SENT answers every ACK segment that is not a SYN-ACK with a"
+reason "RST (\"send a RST to bring the other side in a non-synchronized state\"), even"
+reason "one whose acknowledgment is acceptable."
+match  kind=unexpected actual="flags=RA seq=1 ack=1 win=* len=0" state=SYN_SENT
 
 deviation no_simultaneous_open
 at     Endpoint.rcv_syn_syn_sent
@@ -145,7 +161,7 @@ reason "simultaneous open (and everything after it) is not implemented."
 match  kind=timeout expected="flags=SA seq=0 ack=1"
 
 deviation syn_in_syn_rcvd_ignored
-at     Endpoint.rcv_syn_syn_rcvd_passive Endpoint.rcv_unacceptable
+at     Endpoint.rcv_syn_syn_rcvd_passive Endpoint.rcv_unacceptable Endpoint.active_open_listen
 cite   "RFC 9293 §3.10.7.4"
 rfc    "SYN-RECEIVED STATE: If the connection was initiated with a passive OPEN, then return"
 rfc    "this connection to the LISTEN state and return."
@@ -156,6 +172,8 @@ reason "again, and one outside the window draws no acknowledgment."
 match  kind=state field=state expected=LISTEN actual=SYN_RCVD stimulus="*inject flags=S *"
 match  kind=packet field=flags expected=A actual=SA field=seq expected=1 actual="0 (absolute *)" stimulus="*inject flags=S *"
 match  kind=timeout expected="flags=A seq=1 ack=1" stimulus="*inject flags=S *"
+# The SYN-RECEIVED pcb still holds the port: an OPEN in (the spec's) LISTEN fails.
+match  kind=call field=call expected=ok actual="connect: ERR_USE*" state=LISTEN
 
 deviation unacceptable_segment_without_ack_dropped
 at     Endpoint.rcv_unacceptable
@@ -232,7 +250,7 @@ reason "and the FIN again, not the SYN-ACK alone."
 match  kind=unexpected actual="flags=FA seq=1 ack=1 win=* len=0 (retransmission after [2-4].??? s)" state=FIN_WAIT_1
 
 deviation time_wait_ignores_rst
-at     Endpoint.rcv_rst_closing Endpoint.rcv_rst_challenge
+at     Endpoint.rcv_rst_closing Endpoint.rcv_rst_challenge Endpoint.active_open Endpoint.rcv_closed_no_ack
 cite   "RFC 9293 §3.10.7.4"
 cite   "RFC 5961 §3.2"
 rfc    "CLOSING STATE, LAST-ACK STATE, TIME-WAIT STATE: If the RST bit is set, then enter"
@@ -246,6 +264,10 @@ reason "state\"), which RFC 9293 does not adopt: a RST at RCV.NXT leaves TIME-WA
 reason "and one elsewhere in the window draws no challenge ACK."
 match  kind=state field=state expected=CLOSED actual=TIME_WAIT state=TIME_WAIT stimulus="*inject flags=R *"
 match  kind=timeout expected="flags=A seq=2 ack=2" state=TIME_WAIT stimulus="*inject flags=R *"
+# In a W-method test that goes on after the RST: TIME-WAIT still holds the port and
+# answers as TIME-WAIT.
+match  kind=call field=call expected=ok actual="connect: ERR_USE*" state=CLOSED stimulus="*inject flags=R *"
+match  kind=packet field=flags expected=RA actual=A state=CLOSED
 
 deviation syn_in_time_wait_draws_rst
 at     Endpoint.rcv_syn_challenge

@@ -117,6 +117,29 @@ TEST_F(ThirdPartyStacks, GeneratedSuitesRunAgainstLwip) {
   }
 }
 
+// lwIP reads the TAP on a thread of its own: a call right after an inject must still
+// come after lwIP took the segment (`sync`, docs/agent-protocol.md). A CLOSE after the
+// peer's FIN is LAST-ACK; run before lwIP saw the FIN it would be FIN-WAIT-1, then
+// CLOSING, and its FIN would carry ack=1. Eight copies, so that a race would show.
+TEST_F(ThirdPartyStacks, LwipTakesAnInjectedSegmentBeforeTheNextCall) {
+  if (access(beside_binary("stateproof-lwip-agent").c_str(), X_OK) != 0) {
+    GTEST_SKIP() << "stateproof-lwip-agent not built (liblwip-dev missing)";
+  }
+  const std::string suite = *work_ + "/lwip-inject-then-call";
+  fs::create_directories(suite);
+  for (int i = 0; i < 8; ++i) {
+    std::ofstream(suite + "/close_after_fin_" + std::to_string(i) + ".spt")
+        << "test close_after_fin_" << i << "\nwire tcp\n"
+        << "allow flags=A seq=1 ack=2\nallow flags=FA seq=1 ack=2\n\n"
+        << "+0 call listen\n+0 inject flags=S seq=0 win=65535\n+0 expect flags=SA seq=0 ack=1\n"
+        << "+0 inject flags=A seq=1 ack=1 win=65535\n+0 call accept\n"
+        << "+0 inject flags=FA seq=1 ack=1 win=65535\n+0 call close\n+0 expect state LAST_ACK within 0.2\n";
+  }
+  CommandResult r = run(bin() + " run " + suite + " --target lwip --quiet --profile none");
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("8 pass"), std::string::npos) << r.out;
+}
+
 // The Linux kernel in a namespace of its own (S), reached only over a veth pair from a
 // tester namespace (T); both namespaces live as long as two `sleep` processes.
 TEST_F(ThirdPartyStacks, GeneratedTcpSuiteRunsAgainstLinuxOverVeth) {

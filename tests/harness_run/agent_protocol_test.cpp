@@ -21,7 +21,8 @@ TEST(AgentProtocol, ParsesEveryCommandAndFormatsItBack) {
                            "connect 192.0.2.2 40000 8080", "connect 192.0.2.2 40000 8080 reuseaddr",
                            "accept", "send 10", "recv", "shutdown", "close", "abort", "state",
                            "state 192.0.2.2 40000", "resolve 192.0.2.3", "announce",
-                           "neighbour 192.0.2.2", "sysctl net.ipv4.tcp_sack 0", "reset", "quit"}) {
+                           "neighbour 192.0.2.2", "sysctl net.ipv4.tcp_sack 0", "sync 0", "sync 17", "reset",
+                           "quit"}) {
     std::string error;
     std::optional<Command> c = parse_command(line, &error);
     ASSERT_TRUE(c) << line << ": " << error;
@@ -46,6 +47,9 @@ TEST(AgentProtocol, RejectsMalformedCommandsWithAReason) {
       {"send 1x", "bad byte count `1x`"},
       {"state 192.0.2.2", "usage: state [ADDR PORT]"},
       {"accept now", "usage: accept"},
+      {"sync", "usage: sync N"},
+      {"sync -1", "bad frame count `-1`"},
+      {"sync 3 4", "usage: sync N"},
       {"close\x01", "control characters"},
   };
   for (const Case& c : cases) {
