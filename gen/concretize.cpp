@@ -6,6 +6,7 @@
 #include <random>
 
 #include "gen/allows.hpp"
+#include "gen/spt_writer.hpp"
 #include "gen/wire_format.hpp"
 
 namespace sp::gen {
@@ -33,14 +34,7 @@ uint64_t Fnv(const std::string& s) {
   return h;
 }
 
-std::string Seconds(double s) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.3f", s);
-  std::string t = b;
-  while (t.size() > 1 && t.back() == '0') t.pop_back();
-  if (t.back() == '.') t.pop_back();
-  return t;
-}
+std::string Seconds(double s) { return seconds_text(s); }
 
 // The state a step starts from.
 const SymState& Pre(const Explorer& ex, const std::vector<const Node*>& steps, size_t i) {

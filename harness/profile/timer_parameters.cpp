@@ -1,24 +1,15 @@
 #include "harness/profile/timer_parameters.hpp"
 
-#include <algorithm>
-#include <cstdio>
 #include <fnmatch.h>
 
+#include <algorithm>
 #include <map>
 
+#include "harness/suite/parse.hpp"
 #include "harness/suite/steps.hpp"
 
 namespace sp::harness {
 namespace {
-
-std::string seconds_text(double s) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.3f", s);
-  std::string t = b;
-  while (t.size() > 1 && t.back() == '0') t.pop_back();
-  if (t.back() == '.') t.pop_back();
-  return t;
-}
 
 bool names_test(const Deviation& d, const std::string& test) {
   return d.tests.empty() || std::any_of(d.tests.begin(), d.tests.end(), [&](const std::string& g) {
@@ -58,9 +49,9 @@ std::vector<std::string> apply_timer_parameters(const Profile& profile, TestCase
     if (e.within) *e.within *= scale;
     e.wait *= scale;
     std::string now;
-    if (e.type == Event::Type::kWait) now = "wait " + seconds_text(e.wait);
-    if (e.within) now += std::string(now.empty() ? "" : ", ") + "within " + seconds_text(*e.within);
-    e.text += "  [" + d->timer->timer + "=" + seconds_text(d->timer->seconds) + " s, parameter " + d->name +
+    if (e.type == Event::Type::kWait) now = "wait " + format_seconds(e.wait);
+    if (e.within) now += std::string(now.empty() ? "" : ", ") + "within " + format_seconds(*e.within);
+    e.text += "  [" + d->timer->timer + "=" + format_seconds(d->timer->seconds) + " s, parameter " + d->name +
               (now.empty() ? "" : ": " + now) + "]";
     if (std::find(used.begin(), used.end(), d) == used.end()) used.push_back(d);
   }
@@ -82,7 +73,7 @@ void report_timer_parameters(const Profile& profile, const std::vector<std::stri
     for (const std::string& c : d->cites) cites += (cites.empty() ? "" : ", ") + c;
     names += (names.empty() ? "" : ",") + n;
     text += (text.empty() ? "" : "\n") + cites + ": \"" + d->rfc + "\" — " + d->reason + " (timer " +
-            d->timer->timer + " = " + seconds_text(d->timer->seconds) + " s)";
+            d->timer->timer + " = " + format_seconds(d->timer->seconds) + " s)";
   }
   if (result->verdict == Verdict::kPass) {
     result->verdict = Verdict::kExpectedDeviation;

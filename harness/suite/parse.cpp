@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -74,6 +75,15 @@ std::optional<double> parse_seconds(std::string_view text) {
   if (ec != std::errc() || p != text.data() + text.size() || !std::isfinite(v)) return std::nullopt;
   if (v > 86400) return std::nullopt;  // a day: anything longer is a typo
   return v;
+}
+
+std::string format_seconds(double seconds) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3f", seconds);
+  std::string t = b;
+  while (t.size() > 1 && t.back() == '0') t.pop_back();
+  if (t.back() == '.') t.pop_back();
+  return t;
 }
 
 std::optional<double> parse_duration(std::string_view text) {

@@ -38,6 +38,8 @@ std::optional<double> parse_seconds(std::string_view text);
 // A duration with its unit, in seconds: `200ms`, `1s`, `2min` (a `timer` clause, and a
 // profile's `timer` parameter).
 std::optional<double> parse_duration(std::string_view text);
+// Seconds as a test file writes them: at most 3 decimals, no trailing zeros (`0.75`, `3`).
+std::string format_seconds(double seconds);
 
 // Canonical state name for a spelling (`SYN-RECEIVED`, `syn_rcvd`, `SYN_RECV` ->
 // `SYN_RCVD`), or nullopt.
