@@ -47,7 +47,14 @@ const std::set<std::string>& Reserved() {
       "c_state", "c_track", "show", "trace", "notrace", "accept", "end", "progress", "always", "eventually",
       "until", "weak", "strong", "stronguntil", "weakuntil", "implies", "equivalent", "release", "X", "U",
       "V", "W", "_", "_pid", "_nr_pr", "_last", "_priority", "monitor", "LIVENESS", "SAFETY", "NOREDUCE",
-      "map_find", "map_put", "map_remove", "now", "Pptr", "Qptr", "depth", "errors", "trpt", "this"};
+      "map_find", "map_put", "map_remove", "now", "Pptr", "Qptr", "depth", "errors", "trpt", "this",
+      "get_priority", "set_priority", "return", "np", "_np",
+      // pan.c is C: names (typedef fields above all) become C identifiers there.
+      "auto", "case", "char", "const", "continue", "default", "double", "enum", "extern", "float", "long",
+      "register", "restrict", "signed", "sizeof", "static", "struct", "switch", "union", "void", "volatile",
+      "while",
+      // pan.c's own types: a typedef (a message) of the same name would redefine them.
+      "State", "Trans", "Stack", "Svtack", "Trail", "H_el", "uchar", "uint", "ushort", "ulong"};
   return k;
 }
 
@@ -70,6 +77,27 @@ class NameTable {
     }
     used_.insert(name);
     return name;
+  }
+
+  // A name `base` free together with the names derived from it (a queue's `base_len`,
+  // `recv_base`...): the writer prints the derived names by concatenation, so each must
+  // be as unique as the base. Returns the base; every derived name is claimed too.
+  std::string ClaimFamily(std::string want, const std::vector<std::pair<std::string, std::string>>& affixes) {
+    if (!Identifier(want)) want = "n_" + want;
+    for (char& c : want) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
+    }
+    auto free = [&](const std::string& n) { return !Reserved().count(n) && !used_.count(n) && n.rfind("sp_", 0) != 0; };
+    std::string base = want;
+    for (int k = 2;; ++k) {
+      bool ok = free(base);
+      for (const auto& [pre, suf] : affixes) ok = ok && free(pre + base + suf);
+      if (ok) break;
+      base = want + "_" + std::to_string(k);
+    }
+    used_.insert(base);
+    for (const auto& [pre, suf] : affixes) used_.insert(pre + base + suf);
+    return base;
   }
 
  private:
@@ -175,8 +203,10 @@ void Writer::MakeNames() {
     n_.state[i] = names_.Claim(inst.name + "_state");
     for (size_t v = 0; v < role.vars.size(); ++v) {
       const Var& var = role.vars[v];
-      n_.var[i].push_back(names_.Claim(inst.name + "_" + var.name));
       const bool map = var.type >= 0 && m_.types[static_cast<size_t>(var.type)].kind == TypeKind::kMap;
+      n_.var[i].push_back(map ? names_.ClaimFamily(inst.name + "_" + var.name, {{"", "_size"}, {"", "_key"}, {"", "_val"},
+                                                                              {"put_", ""}, {"remove_", ""}})
+                              : names_.Claim(inst.name + "_" + var.name));
       const Slot& slot = L().slots[static_cast<size_t>(L().instances[i].vars[v])];
       const detail::ValueRange r = detail::RangeOf(m_, var.type);
       // A 0-bit slot of a multi-valued type is a variable no transition writes.
@@ -214,7 +244,14 @@ void Writer::MakeNames() {
       n_.item[t].push_back(names_.Claim(count[it] == 1 ? it : prefix + "_" + it));
     }
   }
-  for (size_t mi = 0; mi < m_.messages.size(); ++mi) msg_typedef_.push_back(names_.Claim(m_.messages[mi].name));
+  // Message fields are typedef members: unique in the whole model too, since SPIN's
+  // lexer reads a proctype's name as a keyword-like token wherever it appears, and the
+  // preprocessor rewrites a member named like a #define (an enum item, a constant).
+  n_.field.resize(m_.messages.size());
+  for (size_t mi = 0; mi < m_.messages.size(); ++mi) {
+    msg_typedef_.push_back(names_.Claim(m_.messages[mi].name));
+    for (const Field& f : m_.messages[mi].fields) n_.field[mi].push_back(names_.Claim(f.name));
+  }
   for (size_t q = 0; q < sys_.queues.size(); ++q) {
     const Queue& qu = sys_.queues[q];
     const Role& rr = RoleOf(qu.receiver);
@@ -224,7 +261,7 @@ void Writer::MakeNames() {
     for (const Queue& other : sys_.queues) same += other.receiver == qu.receiver && other.recv_port == qu.recv_port;
     if (same > 1 && qu.senders.size() == 1) base += "_from_" + sys_.instances[static_cast<size_t>(qu.senders[0])].name;
     QueueNames qn;
-    qn.base = names_.Claim(base);
+    qn.base = names_.ClaimFamily(base, {{"", "_len"}, {"", "_loss"}, {"", "_dup"}, {"recv_", ""}, {"send_", ""}});
     qn.typedef_name = qu.message >= 0 ? msg_typedef_[static_cast<size_t>(qu.message)] : "";
     q_.push_back(qn);
     if (const Message* msg = MessageOf(static_cast<int>(q))) {
@@ -240,7 +277,9 @@ void Writer::MakeNames() {
     const Property& prop = m_.properties[p];
     const bool mine = prop.system == system_;
     prop_flag_.push_back(mine && prop.kind != PropertyKind::kLtl ? names_.Claim("prop_" + prop.name) : "");
-    ltl_claim_.push_back(mine && prop.kind == PropertyKind::kLtl ? names_.Claim(prop.name) : "");
+    std::vector<std::pair<std::string, std::string>> atoms;  // the claim's atoms: NAME_p0, NAME_p1, ...
+    for (size_t k = 0; k < prop.atoms.size(); ++k) atoms.emplace_back("", "_p" + std::to_string(k));
+    ltl_claim_.push_back(mine && prop.kind == PropertyKind::kLtl ? names_.ClaimFamily(prop.name, atoms) : "");
   }
   for (const Role& r : m_.roles) {
     for (const Call& c : r.calls) max_fields_ = std::max(max_fields_, static_cast<int>(c.params.size()));
@@ -320,9 +359,10 @@ void Writer::Declarations() {
     const Message& msg = m_.messages[static_cast<size_t>(mi)];
     o_ << "typedef " << msg_typedef_[static_cast<size_t>(mi)] << " {";
     if (msg.fields.empty()) o_ << " bit unused;";
-    for (const Field& f : msg.fields) {
+    for (size_t fi = 0; fi < msg.fields.size(); ++fi) {
+      const Field& f = msg.fields[fi];
       const detail::ValueRange r = x_->Range(f.type);
-      o_ << " " << PromelaType(r.lo, r.hi) << " " << f.name;
+      o_ << " " << PromelaType(r.lo, r.hi) << " " << n_.field[static_cast<size_t>(mi)][fi];
       if (r.lo != 0) o_ << " = " << r.lo;
       o_ << ";";
     }
@@ -450,24 +490,25 @@ void Writer::Inlines() {
     const Message* msg = MessageOf(static_cast<int>(q));
     if (msg == nullptr) continue;
     const std::string& b = q_[q].base;
-    auto copy = [&](const std::string& to, const std::string& from) {
+    const std::vector<std::string>& field = n_.field[static_cast<size_t>(qu.message)];
+    auto copy = [&](const std::string& to) {  // the message in sp_f* into `to`
       std::string s;
-      for (size_t f = 0; f < msg->fields.size(); ++f) {
-        s += (f ? "; " : "") + to + "." + msg->fields[f].name + " = " + from + (from.rfind("sp_f", 0) == 0 ? std::to_string(f) : "." + msg->fields[f].name);
-      }
+      for (size_t f = 0; f < msg->fields.size(); ++f) s += (f ? "; " : "") + to + "." + field[f] + " = sp_f" + std::to_string(f);
       return s.empty() ? std::string("skip") : s;
     };
     // Receive: the message at `pos` into sp_m*, the ones behind it move up, the freed
     // entry gets the fields' lowest values (the IR's canonical empty entry).
     o_ << "inline recv_" << b << "(pos) {\n";
-    for (size_t f = 0; f < msg->fields.size(); ++f) o_ << "  sp_m" << f << " = " << b << "[pos]." << msg->fields[f].name << ";\n";
+    for (size_t f = 0; f < msg->fields.size(); ++f) o_ << "  sp_m" << f << " = " << b << "[pos]." << field[f] << ";\n";
     o_ << "  sp_i = pos;\n  do\n  :: sp_i + 1 < " << b << "_len ->\n";
-    for (const Field& f : msg->fields) o_ << "    " << b << "[sp_i]." << f.name << " = " << b << "[sp_i + 1]." << f.name << ";\n";
+    for (const std::string& f : field) o_ << "    " << b << "[sp_i]." << f << " = " << b << "[sp_i + 1]." << f << ";\n";
     o_ << "    sp_i++\n  :: else -> break\n  od;\n";
-    for (const Field& f : msg->fields) o_ << "  " << b << "[" << b << "_len - 1]." << f.name << " = " << x_->Range(f.type).lo << ";\n";
+    for (size_t f = 0; f < msg->fields.size(); ++f) {
+      o_ << "  " << b << "[" << b << "_len - 1]." << field[f] << " = " << x_->Range(msg->fields[f].type).lo << ";\n";
+    }
     o_ << "  " << b << "_len--\n}\n";
     // Send one copy (fields in sp_f*): delivered, lost or duplicated, as the IR branches.
-    const std::string put = copy(b + "[" + b + "_len]", "sp_f") + "; " + b + "_len++";
+    const std::string put = copy(b + "[" + b + "_len]") + "; " + b + "_len++";
     o_ << "inline send_" << b << "() {\n";
     const bool choice = qu.lossy || qu.dup;
     const std::string pad = choice ? "  :: " : "  ";
@@ -629,18 +670,19 @@ void Writer::Process(int i) {
           for (int pos = 0; pos < (qu.bag ? qu.capacity : std::min(1, qu.capacity)); ++pos) {
             Choice c;
             c.when = b + "_len > " + std::to_string(pos);
-            for (int prev = 0; prev < pos && msg != nullptr; ++prev) {  // a bag offers each distinct message once
+            const std::vector<std::string>* field = msg != nullptr ? &n_.field[static_cast<size_t>(qu.message)] : nullptr;
+            for (int prev = 0; prev < pos && field != nullptr; ++prev) {  // a bag offers each distinct message once
               std::string same;
-              for (const Field& f : msg->fields) {
-                same += (same.empty() ? "" : " && ") + b + "[" + std::to_string(prev) + "]." + f.name + " == " + b + "[" +
-                        std::to_string(pos) + "]." + f.name;
+              for (const std::string& f : *field) {
+                same += (same.empty() ? "" : " && ") + b + "[" + std::to_string(prev) + "]." + f + " == " + b + "[" +
+                        std::to_string(pos) + "]." + f;
               }
               if (!same.empty()) c.when += " && !(" + same + ")";
             }
             c.consume = "recv_" + b + "(" + std::to_string(pos) + ")";
             c.note = "recv " + Comment(qu.name) + (qu.bag ? " at " + std::to_string(pos) : "");
-            c.guard_scope.msg = [msg, b, pos](int f) {
-              return b + "[" + std::to_string(pos) + "]." + msg->fields.at(static_cast<size_t>(f)).name;
+            c.guard_scope.msg = [field, b, pos](int f) {
+              return b + "[" + std::to_string(pos) + "]." + field->at(static_cast<size_t>(f));
             };
             c.body_scope.msg = [](int f) { return "sp_m" + std::to_string(f); };
             choices.push_back(std::move(c));
