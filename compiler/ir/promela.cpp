@@ -23,6 +23,7 @@
 #include <sstream>
 
 #include "compiler/ir/promela_expr.hpp"
+#include "compiler/ir/promela_names.hpp"
 #include "compiler/ir/system.hpp"
 
 namespace sp::ir {
@@ -30,79 +31,12 @@ namespace sp::ir {
 namespace {
 
 using promela::ExprWriter;
+using promela::Identifier;
 using promela::Interval;
+using promela::NameTable;
 using promela::Names;
 using promela::Scope;
 using promela::Unsupported;
-
-// Promela and LTL keywords, SPIN's predefined names and the writer's own macros: never
-// used as a generated name (#defines would rewrite them).
-const std::set<std::string>& Reserved() {
-  static const std::set<std::string> k = {
-      "active", "assert", "atomic", "bit", "bool", "break", "byte", "chan", "d_step", "D_proctype", "do",
-      "else", "empty", "enabled", "eval", "false", "fi", "for", "full", "goto", "hidden", "if", "in", "init",
-      "inline", "int", "len", "local", "ltl", "mtype", "nempty", "never", "nfull", "np_", "od", "of",
-      "pc_value", "pid", "printf", "printm", "priority", "proctype", "provided", "run", "select", "short",
-      "skip", "timeout", "true", "typedef", "unless", "unsigned", "xr", "xs", "c_code", "c_decl", "c_expr",
-      "c_state", "c_track", "show", "trace", "notrace", "accept", "end", "progress", "always", "eventually",
-      "until", "weak", "strong", "stronguntil", "weakuntil", "implies", "equivalent", "release", "X", "U",
-      "V", "W", "_", "_pid", "_nr_pr", "_last", "_priority", "monitor", "LIVENESS", "SAFETY", "NOREDUCE",
-      "map_find", "map_put", "map_remove", "now", "Pptr", "Qptr", "depth", "errors", "trpt", "this",
-      "get_priority", "set_priority", "return", "np", "_np",
-      // pan.c is C: names (typedef fields above all) become C identifiers there.
-      "auto", "case", "char", "const", "continue", "default", "double", "enum", "extern", "float", "long",
-      "register", "restrict", "signed", "sizeof", "static", "struct", "switch", "union", "void", "volatile",
-      "while",
-      // pan.c's own types: a typedef (a message) of the same name would redefine them.
-      "State", "Trans", "Stack", "Svtack", "Trail", "H_el", "uchar", "uint", "ushort", "ulong"};
-  return k;
-}
-
-bool Identifier(const std::string& s) {
-  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-}
-
-// Hands out unique names, avoiding the reserved ones and the writer's `sp_` prefix.
-class NameTable {
- public:
-  std::string Claim(std::string want) {
-    if (!Identifier(want)) want = "n_" + want;
-    for (char& c : want) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
-    }
-    std::string name = want;
-    for (int k = 2; Reserved().count(name) || used_.count(name) || name.rfind("sp_", 0) == 0; ++k) {
-      name = want + "_" + std::to_string(k);
-    }
-    used_.insert(name);
-    return name;
-  }
-
-  // A name `base` free together with the names derived from it (a queue's `base_len`,
-  // `recv_base`...): the writer prints the derived names by concatenation, so each must
-  // be as unique as the base. Returns the base; every derived name is claimed too.
-  std::string ClaimFamily(std::string want, const std::vector<std::pair<std::string, std::string>>& affixes) {
-    if (!Identifier(want)) want = "n_" + want;
-    for (char& c : want) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
-    }
-    auto free = [&](const std::string& n) { return !Reserved().count(n) && !used_.count(n) && n.rfind("sp_", 0) != 0; };
-    std::string base = want;
-    for (int k = 2;; ++k) {
-      bool ok = free(base);
-      for (const auto& [pre, suf] : affixes) ok = ok && free(pre + base + suf);
-      if (ok) break;
-      base = want + "_" + std::to_string(k);
-    }
-    used_.insert(base);
-    for (const auto& [pre, suf] : affixes) used_.insert(pre + base + suf);
-    return base;
-  }
-
- private:
-  std::set<std::string> used_;
-};
 
 std::string Comment(std::string s) {
   for (size_t at = s.find("*/"); at != std::string::npos; at = s.find("*/")) s.replace(at, 2, "* /");
@@ -199,7 +133,7 @@ void Writer::MakeNames() {
   for (size_t i = 0; i < ni; ++i) {
     const Instance& inst = sys_.instances[i];
     const Role& role = RoleOf(static_cast<int>(i));
-    n_.proc[i] = names_.Claim(inst.name);
+    n_.proc[i] = names_.ClaimFamily(inst.name, {{"P", ""}});  // pan.h: #define P<proctype>
     n_.state[i] = names_.Claim(inst.name + "_state");
     for (size_t v = 0; v < role.vars.size(); ++v) {
       const Var& var = role.vars[v];

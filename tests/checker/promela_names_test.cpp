@@ -1,10 +1,11 @@
-// Names in the Promela export (compiler/ir/promela.cpp, NameTable): a spec whose names
+// Names in the Promela export (compiler/ir/promela_names.hpp, NameTable): a spec whose names
 // clash in Promela in every way found — a message field named like an instance (SPIN's
 // lexer reads a proctype's name as a keyword-like token anywhere), like an enum item (the
 // item is a #define) or like a Promela or C keyword (typedef members are C struct members
 // in pan.c); a message named like one of pan.c's own types; a variable whose name is a
 // queue's or a map's derived name (`to_X_inp_len`, `put_X_m`); an instance named like a
-// Promela keyword; a property named like an instance, whose atoms would be named like a
+// Promela keyword, like pan.c's struct of another process (`P1`) or its macro (`Pput`); a
+// field named like a pan.c macro (`max`); a property named like an instance, whose atoms would be named like a
 // variable. The export must rename, SPIN must accept it (safety and LTL builds, and gcc
 // compile pan.c), and SPIN must count exactly stateproof's states with the same verdicts.
 #include <gtest/gtest.h>
@@ -31,6 +32,7 @@ message State {
   switch: bool
   ACK: bool
   kind: enum { DATA, ACK }
+  max: bool
 }
 
 role Sender {
@@ -40,7 +42,7 @@ role Sender {
   var p0: int[0..2] = 0
   var receiver_m: bool = false
   go: from S on internal -> DONE {
-    send out { receiver = 1, od = 0, int = 2, switch = true, ACK = false, kind = DATA }
+    send out { receiver = 1, od = 0, int = 2, switch = true, ACK = false, kind = DATA, max = true }
   }
   again: from DONE on internal if p0 < 1 -> S { p0 = p0 + 1 }
 }
@@ -65,6 +67,8 @@ system sys {
   instance od: Receiver
   instance to: Receiver
   instance put: Sender
+  instance Pput: Receiver
+  instance P1: Receiver
   channel ends.out -> receiver.inp capacity 4 lossy 1 dup 1
   channel put.out -> od.inp capacity 3 bag
 }
@@ -85,8 +89,11 @@ TEST(PromelaNames, ClashingNamesAreRenamed) {
            // Fields renamed away from the instance `receiver`, the keyword `od`, the Promela
            // type `int`, the C keyword `switch`, the enum item ACK; the typedef away from
            // pan.c's `State`.
-           "typedef State_2 { bit receiver_2; bit od_3; byte int_2; bit switch_2; bit ACK_2; bit kind; }",
+           "typedef State_2 { bit receiver_2; bit od_3; byte int_2; bit switch_2; bit ACK_2; bit kind; bit max_2; }",
            "active proctype od_2() {",  // the instance named like a keyword
+           // pan.h defines P<proctype> for each process and has structs P0, P1, ...
+           "active proctype Pput_2() {",
+           "active proctype P1_2() {",
            // to.receiver_inp_len keeps its name; the queue towards `receiver` moves aside.
            "byte to_receiver_inp_len = 0;",
            "byte to_receiver_inp_2_len = 0;",
