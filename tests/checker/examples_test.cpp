@@ -28,6 +28,9 @@ struct Example {
   std::set<std::string> violated;   // every other property holds, and no checking error
 };
 
+// Named by its file in test listings (gtest would print the object's bytes).
+void PrintTo(const Example& e, std::ostream* os) { *os << e.file; }
+
 const Example kExamples[] = {
     {"abp.sp", {}},
     {"abp_bug.sp", {"in_order"}},
