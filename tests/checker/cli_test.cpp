@@ -240,7 +240,9 @@ property never_b in one: always !(r in B)
   Outcome rp = Exec("replay " + spec + " " + trace + " -q");
   EXPECT_EQ(rp.code, 0) << rp.out;
   EXPECT_NE(rp.out.find("with the trace's --seq-bits 8"), std::string::npos) << rp.out;
-  EXPECT_EQ(Exec("replay " + spec + " " + trace + " -q --seq-bits 3").code, 1);
+  rp = Exec("replay " + spec + " " + trace + " -q --seq-bits 3");
+  EXPECT_EQ(rp.code, 1) << rp.out;
+  EXPECT_NE(rp.out.find("recorded with other constants: --seq-bits 8 (here 3)"), std::string::npos) << rp.out;
 }
 
 }  // namespace

@@ -118,8 +118,13 @@ int RunReplay(const ReplayOptions& ro) {
   if (!model) return code;
   if (!applied.empty()) std::cout << "with the trace's " << applied << "\n";
   // Constants that still differ (given on the command line, or not applicable).
-  const std::vector<std::string> differ = rec.consts.empty() ? std::vector<std::string>{}
-                                                             : ConstDifferences(Consts(rec.consts), *model);
+  std::vector<std::string> differ = rec.consts.empty() ? std::vector<std::string>{}
+                                                       : ConstDifferences(Consts(rec.consts), *model);
+  if (ro.spec.seq_bits && rec.seq_bits != ro.spec.seq_bits) {
+    differ.push_back(rec.seq_bits ? "--seq-bits " + std::to_string(*rec.seq_bits) + " (here " +
+                                        std::to_string(*ro.spec.seq_bits) + ")"
+                                  : "the default --seq-bits (here " + std::to_string(*ro.spec.seq_bits) + ")");
+  }
   const std::string differ_text =
       differ.empty() ? "" : "the trace was recorded with other constants: " + Join(differ);
   if (!differ.empty()) std::cout << "note: " << differ_text << "\n";
