@@ -878,6 +878,12 @@ void Writer::Ltl() {
 }
 
 PromelaModel Writer::Run() {
+  // pan keeps a process's id in a byte: one process per instance, plus the monitor and
+  // SPIN's never claim, must fit.
+  if (sys_.instances.size() > 253) {
+    throw Unsupported("system " + sys_.name + " has " + std::to_string(sys_.instances.size()) +
+                      " instances; SPIN runs at most 255 processes (253 instances, the monitor and the claim)");
+  }
   MakeNames();
   Header();
   Declarations();
