@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checker/lasso_recheck.hpp"
+
 namespace sp::checker {
 
 namespace {
@@ -229,6 +231,7 @@ std::string trace_to_json(const ir::TransitionSystem& ts, const Trace& trace, co
   OJson consts = OJson::object();
   for (const auto& [name, value] : m.consts) consts[name] = value;
   j["consts"] = consts;
+  if (info.seq_bits) j["seq_bits"] = *info.seq_bits;
   j["property"] = trace.property;
   j["end"] = EndName(trace.end);
   j["verdict"] = trace.verdict;
@@ -289,6 +292,22 @@ std::optional<std::string> trace_file_system(const std::string& json_text, std::
     if (error) *error = std::string("not valid JSON: ") + e.what();
     return std::nullopt;
   }
+}
+
+TraceCompile trace_file_compile(const std::string& json_text) {
+  TraceCompile out;
+  try {
+    const Json j = Json::parse(json_text);
+    if (!j.is_object()) return out;
+    if (j.contains("consts") && j["consts"].is_object()) {
+      for (auto it = j["consts"].begin(); it != j["consts"].end(); ++it) {
+        if (it.value().is_number_integer()) out.consts.emplace_back(it.key(), it.value().get<int64_t>());
+      }
+    }
+    if (j.contains("seq_bits") && j["seq_bits"].is_number_integer()) out.seq_bits = j["seq_bits"].get<int>();
+  } catch (const Json::exception&) {
+  }
+  return out;
 }
 
 ReplayResult replay_trace(const ir::TransitionSystem& ts, const std::string& json_text) {
@@ -457,6 +476,17 @@ ReplayResult replay_trace(const ir::TransitionSystem& ts, const std::string& jso
         break;
       }
       case TraceEnd::kDeadlock: {
+        if (p >= 0 && m.properties[static_cast<size_t>(p)].kind == ir::PropertyKind::kLtl) {
+          // An LTL counterexample that ends in a state without steps (the stutter).
+          const LassoRecheck lr = recheck_lasso(ts, m.properties[static_cast<size_t>(p)], t);
+          r.verdict_matches = lr.violates;
+          r.verdict = lr.verdict;
+          break;
+        }
+        if (!t.property.empty() && (p < 0 || m.properties[static_cast<size_t>(p)].kind != ir::PropertyKind::kDeadlock)) {
+          r.verdict = "the spec has no deadlock or LTL property '" + t.property + "'";
+          break;
+        }
         size_t n = 0;
         ts.successors(last, [&](const ir::Successor&) { ++n; });
         bool excused = false;
@@ -472,15 +502,14 @@ ReplayResult replay_trace(const ir::TransitionSystem& ts, const std::string& jso
         break;
       }
       case TraceEnd::kCycle: {
-        if (!t.loop_start || *t.loop_start >= t.steps.size() || ended_in_error) {
-          r.verdict = "the trace has no valid loop_start";
+        if (p < 0 || m.properties[static_cast<size_t>(p)].kind != ir::PropertyKind::kLtl) {
+          r.verdict = "the spec has no LTL property '" + t.property + "'";
           break;
         }
-        const ir::Slots& back = *t.loop_start == 0 ? t.initial : t.steps[*t.loop_start - 1].state;
-        r.verdict_matches = back == last;
-        r.verdict = r.verdict_matches
-                        ? "the lasso closes (the cycle of " + t.property + " repeats forever)"
-                        : "the lasso does not close: the last state is not the state at loop_start";
+        // The lasso must close, violate the formula as the spec states it now, and be fair.
+        const LassoRecheck lr = recheck_lasso(ts, m.properties[static_cast<size_t>(p)], t);
+        r.verdict_matches = lr.violates;
+        r.verdict = lr.verdict;
         break;
       }
     }

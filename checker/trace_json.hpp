@@ -18,6 +18,7 @@ namespace sp::checker {
 struct TraceInfo {
   std::string spec;        // the spec path
   std::string engine;      // "explicit-bfs", ...
+  std::optional<int> seq_bits;  // --seq-bits, when given (replay compiles with it)
 };
 
 std::string trace_to_json(const ir::TransitionSystem& ts, const Trace& trace,
@@ -25,6 +26,15 @@ std::string trace_to_json(const ir::TransitionSystem& ts, const Trace& trace,
 
 // The "system" field of a trace file, or nullopt with *error (not JSON, not a trace).
 std::optional<std::string> trace_file_system(const std::string& json_text, std::string* error);
+
+// What a trace file records about how the model was compiled: the constants (after
+// --const overrides) and --seq-bits when it was given. `replay` compiles the spec the same
+// way, or says which constants differ.
+struct TraceCompile {
+  std::vector<std::pair<std::string, int64_t>> consts;
+  std::optional<int> seq_bits;
+};
+TraceCompile trace_file_compile(const std::string& json_text);
 
 struct ReplayResult {
   bool parsed = false;       // the file is a trace of this system

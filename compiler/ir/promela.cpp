@@ -23,6 +23,7 @@
 #include <sstream>
 
 #include "compiler/ir/promela_expr.hpp"
+#include "compiler/ir/promela_names.hpp"
 #include "compiler/ir/system.hpp"
 
 namespace sp::ir {
@@ -30,51 +31,12 @@ namespace sp::ir {
 namespace {
 
 using promela::ExprWriter;
+using promela::Identifier;
 using promela::Interval;
+using promela::NameTable;
 using promela::Names;
 using promela::Scope;
 using promela::Unsupported;
-
-// Promela and LTL keywords, SPIN's predefined names and the writer's own macros: never
-// used as a generated name (#defines would rewrite them).
-const std::set<std::string>& Reserved() {
-  static const std::set<std::string> k = {
-      "active", "assert", "atomic", "bit", "bool", "break", "byte", "chan", "d_step", "D_proctype", "do",
-      "else", "empty", "enabled", "eval", "false", "fi", "for", "full", "goto", "hidden", "if", "in", "init",
-      "inline", "int", "len", "local", "ltl", "mtype", "nempty", "never", "nfull", "np_", "od", "of",
-      "pc_value", "pid", "printf", "printm", "priority", "proctype", "provided", "run", "select", "short",
-      "skip", "timeout", "true", "typedef", "unless", "unsigned", "xr", "xs", "c_code", "c_decl", "c_expr",
-      "c_state", "c_track", "show", "trace", "notrace", "accept", "end", "progress", "always", "eventually",
-      "until", "weak", "strong", "stronguntil", "weakuntil", "implies", "equivalent", "release", "X", "U",
-      "V", "W", "_", "_pid", "_nr_pr", "_last", "_priority", "monitor", "LIVENESS", "SAFETY", "NOREDUCE",
-      "map_find", "map_put", "map_remove", "now", "Pptr", "Qptr", "depth", "errors", "trpt", "this"};
-  return k;
-}
-
-bool Identifier(const std::string& s) {
-  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-}
-
-// Hands out unique names, avoiding the reserved ones and the writer's `sp_` prefix.
-class NameTable {
- public:
-  std::string Claim(std::string want) {
-    if (!Identifier(want)) want = "n_" + want;
-    for (char& c : want) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
-    }
-    std::string name = want;
-    for (int k = 2; Reserved().count(name) || used_.count(name) || name.rfind("sp_", 0) == 0; ++k) {
-      name = want + "_" + std::to_string(k);
-    }
-    used_.insert(name);
-    return name;
-  }
-
- private:
-  std::set<std::string> used_;
-};
 
 std::string Comment(std::string s) {
   for (size_t at = s.find("*/"); at != std::string::npos; at = s.find("*/")) s.replace(at, 2, "* /");
@@ -171,12 +133,14 @@ void Writer::MakeNames() {
   for (size_t i = 0; i < ni; ++i) {
     const Instance& inst = sys_.instances[i];
     const Role& role = RoleOf(static_cast<int>(i));
-    n_.proc[i] = names_.Claim(inst.name);
+    n_.proc[i] = names_.ClaimFamily(inst.name, {{"P", ""}});  // pan.h: #define P<proctype>
     n_.state[i] = names_.Claim(inst.name + "_state");
     for (size_t v = 0; v < role.vars.size(); ++v) {
       const Var& var = role.vars[v];
-      n_.var[i].push_back(names_.Claim(inst.name + "_" + var.name));
       const bool map = var.type >= 0 && m_.types[static_cast<size_t>(var.type)].kind == TypeKind::kMap;
+      n_.var[i].push_back(map ? names_.ClaimFamily(inst.name + "_" + var.name, {{"", "_size"}, {"", "_key"}, {"", "_val"},
+                                                                              {"put_", ""}, {"remove_", ""}})
+                              : names_.Claim(inst.name + "_" + var.name));
       const Slot& slot = L().slots[static_cast<size_t>(L().instances[i].vars[v])];
       const detail::ValueRange r = detail::RangeOf(m_, var.type);
       // A 0-bit slot of a multi-valued type is a variable no transition writes.
@@ -214,7 +178,14 @@ void Writer::MakeNames() {
       n_.item[t].push_back(names_.Claim(count[it] == 1 ? it : prefix + "_" + it));
     }
   }
-  for (size_t mi = 0; mi < m_.messages.size(); ++mi) msg_typedef_.push_back(names_.Claim(m_.messages[mi].name));
+  // Message fields are typedef members: unique in the whole model too, since SPIN's
+  // lexer reads a proctype's name as a keyword-like token wherever it appears, and the
+  // preprocessor rewrites a member named like a #define (an enum item, a constant).
+  n_.field.resize(m_.messages.size());
+  for (size_t mi = 0; mi < m_.messages.size(); ++mi) {
+    msg_typedef_.push_back(names_.Claim(m_.messages[mi].name));
+    for (const Field& f : m_.messages[mi].fields) n_.field[mi].push_back(names_.Claim(f.name));
+  }
   for (size_t q = 0; q < sys_.queues.size(); ++q) {
     const Queue& qu = sys_.queues[q];
     const Role& rr = RoleOf(qu.receiver);
@@ -224,7 +195,7 @@ void Writer::MakeNames() {
     for (const Queue& other : sys_.queues) same += other.receiver == qu.receiver && other.recv_port == qu.recv_port;
     if (same > 1 && qu.senders.size() == 1) base += "_from_" + sys_.instances[static_cast<size_t>(qu.senders[0])].name;
     QueueNames qn;
-    qn.base = names_.Claim(base);
+    qn.base = names_.ClaimFamily(base, {{"", "_len"}, {"", "_loss"}, {"", "_dup"}, {"recv_", ""}, {"send_", ""}});
     qn.typedef_name = qu.message >= 0 ? msg_typedef_[static_cast<size_t>(qu.message)] : "";
     q_.push_back(qn);
     if (const Message* msg = MessageOf(static_cast<int>(q))) {
@@ -240,7 +211,9 @@ void Writer::MakeNames() {
     const Property& prop = m_.properties[p];
     const bool mine = prop.system == system_;
     prop_flag_.push_back(mine && prop.kind != PropertyKind::kLtl ? names_.Claim("prop_" + prop.name) : "");
-    ltl_claim_.push_back(mine && prop.kind == PropertyKind::kLtl ? names_.Claim(prop.name) : "");
+    std::vector<std::pair<std::string, std::string>> atoms;  // the claim's atoms: NAME_p0, NAME_p1, ...
+    for (size_t k = 0; k < prop.atoms.size(); ++k) atoms.emplace_back("", "_p" + std::to_string(k));
+    ltl_claim_.push_back(mine && prop.kind == PropertyKind::kLtl ? names_.ClaimFamily(prop.name, atoms) : "");
   }
   for (const Role& r : m_.roles) {
     for (const Call& c : r.calls) max_fields_ = std::max(max_fields_, static_cast<int>(c.params.size()));
@@ -320,9 +293,10 @@ void Writer::Declarations() {
     const Message& msg = m_.messages[static_cast<size_t>(mi)];
     o_ << "typedef " << msg_typedef_[static_cast<size_t>(mi)] << " {";
     if (msg.fields.empty()) o_ << " bit unused;";
-    for (const Field& f : msg.fields) {
+    for (size_t fi = 0; fi < msg.fields.size(); ++fi) {
+      const Field& f = msg.fields[fi];
       const detail::ValueRange r = x_->Range(f.type);
-      o_ << " " << PromelaType(r.lo, r.hi) << " " << f.name;
+      o_ << " " << PromelaType(r.lo, r.hi) << " " << n_.field[static_cast<size_t>(mi)][fi];
       if (r.lo != 0) o_ << " = " << r.lo;
       o_ << ";";
     }
@@ -450,24 +424,25 @@ void Writer::Inlines() {
     const Message* msg = MessageOf(static_cast<int>(q));
     if (msg == nullptr) continue;
     const std::string& b = q_[q].base;
-    auto copy = [&](const std::string& to, const std::string& from) {
+    const std::vector<std::string>& field = n_.field[static_cast<size_t>(qu.message)];
+    auto copy = [&](const std::string& to) {  // the message in sp_f* into `to`
       std::string s;
-      for (size_t f = 0; f < msg->fields.size(); ++f) {
-        s += (f ? "; " : "") + to + "." + msg->fields[f].name + " = " + from + (from.rfind("sp_f", 0) == 0 ? std::to_string(f) : "." + msg->fields[f].name);
-      }
+      for (size_t f = 0; f < msg->fields.size(); ++f) s += (f ? "; " : "") + to + "." + field[f] + " = sp_f" + std::to_string(f);
       return s.empty() ? std::string("skip") : s;
     };
     // Receive: the message at `pos` into sp_m*, the ones behind it move up, the freed
     // entry gets the fields' lowest values (the IR's canonical empty entry).
     o_ << "inline recv_" << b << "(pos) {\n";
-    for (size_t f = 0; f < msg->fields.size(); ++f) o_ << "  sp_m" << f << " = " << b << "[pos]." << msg->fields[f].name << ";\n";
+    for (size_t f = 0; f < msg->fields.size(); ++f) o_ << "  sp_m" << f << " = " << b << "[pos]." << field[f] << ";\n";
     o_ << "  sp_i = pos;\n  do\n  :: sp_i + 1 < " << b << "_len ->\n";
-    for (const Field& f : msg->fields) o_ << "    " << b << "[sp_i]." << f.name << " = " << b << "[sp_i + 1]." << f.name << ";\n";
+    for (const std::string& f : field) o_ << "    " << b << "[sp_i]." << f << " = " << b << "[sp_i + 1]." << f << ";\n";
     o_ << "    sp_i++\n  :: else -> break\n  od;\n";
-    for (const Field& f : msg->fields) o_ << "  " << b << "[" << b << "_len - 1]." << f.name << " = " << x_->Range(f.type).lo << ";\n";
+    for (size_t f = 0; f < msg->fields.size(); ++f) {
+      o_ << "  " << b << "[" << b << "_len - 1]." << field[f] << " = " << x_->Range(msg->fields[f].type).lo << ";\n";
+    }
     o_ << "  " << b << "_len--\n}\n";
     // Send one copy (fields in sp_f*): delivered, lost or duplicated, as the IR branches.
-    const std::string put = copy(b + "[" + b + "_len]", "sp_f") + "; " + b + "_len++";
+    const std::string put = copy(b + "[" + b + "_len]") + "; " + b + "_len++";
     o_ << "inline send_" << b << "() {\n";
     const bool choice = qu.lossy || qu.dup;
     const std::string pad = choice ? "  :: " : "  ";
@@ -629,18 +604,19 @@ void Writer::Process(int i) {
           for (int pos = 0; pos < (qu.bag ? qu.capacity : std::min(1, qu.capacity)); ++pos) {
             Choice c;
             c.when = b + "_len > " + std::to_string(pos);
-            for (int prev = 0; prev < pos && msg != nullptr; ++prev) {  // a bag offers each distinct message once
+            const std::vector<std::string>* field = msg != nullptr ? &n_.field[static_cast<size_t>(qu.message)] : nullptr;
+            for (int prev = 0; prev < pos && field != nullptr; ++prev) {  // a bag offers each distinct message once
               std::string same;
-              for (const Field& f : msg->fields) {
-                same += (same.empty() ? "" : " && ") + b + "[" + std::to_string(prev) + "]." + f.name + " == " + b + "[" +
-                        std::to_string(pos) + "]." + f.name;
+              for (const std::string& f : *field) {
+                same += (same.empty() ? "" : " && ") + b + "[" + std::to_string(prev) + "]." + f + " == " + b + "[" +
+                        std::to_string(pos) + "]." + f;
               }
               if (!same.empty()) c.when += " && !(" + same + ")";
             }
             c.consume = "recv_" + b + "(" + std::to_string(pos) + ")";
             c.note = "recv " + Comment(qu.name) + (qu.bag ? " at " + std::to_string(pos) : "");
-            c.guard_scope.msg = [msg, b, pos](int f) {
-              return b + "[" + std::to_string(pos) + "]." + msg->fields.at(static_cast<size_t>(f)).name;
+            c.guard_scope.msg = [field, b, pos](int f) {
+              return b + "[" + std::to_string(pos) + "]." + field->at(static_cast<size_t>(f));
             };
             c.body_scope.msg = [](int f) { return "sp_m" + std::to_string(f); };
             choices.push_back(std::move(c));
@@ -902,6 +878,12 @@ void Writer::Ltl() {
 }
 
 PromelaModel Writer::Run() {
+  // pan keeps a process's id in a byte: one process per instance, plus the monitor and
+  // SPIN's never claim, must fit.
+  if (sys_.instances.size() > 253) {
+    throw Unsupported("system " + sys_.name + " has " + std::to_string(sys_.instances.size()) +
+                      " instances; SPIN runs at most 255 processes (253 instances, the monitor and the claim)");
+  }
   MakeNames();
   Header();
   Declarations();

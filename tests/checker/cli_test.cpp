@@ -125,4 +125,124 @@ TEST_F(Cli, BadInputExitsTwo) {
   EXPECT_EQ(Exec("replay " + spec + " " + Write("x.json", "not json")).code, 2);
 }
 
+// An LTL counterexample: a lasso (inc inc inc reset) that never reaches DONE.
+const char* kLive = R"(
+protocol live
+const TOP = 3
+role Counter {
+  states RUN, STUCK, DONE
+  initial RUN
+  var n: int[0..7] = 0
+  inc: from RUN on internal if n < TOP -> RUN { n = n + 1 }
+  reset: from RUN on internal if n == TOP -> RUN { n = 0 }
+  finish: from RUN on internal if n == 2 -> DONE
+}
+system one {
+  instance c: Counter
+}
+property ends in one: eventually c in DONE
+)";
+
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  const size_t at = s.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) s.replace(at, from.size(), to);
+  return s;
+}
+
+TEST_F(Cli, ReplayRechecksLtlPropertiesOnTheLasso) {
+  const std::string spec = Write("live.sp", kLive);
+  const std::string trace = (dir_ / "live.json").string();
+  Outcome r = Exec("check " + spec + " --trace-out " + trace + " -q");
+  ASSERT_EQ(r.code, 1) << r.out;
+  Outcome rp = Exec("replay " + spec + " " + trace + " -q");
+  EXPECT_EQ(rp.code, 0) << rp.out;
+  EXPECT_NE(rp.out.find("LTL property ends is violated: a run whose last 4 steps repeat forever"), std::string::npos)
+      << rp.out;
+
+  // The property edited so that the same run satisfies it: no longer a counterexample.
+  rp = Exec("replay " + Write("edited.sp", Replace(kLive, "eventually c in DONE", "eventually c.n == 3")) + " " + trace);
+  EXPECT_EQ(rp.code, 1) << rp.out;
+  EXPECT_NE(rp.out.find("MISMATCH: the trace replays (4 steps) but does not show its verdict: LTL property ends "
+                        "holds on this run"),
+            std::string::npos)
+      << rp.out;
+  // Fairness added that the cycle does not meet: `finish` is enabled in it (n == 2), never taken.
+  rp = Exec("replay " + Write("fair.sp", Replace(kLive, "eventually c in DONE", "eventually c in DONE under strong fair finish")) +
+            " " + trace + " -q");
+  EXPECT_EQ(rp.code, 1) << rp.out;
+  EXPECT_NE(rp.out.find("the cycle is not fair (strong fair finish)"), std::string::npos) << rp.out;
+  // Weak fairness is met: finish is not enabled in every state of the cycle.
+  rp = Exec("replay " + Write("weak.sp", Replace(kLive, "eventually c in DONE", "eventually c in DONE under weak fair finish")) +
+            " " + trace + " -q");
+  EXPECT_EQ(rp.code, 0) << rp.out;
+  EXPECT_NE(rp.out.find("a fair run whose last 4 steps repeat forever"), std::string::npos) << rp.out;
+}
+
+TEST_F(Cli, ReplayRechecksLtlPropertiesOnAStutteringEnd) {
+  // inc, inc, stuck: STUCK has no step and repeats forever, never DONE.
+  const std::string stuck = Replace(Replace(kLive, "reset: from RUN on internal if n == TOP -> RUN { n = 0 }",
+                                            "stuck: from RUN on internal if n == TOP -> STUCK"),
+                                    "finish: from RUN on internal if n == 2", "finish: from RUN on internal if n == 1");
+  const std::string spec = Write("stuck.sp", stuck);
+  const std::string trace = (dir_ / "stuck.json").string();
+  ASSERT_EQ(Exec("check " + spec + " --trace-out " + trace + " -q").code, 1);
+  Outcome rp = Exec("replay " + spec + " " + trace + " -q");
+  EXPECT_EQ(rp.code, 0) << rp.out;
+  EXPECT_NE(rp.out.find("ends in a state without successors"), std::string::npos) << rp.out;
+  rp = Exec("replay " + Write("stuck2.sp", Replace(stuck, "eventually c in DONE", "eventually c.n == 3")) + " " + trace);
+  EXPECT_EQ(rp.code, 1) << rp.out;
+  EXPECT_NE(rp.out.find("holds on this run"), std::string::npos) << rp.out;
+}
+
+TEST_F(Cli, ReplayUsesTheTracesConstantsOrNamesTheDifference) {
+  const std::string spec = Write("live.sp", kLive);
+  const std::string trace = (dir_ / "live.json").string();
+  ASSERT_EQ(Exec("check " + spec + " --trace-out " + trace + " -q").code, 1);
+  // The spec's TOP changed since: replay compiles with the trace's TOP and says so.
+  const std::string edited = Write("top4.sp", Replace(kLive, "const TOP = 3", "const TOP = 4"));
+  Outcome rp = Exec("replay " + edited + " " + trace + " -q");
+  EXPECT_EQ(rp.code, 0) << rp.out;
+  EXPECT_NE(rp.out.find("with the trace's TOP=3 (the spec says 4)"), std::string::npos) << rp.out;
+  // TOP given on the command line wins; the mismatch names the constant.
+  rp = Exec("replay " + spec + " " + trace + " -q --const TOP=4");
+  EXPECT_EQ(rp.code, 1) << rp.out;
+  EXPECT_NE(rp.out.find("note: the trace was recorded with other constants: TOP=3 (here 4)"), std::string::npos) << rp.out;
+  EXPECT_NE(rp.out.find("MISMATCH after 3 matching steps"), std::string::npos) << rp.out;
+  EXPECT_NE(rp.out.find("(the trace was recorded with other constants: TOP=3 (here 4))"), std::string::npos) << rp.out;
+  // A constant the spec no longer has, and one the trace does not know.
+  const std::string renamed = Write("renamed.sp", Replace(Replace(Replace(kLive, "const TOP = 3", "const LIMIT = 3"), "n < TOP", "n < LIMIT"), "n == TOP", "n == LIMIT"));
+  rp = Exec("replay " + renamed + " " + trace + " -q");
+  EXPECT_NE(rp.out.find("TOP=3 (the spec has no TOP)"), std::string::npos) << rp.out;
+  EXPECT_NE(rp.out.find("LIMIT (not in the trace; here 3)"), std::string::npos) << rp.out;
+}
+
+TEST_F(Cli, ReplayUsesTheTracesSeqBits) {
+  const char* spec_text = R"(
+protocol s
+role R {
+  states A, B
+  initial A
+  var x: seq<32> = 0
+  step: from A on internal if x != 200 -> A { x = x + 100 }
+  done: from A on internal if x == 200 -> B
+}
+system one {
+  instance r: R
+}
+property never_b in one: always !(r in B)
+)";
+  const std::string spec = Write("s.sp", spec_text);
+  const std::string trace = (dir_ / "s.json").string();
+  ASSERT_EQ(Exec("check " + spec + " --seq-bits 8 --trace-out " + trace + " -q").code, 1);
+  nlohmann::json j = nlohmann::json::parse(*sp::checker::testing::ReadFile(trace));
+  EXPECT_EQ(j.value("seq_bits", 0), 8);
+  Outcome rp = Exec("replay " + spec + " " + trace + " -q");
+  EXPECT_EQ(rp.code, 0) << rp.out;
+  EXPECT_NE(rp.out.find("with the trace's --seq-bits 8"), std::string::npos) << rp.out;
+  rp = Exec("replay " + spec + " " + trace + " -q --seq-bits 3");
+  EXPECT_EQ(rp.code, 1) << rp.out;
+  EXPECT_NE(rp.out.find("recorded with other constants: --seq-bits 8 (here 3)"), std::string::npos) << rp.out;
+}
+
 }  // namespace

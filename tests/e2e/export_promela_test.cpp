@@ -62,5 +62,22 @@ TEST(ExportPromela, InexpressibleSystemExitsOne) {
   EXPECT_NE(r.out.find("cannot export to Promela"), std::string::npos) << r.out;
 }
 
+TEST(ExportPromela, MoreProcessesThanSpinRunsExitsOne) {
+  std::string spec = "protocol many\nrole R {\n  states S\n  initial S\n}\nsystem big {\n";
+  for (int i = 0; i < 254; ++i) spec += "  instance r" + std::to_string(i) + ": R\n";
+  spec += "}\n";
+  const std::string path = "/tmp/sp_export_many_" + std::to_string(getpid()) + ".sp";
+  {
+    std::ofstream f(path);
+    f << spec;
+  }
+  CommandResult r = run(bin() + " export " + path + " --to promela -o /dev/null");
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("cannot export to Promela: system big has 254 instances; SPIN runs at most 255 processes"),
+            std::string::npos)
+      << r.out;
+  std::remove(path.c_str());
+}
+
 }  // namespace
 }  // namespace sp::e2e

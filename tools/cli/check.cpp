@@ -319,6 +319,7 @@ int RunCheck(const CheckOptions& co) {
             checker::TraceInfo info;
             info.spec = co.spec.path;
             info.engine = trace_engine;
+            info.seq_bits = co.spec.seq_bits;
             std::ofstream f(co.trace_out, std::ios::binary);
             f << checker::trace_to_json(ts, *out.trace, info);
             if (!f) {

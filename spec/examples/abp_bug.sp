@@ -1,0 +1,138 @@
+// abp_bug.sp -- spec/examples/abp.sp with ONE deliberate bug, the one the alternating bit
+// exists to prevent.
+//
+// Bug: the receiver ignores the bit: it delivers every frame it receives, as stop-and-wait
+//   without sequence numbers does (the duplicate problem that motivates the sequence
+//   number in [TW11 §3.3.3] and in rdt2.1 of [KR17 §3.4.1]).
+// Breaks: in_order.
+// Expected counterexample: the channel duplicates frame 0 (or the sender's timer goes
+//   off before the acknowledgement arrives and it sends frame 0 again); the receiver
+//   delivers both copies (3 steps).
+// The changed lines are marked `BUG`.
+
+// abp.sp -- the alternating-bit protocol: one sender, one receiver, and two channels that
+// lose, duplicate (but do not reorder) messages.
+//
+// Sources (cited on every transition):
+//   BSW69  K. A. Bartlett, R. A. Scantlebury, P. T. Wilkinson, "A note on reliable
+//           full-duplex transmission over half-duplex links", CACM 12(5), 1969.
+//   TW11  A. S. Tanenbaum, D. J. Wetherall, "Computer Networks", 5th ed., §3.3.3
+//           (protocol 3, positive acknowledgement with retransmission, one-bit sequence
+//           numbers).
+//   KR17  J. F. Kurose, K. W. Ross, "Computer Networking", 7th ed., §3.4.1 (rdt3.0).
+//
+// Modelling decisions:
+//  - The sender transfers N messages; `d` in a frame is the message's index, a ghost the
+//    protocol never reads: it lets the properties say "delivered in order, once each".
+//  - Timers are untimed: a retransmission may happen before the acknowledgement could
+//    have arrived (a premature timeout), which is exactly what makes duplicates.
+//  - A full channel is a checking error in the language, so the sender retransmits a
+//    message at most MAX_RETX times; with LOSS = 1 loss per channel in the whole run, two
+//    retransmissions always suffice (a lost frame, then a lost acknowledgement), so every
+//    run ends and the liveness property needs no fairness.
+//  - Channels are FIFO: the protocol relies on it (an acknowledgement of the previous bit
+//    never overtakes one of the current bit).
+//
+
+protocol abp_bug "alternating-bit protocol, with a receiver that ignores the bit (BUG)"
+
+const N = 3              // messages to transfer
+const MAX_RETX = 2       // retransmissions of one message, at most
+const LOSS = 1           // messages each channel may lose (in the whole run)
+const DUP = 1            // messages each channel may duplicate (in the whole run)
+const CAP = 2 * (MAX_RETX + 1) + DUP
+
+message Frame {
+  bit: int[0..1]         // the alternating bit
+  d: int[0..N]           // ghost: which message this is
+}
+
+message Ack {
+  bit: int[0..1]         // the bit of the frame acknowledged
+}
+
+role Sender {
+  port data: Frame
+  port ack: Ack
+  states READY, WAIT
+  initial READY
+
+  var sb: int[0..1] = 0          // the bit of the current message
+  var cur: int[0..N] = 0        // the current message (N: all acknowledged)
+  var tries: int[0..MAX_RETX] = 0
+  timer rtx = 1s
+
+  // The sender transmits the frame and starts its timer [TW11 §3.3.3].
+  send_frame: from READY on internal if cur < N -> WAIT cite "TW11 §3.3.3" {
+    send data { bit = sb, d = cur }
+    tries = 0
+    start rtx
+  }
+
+  // When the timer goes off, the frame is sent again [TW11 §3.3.3] (here at most MAX_RETX times).
+  retransmit: from WAIT on timeout rtx if tries < MAX_RETX -> same cite "TW11 §3.3.3" {
+    tries = tries + 1
+    send data { bit = sb, d = cur }
+    if tries < MAX_RETX {
+      start rtx
+    }
+  }
+
+  // A valid acknowledgement: the sender takes the next message and flips the sequence
+  // bit [TW11 §3.3.3]; the bit alternates [BSW69].
+  ack_ok: from WAIT on recv ack(a) if a.bit == sb -> READY cite "BSW69" {
+    stop rtx
+    sb = 1 - sb
+    cur = cur + 1
+  }
+
+  // Any other acknowledgement leaves the message and the bit unchanged [TW11 §3.3.3]:
+  // it acknowledges the previous message again (a duplicate).
+  ack_old: from WAIT on recv ack(a) if a.bit != sb -> same cite "TW11 §3.3.3"
+
+  // A duplicate acknowledgement that arrives after the message was acknowledged.
+  ack_late: from READY on recv ack(a) -> same cite "KR17 §3.4.1"
+}
+
+role Receiver {
+  port data: Frame
+  port ack: Ack
+  states RECV
+  initial RECV
+
+  var eb: int[0..1] = 0          // the bit expected next
+  var last: int[-1..N] = -1      // ghost: the last message delivered to the user
+  var wrong: bool = false        // ghost: a delivery out of order or twice
+
+  // The receiver checks the sequence bit; the expected one is passed to the user and
+  // acknowledged [TW11 §3.3.3].
+  deliver: from RECV on recv data(f) -> same cite "TW11 §3.3.3" {  // BUG: no `if f.bit == eb`
+    if f.d != last + 1 {
+      wrong = true
+    }
+    last = f.d
+    eb = 1 - eb
+    send ack { bit = f.bit }
+  }
+
+  // BUG: no `reack`: every frame is taken as a new message.
+}
+
+system abp {
+  instance sender: Sender
+  instance receiver: Receiver
+  channel sender.data -> receiver.data capacity CAP lossy LOSS dup DUP
+  channel receiver.ack -> sender.ack capacity CAP lossy LOSS dup DUP
+}
+
+// Every message is delivered in order and once: no duplicate, no gap, no reordering.
+property in_order in abp: always !receiver.wrong
+
+// The receiver never delivers a message the sender has not handed to the channel.
+property delivers_only_sent in abp: always receiver.last <= sender.cur
+
+// The protocol stops only when every message is acknowledged.
+property no_deadlock in abp: deadlock free except sender.cur == N
+
+// Every message reaches the user (every run ends: see the header).
+property all_delivered in abp: eventually receiver.last == N - 1
