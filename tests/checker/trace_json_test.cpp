@@ -66,7 +66,7 @@ class TraceJson : public ::testing::Test {
     ASSERT_NE(o, nullptr);
     ASSERT_EQ(o->verdict, Verdict::kViolated);
     trace_ = *o->trace;
-    json_ = trace_to_json(*ts_, trace_, TraceInfo{"echo.sp", "explicit-bfs"});
+    json_ = trace_to_json(*ts_, trace_, TraceInfo{"echo.sp", "explicit-bfs", std::nullopt});
   }
   ir::Model model_;
   std::unique_ptr<ir::TransitionSystem> ts_;
