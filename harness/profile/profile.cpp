@@ -139,8 +139,8 @@ class ProfileParser {
       current_->name = t[1].text;
       current_->parameter = d == "parameter";
       current_->source_line = line;
-    } else if (d == "at" || d == "tests" || d == "cite" || d == "rfc" || d == "reason" || d == "match" ||
-               d == "timer") {
+    } else if (d == "at" || d == "later" || d == "tests" || d == "cite" || d == "rfc" || d == "reason" ||
+               d == "match" || d == "timer") {
       if (!current_) {
         error(line, t[0].column,
               "`" + d + "` outside an entry (start one with `deviation NAME` or `parameter NAME`)");
@@ -172,12 +172,13 @@ class ProfileParser {
           return;
         }
         current_->timer = TimerValue{v.substr(0, eq), *secs};
-      } else if (d == "at") {
+      } else if (d == "at" || d == "later") {
         for (size_t i = 1; i < t.size(); ++i) {
           if (!valid_step(t[i].text)) {
-            error(line, t[i].column, "`at` takes Role.transition names (Endpoint.rcv_fin), got `" + t[i].text + "`");
+            error(line, t[i].column,
+                  "`" + d + "` takes Role.transition names (Endpoint.rcv_fin), got `" + t[i].text + "`");
           }
-          current_->at.push_back(t[i].text);
+          (d == "at" ? current_->at : current_->later).push_back(t[i].text);
         }
       } else if (d == "tests") {
         for (size_t i = 1; i < t.size(); ++i) current_->tests.push_back(t[i].text);
@@ -198,8 +199,8 @@ class ProfileParser {
     } else {
       error(line, t[0].column,
             "unknown directive `" + d +
-                "` (expected profile, targets, sysctl, deviation, parameter, at, tests, cite, rfc, reason, "
-                "match, timer)");
+                "` (expected profile, targets, sysctl, deviation, parameter, at, later, tests, cite, rfc, "
+                "reason, match, timer)");
     }
   }
 
@@ -347,7 +348,8 @@ bool named_by_tests(const Deviation& d, const std::string& name) {
 }
 
 bool at_step(const Deviation& d, const std::string& step) {
-  return std::find(d.at.begin(), d.at.end(), step) != d.at.end();
+  return std::find(d.at.begin(), d.at.end(), step) != d.at.end() ||
+         std::find(d.later.begin(), d.later.end(), step) != d.later.end();
 }
 
 }  // namespace
@@ -371,7 +373,9 @@ std::optional<Profile> read_profile(const std::string& path, std::vector<ParseEr
 
 void check_profile_steps(const Profile& profile, const TransitionsByRole& roles, std::vector<ParseError>* errors) {
   for (const Deviation& d : profile.deviations) {
-    for (const std::string& step : d.at) {
+    std::vector<std::string> steps = d.at;
+    steps.insert(steps.end(), d.later.begin(), d.later.end());
+    for (const std::string& step : steps) {
       size_t dot = step.find('.');
       auto role = roles.find(step.substr(0, dot));
       if (role == roles.end() || role->second.count(step.substr(dot + 1))) continue;

@@ -56,6 +56,10 @@ struct Deviation {
   std::optional<TimerValue> timer;  // parameter entries only
   int source_line = 0;
   std::vector<std::string> at;      // "Role.transition": the steps where it applies
+  // Steps after those where its effect shows too, in a test that goes on (a W-method
+  // test's next OPEN finds the RST an ABORT sent): it applies there as well, but naming
+  // one of them does not make a test one the entry applies to for the stale list.
+  std::vector<std::string> later;
   std::vector<std::string> tests;   // optional globs on test names; empty = every test
   std::vector<std::string> cites;   // "RFC 9293 §3.10.7.4"
   std::string rfc;                  // the sentence departed from, quoted

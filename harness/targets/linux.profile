@@ -38,7 +38,7 @@ reason "rto_min) and its RTO is about srtt + 200 ms: a FIN sent after a handshak
 reason "short RTT is retransmitted after 0.2 s, then 0.4 s, 0.8 s (backed off from there)."
 
 deviation rto_below_one_second
-at     Endpoint.active_open Endpoint.close_listen
+later  Endpoint.active_open Endpoint.close_listen
 at     Endpoint.rcv_ack_fin_wait_1 Endpoint.rcv_ack_of_fin_fin_wait_1
 at     Endpoint.rcv_ack_closing Endpoint.rcv_ack_last_ack Endpoint.rcv_unacceptable
 cite   "RFC 6298 §2.4"
@@ -65,8 +65,8 @@ reason "not 4 minutes."
 # --- The handshake ----------------------------------------------------------------------
 
 deviation syn_sent_bad_ack_resends_syn_at_once
-at     Endpoint.rcv_bad_ack_syn_sent Endpoint.rcv_bad_ack_rst_syn_sent Endpoint.active_open
-at     Endpoint.rcv_syn_syn_sent
+at     Endpoint.rcv_bad_ack_syn_sent Endpoint.rcv_bad_ack_rst_syn_sent
+later  Endpoint.active_open Endpoint.rcv_syn_syn_sent
 cite   "RFC 9293 §3.10.7.3"
 cite   "RFC 6298 §5.5"
 rfc    "SYN-SENT STATE ... If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the"
@@ -90,7 +90,8 @@ reason "instead of acknowledging with SND.NXT."
 match  kind=packet field=flags expected=A actual=SA field=seq expected=1 actual="0 (absolute *)" stimulus="*inject flags=S *"
 
 deviation syn_rcvd_in_window_syn_draws_rst
-at     Endpoint.rcv_syn_syn_rcvd_passive Endpoint.active_open_listen
+at     Endpoint.rcv_syn_syn_rcvd_passive
+later  Endpoint.active_open_listen
 cite   "RFC 9293 §3.10.7.4"
 rfc    "SYN-RECEIVED STATE: If the connection was initiated with a passive OPEN, then return"
 rfc    "this connection to the LISTEN state and return."
@@ -148,7 +149,8 @@ reason "ACK, and that SYN draws nothing."
 match  kind=timeout expected="flags=A seq=1 ack=[12]" stimulus="*inject flags=S seq=[12] ack=1 *"
 
 deviation abort_in_time_wait_keeps_time_wait
-at     Endpoint.abort_closing Endpoint.active_open Endpoint.rcv_closed_no_ack
+at     Endpoint.abort_closing
+later  Endpoint.active_open Endpoint.rcv_closed_no_ack
 cite   "RFC 9293 §3.10.5"
 rfc    "CLOSING STATE, LAST-ACK STATE, TIME-WAIT STATE: Respond with \"ok\" and delete the"
 rfc    "TCB, enter CLOSED state, and return."

@@ -108,7 +108,8 @@ match  kind=packet field=ack expected=2 actual="1 (absolute *)" stimulus="*injec
 match  kind=packet field=ack expected=2 actual="1 (absolute *)" stimulus="*inject flags=FS *"
 
 deviation abort_syn_sent_sends_rst
-at     Endpoint.abort_syn_sent Endpoint.active_open
+at     Endpoint.abort_syn_sent
+later  Endpoint.active_open
 cite   "RFC 9293 §3.10.5"
 rfc    "SYN-SENT STATE: All queued SENDs and RECEIVEs should be given \"reset\" responses,"
 rfc    "delete the TCB, enter CLOSED state, and return."
@@ -119,7 +120,8 @@ match  kind=unexpected actual="flags=RA seq=1 ack=* win=* len=0"
 match  kind=packet field=flags expected=S actual=RA state=CLOSED
 
 deviation abort_closing_sends_rst
-at     Endpoint.abort_closing Endpoint.active_open
+at     Endpoint.abort_closing
+later  Endpoint.active_open
 cite   "RFC 9293 §3.10.5"
 rfc    "CLOSING STATE, LAST-ACK STATE, TIME-WAIT STATE: Respond with \"ok\" and delete the"
 rfc    "TCB, enter CLOSED state, and return."
@@ -128,7 +130,8 @@ match  kind=unexpected actual="flags=RA seq=2 ack=2 win=* len=0"
 match  kind=packet field=flags expected=S actual=RA state=CLOSED
 
 deviation rst_without_ack_bit_accepted_in_syn_sent
-at     Endpoint.rcv_rst_no_ack_syn_sent Endpoint.active_open Endpoint.rcv_syn_syn_sent
+at     Endpoint.rcv_rst_no_ack_syn_sent
+later  Endpoint.active_open Endpoint.rcv_syn_syn_sent
 cite   "RFC 9293 §3.10.7.3"
 rfc    "If the RST bit is set, If the ACK was acceptable, then signal to the user"
 rfc    "\"error: connection reset\", drop the segment, enter CLOSED state ... Otherwise (no"
@@ -161,7 +164,8 @@ reason "simultaneous open (and everything after it) is not implemented."
 match  kind=timeout expected="flags=SA seq=0 ack=1"
 
 deviation syn_in_syn_rcvd_ignored
-at     Endpoint.rcv_syn_syn_rcvd_passive Endpoint.rcv_unacceptable Endpoint.active_open_listen
+at     Endpoint.rcv_syn_syn_rcvd_passive Endpoint.rcv_unacceptable
+later  Endpoint.active_open_listen
 cite   "RFC 9293 §3.10.7.4"
 rfc    "SYN-RECEIVED STATE: If the connection was initiated with a passive OPEN, then return"
 rfc    "this connection to the LISTEN state and return."
@@ -250,7 +254,8 @@ reason "and the FIN again, not the SYN-ACK alone."
 match  kind=unexpected actual="flags=FA seq=1 ack=1 win=* len=0 (retransmission after [2-4].??? s)" state=FIN_WAIT_1
 
 deviation time_wait_ignores_rst
-at     Endpoint.rcv_rst_closing Endpoint.rcv_rst_challenge Endpoint.active_open Endpoint.rcv_closed_no_ack
+at     Endpoint.rcv_rst_closing Endpoint.rcv_rst_challenge
+later  Endpoint.active_open Endpoint.rcv_closed_no_ack
 cite   "RFC 9293 §3.10.7.4"
 cite   "RFC 5961 §3.2"
 rfc    "CLOSING STATE, LAST-ACK STATE, TIME-WAIT STATE: If the RST bit is set, then enter"

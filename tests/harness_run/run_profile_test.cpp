@@ -223,7 +223,7 @@ TEST(RunProfile, Errors) {
             "p.profile:1:8: error: sysctl must be NAME=VALUE with NAME under net.");
   EXPECT_EQ(first_error("frobnicate\n"),
             "p.profile:1:1: error: unknown directive `frobnicate` (expected profile, targets, sysctl, "
-            "deviation, parameter, at, tests, cite, rfc, reason, match, timer)");
+            "deviation, parameter, at, later, tests, cite, rfc, reason, match, timer)");
   EXPECT_EQ(first_error(kHead + "match kind=timeout colour=red\n"),
             "p.profile:6:20: error: unknown match key `colour` (kind, field, expected, actual, observed, "
             "event, stimulus, state, line)");
@@ -320,6 +320,31 @@ TEST(RunProfile, TimerParameterMakesAPassAnExpectedDeviation) {
   untouched.verdict = Verdict::kPass;
   report_timer_parameters(p, {}, &untouched);
   EXPECT_EQ(untouched.verdict, Verdict::kPass);
+}
+
+TEST(RunProfile, LaterStepsExcuseTheEffectButDoNotMakeAnEntryApply) {
+  Profile p = parse(R"P(profile p
+deviation abort_sends_rst
+at     Endpoint.abort_syn_sent
+later  Endpoint.active_open
+cite   "RFC 9293 §3.10.5"
+rfc    "delete the TCB, enter CLOSED state, and return."
+reason "tcp_abort sends a RST"
+match  kind=packet field=flags expected=S actual=RA state=CLOSED
+)P");
+  ASSERT_EQ(p.deviations.size(), 1u);
+  EXPECT_EQ(p.deviations[0].later, std::vector<std::string>{"Endpoint.active_open"});
+  Failure f;
+  f.kind = "packet";
+  f.step = "Endpoint.active_open";
+  f.state = "CLOSED";
+  f.fields.push_back({"flags", "S", "RA", false});
+  EXPECT_EQ(verdict_of(p, "wp.SYN_SENT.abort_syn_sent.w1", f), Verdict::kExpectedDeviation);
+  f.state = "SYN_SENT";
+  EXPECT_EQ(verdict_of(p, "wp.SYN_SENT.abort_syn_sent.w1", f), Verdict::kFail);
+  // A test that only OPENs is not one the entry applies to (no stale listing for it).
+  EXPECT_FALSE(deviation_applies(p.deviations[0], "active_open", {"Endpoint.active_open"}));
+  EXPECT_TRUE(deviation_applies(p.deviations[0], "abort_syn_sent", {"Endpoint.abort_syn_sent"}));
 }
 
 TEST(RunProfile, TimerParameterErrors) {
