@@ -406,8 +406,15 @@ void Lowerer::lower_transition(int role, const ast::Transition& t, int ordinal) 
 
 void Lowerer::lower_block(const std::vector<ast::Stmt>& in, const Scope& scope,
                           std::vector<ir::Stmt>& out) {
+  // A `let` extends the scope for the statements after it in this block only.
+  std::optional<Scope> local;
   for (const ast::Stmt& s : in) {
-    std::optional<ir::Stmt> x = lower_stmt(s, scope);
+    if (s.kind == ast::StmtKind::kLet) {
+      if (!local) local.emplace(scope);
+      lower_let(s, *local);
+      continue;
+    }
+    std::optional<ir::Stmt> x = lower_stmt(s, local ? *local : scope);
     if (x) out.push_back(std::move(*x));
   }
 }
@@ -500,6 +507,7 @@ std::optional<ir::Stmt> Lowerer::lower_stmt(const ast::Stmt& s, const Scope& sco
         out.kind = ir::StmtKind::kMapPut;
         out.index = *v;
         out.exprs = {std::move(*key), std::move(*value)};
+        writes_var(scope, *v, s.loc);
         var_writes_.insert({scope.role, *v});
         r.vars[*v].assigned = true;
         return out;
@@ -522,6 +530,13 @@ std::optional<ir::Stmt> Lowerer::lower_stmt(const ast::Stmt& s, const Scope& sco
           return std::nullopt;
         }
       }
+      for (const Binding& b : scope.bound) {
+        if (b.name == lhs.name) {
+          diags_.error(lhs.loc, "cannot assign to '" + lhs.name + "': a let names a value, "
+                                "it is not a variable");
+          return std::nullopt;
+        }
+      }
       std::optional<int> v = var_of(scope.role, {lhs.name, lhs.loc});
       if (!v) return std::nullopt;
       ir::TypeId vt = r.vars[*v].type;
@@ -535,6 +550,7 @@ std::optional<ir::Stmt> Lowerer::lower_stmt(const ast::Stmt& s, const Scope& sco
       out.kind = ir::StmtKind::kAssign;
       out.index = *v;
       out.exprs.push_back(std::move(*value));
+      writes_var(scope, *v, s.loc);
       var_writes_.insert({scope.role, *v});
       r.vars[*v].assigned = true;
       return out;
@@ -560,6 +576,7 @@ std::optional<ir::Stmt> Lowerer::lower_stmt(const ast::Stmt& s, const Scope& sco
       out.kind = ir::StmtKind::kMapRemove;
       out.index = *v;
       out.exprs.push_back(std::move(*key));
+      writes_var(scope, *v, s.loc);
       var_writes_.insert({scope.role, *v});
       r.vars[*v].assigned = true;
       return out;
@@ -591,6 +608,8 @@ std::optional<ir::Stmt> Lowerer::lower_stmt(const ast::Stmt& s, const Scope& sco
       lower_block(s.else_body, scope, out.else_body);
       return out;
     }
+    case ast::StmtKind::kLet:
+      return std::nullopt;  // lower_block binds it
   }
   return std::nullopt;
 }

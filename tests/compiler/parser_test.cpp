@@ -65,6 +65,7 @@ std::string show(const ast::Expr& e) {
     case ExprKind::kSet: return "{" + (e.args.empty() ? std::string() : args(0).substr(1)) + "}";
     case ExprKind::kForall: return "(forall " + e.name + ":" + e.type_name + args(0) + ")";
     case ExprKind::kExists: return "(exists " + e.name + ":" + e.type_name + args(0) + ")";
+    case ExprKind::kCall: return "(call " + e.name + args(0) + ")";
   }
   return "?";
 }
@@ -90,6 +91,7 @@ std::string show(const ast::Stmt& s) {
       if (!s.else_body.empty()) out += " else " + show(s.else_body);
       return out;
     }
+    case ast::StmtKind::kLet: return "let " + s.name.name + " = " + show(s.exprs.at(0));
   }
   return "?";
 }
