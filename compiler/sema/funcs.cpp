@@ -149,6 +149,15 @@ std::optional<ir::Expr> Lowerer::call_expr(const ast::Expr& e, const Scope& scop
   const std::string& name = e.name;
   if (is_builtin(name)) return builtin_call(e, scope, hint);
   int f = find_func(name, scope.role);
+  if (f < 0 && funcs_.empty()) {
+    for (const ast::FuncDecl& d : spec_.funcs) {
+      if (d.name.name == name) {
+        diags_.error(e.loc, "'" + name + "' cannot be used here: a def is usable in transitions, "
+                            "properties and later defs");
+        return std::nullopt;
+      }
+    }
+  }
   if (f < 0) {
     std::vector<std::string> names = {"min", "max"};
     for (const Func& fn : funcs_) {
