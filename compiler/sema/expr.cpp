@@ -515,6 +515,20 @@ std::optional<ir::Expr> Lowerer::binary_expr(const ast::Expr& e, const Scope& sc
     std::optional<ir::Expr> b = bool_expr(e.args[1], scope);
     if (!a || !b) return std::nullopt;
     r.type = bool_;
+    // `a && (b && c)` is built as `(a && b) && c` (also `||`): the same value, evaluated in
+    // the same order, and one shape for a chain whatever its parentheses, so that a def
+    // expanded inside a chain (`x && ack_ok(s.ack) && y`) gives the IR the spelled-out
+    // chain gives, and every engine (and the test generator's choice of values) the same
+    // formula.
+    while (r.op != ir::Op::kImplies && b->op == r.op && b->args.size() == 2) {
+      ir::Expr left;
+      left.op = r.op;
+      left.type = bool_;
+      left.args = {std::move(*a), std::move(b->args[0])};
+      a = std::move(left);
+      ir::Expr rest = std::move(b->args[1]);
+      b = std::move(rest);
+    }
     r.args = {std::move(*a), std::move(*b)};
     return r;
   }
