@@ -150,7 +150,7 @@ struct FieldInit {
   Expr value;
 };
 
-enum class StmtKind { kSend, kAssign, kRemove, kStart, kStop, kAssert, kIf, kLet };
+enum class StmtKind { kSend, kAssign, kRemove, kStart, kStop, kAssert, kIf, kLet, kChoose };
 
 struct Stmt {
   StmtKind kind = StmtKind::kAssign;
@@ -158,7 +158,7 @@ struct Stmt {
   Ident name;                   // kSend: port; kStart/kStop: timer; kLet: the name bound
   std::vector<FieldInit> fields;  // kSend
   std::vector<Expr> exprs;      // kAssign: {lhs, rhs}; kRemove: {m[k]}; kAssert/kIf: {cond};
-                                // kLet: {value}
+                                // kLet: {value}; kChoose: {lo, hi}, body in then_body
   std::vector<Stmt> then_body;  // kIf
   std::vector<Stmt> else_body;  // kIf (an `else if` is one kIf statement here)
 };

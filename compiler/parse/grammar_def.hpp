@@ -50,15 +50,19 @@ auto const field_name = name_parser("a field name", /*keywords_too=*/true);
 auto const message_name = name_parser("a message name");
 auto const role_name = name_parser("a role name");
 auto const port_name = name_parser("a port name");
-auto const call_name = name_parser("a call name");
+auto const call_name = name_parser("a call name", false, /*contextual=*/true);
 auto const timer_name = name_parser("a timer name");
-auto const var_name = name_parser("a variable name");
+auto const var_name = name_parser("a variable name", false, /*contextual=*/true);
 auto const const_name = name_parser("a constant name");
 auto const instance_name = name_parser("an instance name");
 auto const system_name = name_parser("a system name");
 auto const property_name = name_parser("a property name");
-auto const transition_name = name_parser("a transition name");
-auto const name_ref = name_parser("a name");
+auto const transition_name = name_parser("a transition name", false, /*contextual=*/true);
+auto const name_ref = name_parser("a name", false, /*contextual=*/true);
+auto const param_name = name_parser("a parameter name", false, /*contextual=*/true);
+// Channel options: a loss or duplication budget is a primary, but not one of these.
+auto const channel_option_word =
+    word_parser("a channel option", "capacity", "lossy", "dup", "fifo", "bag", "broadcast");
 
 auto const kw_same = word_parser("'same'", "same");
 auto const kw_bool_value = word_parser("'true' or 'false'", "true", "false");
@@ -420,7 +424,7 @@ auto const def_decl_def = here[set(&FuncDecl::loc)] >> kw("def") >> !tok(":")
     > name_parser("a function name")[set(&FuncDecl::name)]
     > -(tok("(") > -comma_list(def_param[push(&FuncDecl::params)]) > tok(")"))
     > -(tok(":") > def_type[set(&FuncDecl::result)]) > tok("=") > expr[set(&FuncDecl::body)];
-auto const def_param_def = name_parser("a parameter name")[set(&Param::name)] > tok(":")
+auto const def_param_def = param_name[set(&Param::name)] > tok(":")
     > def_type[set(&Param::type)];
 auto const def_type_def = (here >> kw("int") >> !tok("["))[bare_int] | type[set_val];
 
@@ -441,7 +445,7 @@ auto const role_def = kw("role") > role_name[set(&Role::name)] > tok("{") > *(
 auto const port_def = port_name[set(&Port::name)] > tok(":") > message_name[set(&Port::message)];
 auto const call_decl_def = call_name[set(&CallDecl::name)]
     >> -(tok("(") > comma_list(param[push(&CallDecl::params)]) > tok(")"));
-auto const param_def = name_parser("a parameter name")[set(&Param::name)] > tok(":")
+auto const param_def = param_name[set(&Param::name)] > tok(":")
     > type[set(&Param::type)];
 auto const group_def = group_name[set(&Group::name)] > tok("=") > tok("{")
     > comma_list(state_name[push(&Group::states)]) > tok("}");
@@ -491,6 +495,10 @@ auto const stmt_def = here[set(&Stmt::loc)] >> (
     // `let` is not reserved: `let = e` and `let[k] = e` assign a variable named let.
     | kw("let")[kind(StmtKind::kLet)] >> !(tok("=") | tok("[")) > var_name[set(&Stmt::name)]
         > tok("=") > expr[push(&Stmt::exprs)]
+    // `choose x in lo..hi { ... }`; `choose` is not reserved either.
+    | kw("choose")[kind(StmtKind::kChoose)] >> !(tok("=") | tok("[")) > var_name[set(&Stmt::name)]
+        > kw("in") > expr[push(&Stmt::exprs)] > tok("..") > expr[push(&Stmt::exprs)]
+        > block[set(&Stmt::then_body)]
     | postfix[start_assign] > tok("=") > expr[push(&Stmt::exprs)]);
 // "if" expr block [ "else" ( block | ifstmt ) ]
 auto const if_stmt_def = here[set(&Stmt::loc)] >> kw("if")[kind(StmtKind::kIf)]
@@ -517,8 +525,10 @@ auto const channel_def = here[set(&Channel::loc)] >> kw("channel")
     > *( kw("capacity") > expr[set(&Channel::capacity)]
        // A budget is a primary (a literal, a constant or a parenthesised expression) so
        // that `--const MAX_LOSS=2` reaches it; a following option keyword is not a primary.
-       | kw("lossy")[assign(&Channel::lossy, true)] >> -primary[set(&Channel::loss_budget)]
-       | kw("dup")[assign(&Channel::dup, true)] >> -primary[set(&Channel::dup_budget)]
+       | kw("lossy")[assign(&Channel::lossy, true)]
+           >> -(!channel_option_word >> primary[set(&Channel::loss_budget)])
+       | kw("dup")[assign(&Channel::dup, true)]
+           >> -(!channel_option_word >> primary[set(&Channel::dup_budget)])
        | kw("fifo")[assign(&Channel::bag, false)]
        | kw("bag")[assign(&Channel::bag, true)]);
 auto const port_ref_def =
@@ -551,7 +561,7 @@ auto const fairness_def = here[set(&Fairness::loc)]
     >> (kw("weak") | kw("strong")[assign(&Fairness::strong, true)]) > kw("fair")
     > named("a fairness selector (timeout, recv, call, internal, an instance or a "
             "transition)")[selector_keyword[set(&Fairness::selector)]
-                           | name_parser("an instance")[set(&Fairness::selector)]]
+                           | name_parser("an instance", false, true)[set(&Fairness::selector)]]
     >> -(tok(".") > transition_name[set(&Fairness::member)]);
 
 auto const role_end_def = tok("}");

@@ -103,6 +103,9 @@ class Lowerer {
   std::optional<ir::Expr> builtin_call(const ast::Expr& e, const Scope& scope, ir::TypeId hint);
   std::optional<ir::Expr> expand_func(int f, const ast::Expr& call, std::vector<ir::Expr> args);
   bool lower_let(const ast::Stmt& s, Scope& scope);
+  // ---- choose.cpp: `choose x in lo..hi { ... }`, one transition per value
+  void lower_transition_choices(int role, const ast::Transition& t, int ordinal);
+  void lower_choose(const ast::Stmt& s, const Scope& scope, std::vector<ir::Stmt>& out);
   void writes_var(const Scope& scope, int var, const ast::Loc& loc);
   bool is_seq(ir::TypeId t) const;
   bool is_int(ir::TypeId t) const;
@@ -174,6 +177,9 @@ class Lowerer {
     std::optional<std::pair<std::string, ast::Loc>> stale;  // variable, where written
   };
   std::vector<Let> lets_;
+  // The transition copy being lowered: the value of each `choose`, and the name suffix.
+  std::map<const ast::Stmt*, int64_t> choice_;
+  std::string choice_suffix_;
   // Names whose declaration failed (already reported): uses of them fail silently
   // instead of cascading into "unknown name" errors. Role names are keyed by role index,
   // instance names by system index.

@@ -267,7 +267,7 @@ void Lowerer::lower_transitions() {
   for (size_t r = 0; r < ast_roles_.size(); ++r) {
     int ordinal = 0;
     for (const ast::Transition& t : ast_roles_[r]->transitions) {
-      lower_transition(static_cast<int>(r), t, ++ordinal);
+      lower_transition_choices(static_cast<int>(r), t, ++ordinal);
     }
   }
 }
@@ -372,7 +372,7 @@ void Lowerer::lower_transition(int role, const ast::Transition& t, int ordinal) 
       break;
   }
   if (t.name) {
-    out.name = t.name->name;
+    out.name = t.name->name + choice_suffix_;
     for (const ir::Transition& other : r.transitions) {
       if (other.name == out.name) {
         diags_.error(t.name->loc, "transition '" + out.name + "' is already declared in role " +
@@ -384,7 +384,7 @@ void Lowerer::lower_transition(int role, const ast::Transition& t, int ordinal) 
     std::string first = t.from.kind == ast::StateSelKind::kNamed && !t.from.states.empty()
                             ? t.from.states[0].name
                             : "any";
-    out.name = first + "_" + event_word + "_" + std::to_string(ordinal);
+    out.name = first + "_" + event_word + "_" + std::to_string(ordinal) + choice_suffix_;
     out.generated_name = true;
   }
   if (t.guard) {
@@ -412,6 +412,10 @@ void Lowerer::lower_block(const std::vector<ast::Stmt>& in, const Scope& scope,
     if (s.kind == ast::StmtKind::kLet) {
       if (!local) local.emplace(scope);
       lower_let(s, *local);
+      continue;
+    }
+    if (s.kind == ast::StmtKind::kChoose) {
+      lower_choose(s, local ? *local : scope, out);
       continue;
     }
     std::optional<ir::Stmt> x = lower_stmt(s, local ? *local : scope);
@@ -609,7 +613,8 @@ std::optional<ir::Stmt> Lowerer::lower_stmt(const ast::Stmt& s, const Scope& sco
       return out;
     }
     case ast::StmtKind::kLet:
-      return std::nullopt;  // lower_block binds it
+    case ast::StmtKind::kChoose:
+      return std::nullopt;  // lower_block handles them
   }
   return std::nullopt;
 }

@@ -105,5 +105,59 @@ TEST(ExprConstructs, SpinAgreesOnVerdictsAndStates) {
   std::filesystem::remove_all(dir, ec);
 }
 
+// `choose`: one transition per value; the engines explore every value.
+const char* const kChooseSpec = R"(protocol choice "nondeterministic choice"
+role Walker {
+  calls go
+  states RUN
+  initial RUN
+  var pos: int[0..7] = 0
+  var steps: int[0..3] = 0
+  move: from RUN on internal if steps < 3 -> same {
+    steps = steps + 1
+    choose d in 1..2 {
+      choose back in 0..1 {
+        if back == 1 && pos >= d { pos = pos - d } else { pos = min(pos + d, 7) }
+      }
+    }
+  }
+}
+system one {
+  instance w: Walker
+}
+property never_six in one: never w.pos == 6
+property bounded in one: always w.pos <= 2 * w.steps
+)";
+
+TEST(ExprConstructs, ChooseExploresEveryValueInEveryEngine) {
+  const ir::Model m = testing::Compile(kChooseSpec);
+  ASSERT_EQ(m.roles[0].transitions.size(), 4u);
+  EXPECT_EQ(m.roles[0].transitions[3].name, "move[d=2,back=1]");
+  const Result r = Explicit(m);
+  EXPECT_EQ(testing::Find(r, "never_six")->verdict, Verdict::kViolated);  // 2 + 2 + 2
+  EXPECT_EQ(testing::Find(r, "never_six")->trace->steps.size(), 3u);
+  EXPECT_EQ(testing::Find(r, "bounded")->verdict, Verdict::kHolds);
+  ir::TransitionSystem ts(m, 0);
+  testing::ExpectBmcAgrees(ts, testing::PropertiesOf(m, 0), 4);
+  if (!testing::HaveTool("spin") || !testing::HaveTool("gcc")) return;
+  std::string error;
+  const std::optional<ir::PromelaModel> pml = ir::to_promela(m, 0, &error);
+  ASSERT_TRUE(pml) << error;
+  char tmpl[] = "/tmp/expr_choose_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  {
+    std::ofstream f(dir + "/model.pml");
+    f << pml->text;
+  }
+  std::string log;
+  ASSERT_TRUE(testing::BuildPan(dir, "", "-O0 -DSAFETY -DNOREDUCE", &log)) << log;
+  const testing::PanRun spin = testing::RunPan(dir, "-c0 -m100000 -w20");
+  ASSERT_TRUE(spin.ok) << spin.output;
+  EXPECT_EQ(spin.states, r.stats.states) << spin.output;
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
 }  // namespace
 }  // namespace sp::checker

@@ -103,6 +103,26 @@ TEST(ExprConstructs, ModIsTheMathematicalModulusInConstants) {
   EXPECT_EQ(neg.model.types[neg.model.roles[0].vars[0].type].hi, 1);
 }
 
+TEST(ExprConstructs, ChooseMakesOneTransitionPerValue) {
+  Compiled c = compile(with("n = 1 nxt = a", "choose k in 0..MAX { n = k } nxt = a"));
+  ASSERT_TRUE(c.ok) << c.messages;
+  const ir::Role& r = c.model.roles[0];
+  ASSERT_EQ(r.transitions.size(), 3u);
+  EXPECT_EQ(r.transitions[0].name, "go[k=0]");
+  EXPECT_EQ(r.transitions[2].name, "go[k=2]");
+  ASSERT_EQ(r.transitions[2].actions.size(), 2u);
+  EXPECT_EQ(r.transitions[2].actions[0].exprs[0].op, ir::Op::kConst);
+  EXPECT_EQ(r.transitions[2].actions[0].exprs[0].value, 2);
+  // `weak fair go` is one fair set of every copy.
+  Compiled f = compile(with("n = 1 nxt = a", "choose k in 0..MAX { n = k } nxt = a") +
+                       "property live in two: always eventually a in DONE under weak fair go\n");
+  ASSERT_TRUE(f.ok) << f.messages;
+  const ir::Property& p = f.model.properties.back();
+  ASSERT_EQ(p.fairness.size(), 1u);
+  ASSERT_EQ(p.fairness[0].sets.size(), 2u);  // one per instance
+  EXPECT_EQ(p.fairness[0].sets[0].size(), 3u);
+}
+
 TEST(ExprConstructs, KeywordsAndLetAreContextual) {
   // `let` and `def` are not reserved: a variable and a transition may bear those names.
   std::string named = with("var nxt: Seq", "var nxt: Seq\n  var let: bool");
@@ -186,6 +206,19 @@ const ErrorCase kErrors[] = {
      "'n': use it before that assignment, or keep the value in a variable"},
     {"LetOutsideItsBlock", "n = 1 nxt = a }", "if n == 0 { let b2 = s.seq } nxt = b2 }",
      "t.sp:14:103: error: unknown name 'b2'"},
+    {"ErrorFoundAtAUse", "a < b\n", "a / b > 0\n",
+     "t.sp:5:34: error: division by zero in constant expression"},  // then "in this use of 'ok'"
+    {"ChooseEmpty", "n = 1 nxt = a", "choose k in 3..1 { n = 1 } nxt = a",
+     "t.sp:14:78: error: choose k in 3..1: the range is empty"},
+    {"ChooseTooMany", "n = 1 nxt = a", "choose k in 0..999 { n = 1 } nxt = a",
+     "t.sp:14:66: error: this transition's choices have more than 256 combinations of values "
+     "(each is a transition)"},
+    {"ChooseHidesVariable", "n = 1 nxt = a", "choose n in 0..1 { nxt = a }",
+     "t.sp:14:73: error: choose 'n' would hide variable 'n'; choose another name"},
+    {"ChooseNotConstant", "n = 1 nxt = a", "choose k in 0..n { nxt = a }",
+     "t.sp:14:81: error: unknown name 'n'"},
+    {"ChooseWithoutIn", "n = 1 nxt = a", "choose k 0..1 { nxt = a }",
+     "t.sp:14:75: error: expected 'in' but found '0'"},
     // Syntax.
     {"DefWithoutBody", "def ok(a: int, b: int): bool = a < b\n", "def ok(a: int, b: int): bool = a <\n",
      "t.sp:6:1: error: expected expression but found keyword 'role'"},

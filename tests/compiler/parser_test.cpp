@@ -92,6 +92,9 @@ std::string show(const ast::Stmt& s) {
       return out;
     }
     case ast::StmtKind::kLet: return "let " + s.name.name + " = " + show(s.exprs.at(0));
+    case ast::StmtKind::kChoose:
+      return "choose " + s.name.name + " in " + show(s.exprs.at(0)) + ".." + show(s.exprs.at(1)) + " " +
+             show(s.then_body);
   }
   return "?";
 }
@@ -390,9 +393,11 @@ system S { instance a: R { seq = 1 } }
   EXPECT_EQ(show(*t.guard), "(&& (== (. s seq) 1) (== (. s type) 0))");
   EXPECT_EQ(show(t.actions), "{send net {seq=(. s seq), map=true}}");
   EXPECT_EQ(p.spec.systems.at(0).instances.at(0).inits.at(0).name.name, "seq");
-  // Elsewhere keywords are not names.
-  EXPECT_EQ(first_line(error("role R { var seq: bool }")),
-            "x.sp:1:14: error: expected a variable name but found keyword 'seq'");
+  // A variable may be a keyword that is not reserved (docs/language.md); a reserved one is
+  // not a name.
+  EXPECT_TRUE(parse("role R { var seq: bool }").ok);
+  EXPECT_EQ(first_line(error("role R { var next: bool }")),
+            "x.sp:1:14: error: expected a variable name but found keyword 'next'");
 }
 
 TEST(ParserRole, BackoffAndRetriesAreNotReserved) {
