@@ -57,7 +57,9 @@ auto const const_name = name_parser("a constant name");
 auto const instance_name = name_parser("an instance name");
 auto const system_name = name_parser("a system name");
 auto const property_name = name_parser("a property name");
-auto const transition_name = name_parser("a transition name", false, /*contextual=*/true);
+// A transition's name is followed by ':' (or follows `fair` / `.`), where no keyword can
+// be: any word, `send: from ...` (a role item keyword such as `timer` is taken as one).
+auto const transition_name = name_parser("a transition name", /*keywords_too=*/true);
 auto const name_ref = name_parser("a name", false, /*contextual=*/true);
 auto const param_name = name_parser("a parameter name", false, /*contextual=*/true);
 // Channel options: a loss or duplication budget is a primary, but not one of these.
@@ -561,7 +563,7 @@ auto const fairness_def = here[set(&Fairness::loc)]
     >> (kw("weak") | kw("strong")[assign(&Fairness::strong, true)]) > kw("fair")
     > named("a fairness selector (timeout, recv, call, internal, an instance or a "
             "transition)")[selector_keyword[set(&Fairness::selector)]
-                           | name_parser("an instance", false, true)[set(&Fairness::selector)]]
+                           | name_parser("an instance", /*keywords_too=*/true)[set(&Fairness::selector)]]
     >> -(tok(".") > transition_name[set(&Fairness::member)]);
 
 auto const role_end_def = tok("}");

@@ -33,11 +33,11 @@ role Counter {
   var lo: int[-2..2] = 0
   def near(x: int): bool = in_window(x, base, 2)
   move: from RUN on call step(d) -> same {
-    let next = (r + d) % M
+    let nxt = (r + d) % M
     let old = r
     lo = clamp(lo + d, -2, 2)
     if near(old) { base = (base + 1) % M }
-    r = next
+    r = nxt
   }
 }
 system one {

@@ -74,10 +74,10 @@ TEST(ContextualKeywords, NamesWhereNothingIsAmbiguous) {
 
 TEST(ContextualKeywords, ReservedWordsStayReserved) {
   for (const char* w : {"in", "if", "from", "on", "send", "var", "true", "next", "always"}) {
-    EXPECT_TRUE(is_reserved(w)) << w;
+    EXPECT_TRUE(parse::is_reserved(w)) << w;
   }
   for (const char* w : {"dup", "seq", "recv", "timeout", "lossy", "bag", "any", "same"}) {
-    EXPECT_FALSE(is_reserved(w)) << w;
+    EXPECT_FALSE(parse::is_reserved(w)) << w;
   }
   std::string text = kSpec;
   text.replace(text.find("var bag"), 7, "var next");

@@ -206,19 +206,19 @@ const ErrorCase kErrors[] = {
      "'n': use it before that assignment, or keep the value in a variable"},
     {"LetOutsideItsBlock", "n = 1 nxt = a }", "if n == 0 { let b2 = s.seq } nxt = b2 }",
      "t.sp:14:103: error: unknown name 'b2'"},
-    {"ErrorFoundAtAUse", "a < b\n", "a / b > 0\n",
+    {"ErrorFoundAtAUse", "bool = a < b\n", "bool = a / b > 0\ndef zero: bool = ok(1, 0)\n",
      "t.sp:5:34: error: division by zero in constant expression"},  // then "in this use of 'ok'"
     {"ChooseEmpty", "n = 1 nxt = a", "choose k in 3..1 { n = 1 } nxt = a",
-     "t.sp:14:78: error: choose k in 3..1: the range is empty"},
+     "t.sp:14:80: error: choose k in 3..1: the range is empty"},
     {"ChooseTooMany", "n = 1 nxt = a", "choose k in 0..999 { n = 1 } nxt = a",
-     "t.sp:14:66: error: this transition's choices have more than 256 combinations of values "
+     "t.sp:14:68: error: this transition's choices have more than 256 combinations of values "
      "(each is a transition)"},
     {"ChooseHidesVariable", "n = 1 nxt = a", "choose n in 0..1 { nxt = a }",
-     "t.sp:14:73: error: choose 'n' would hide variable 'n'; choose another name"},
+     "t.sp:14:75: error: choose 'n' would hide variable 'n'; choose another name"},
     {"ChooseNotConstant", "n = 1 nxt = a", "choose k in 0..n { nxt = a }",
-     "t.sp:14:81: error: unknown name 'n'"},
+     "t.sp:14:83: error: unknown name 'n'"},
     {"ChooseWithoutIn", "n = 1 nxt = a", "choose k 0..1 { nxt = a }",
-     "t.sp:14:75: error: expected 'in' but found '0'"},
+     "t.sp:14:77: error: expected 'in' but found '0..1'"},
     // Syntax.
     {"DefWithoutBody", "def ok(a: int, b: int): bool = a < b\n", "def ok(a: int, b: int): bool = a <\n",
      "t.sp:6:1: error: expected expression but found keyword 'role'"},
