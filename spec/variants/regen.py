@@ -107,7 +107,7 @@ VARIANTS = [
                 "      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)\n"
                 "         && ACK in s.flags && !ack_ok(s.ack)\n"
                 "      -> same cite \"RFC 9293 §3.10.7.4\" {\n"
-                "    if FIN in s.flags && s.seq == rcv_nxt {\n"
+                "    if fin_here(s.flags, s.seq) {\n"
                 "      rcv_nxt = rcv_nxt + 1\n"
                 "      send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }\n"
                 "    }\n"

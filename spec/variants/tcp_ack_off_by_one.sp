@@ -68,8 +68,7 @@
 //
 // The RFC's tests are named predicates of the role (`def`, expanded where they are used),
 // each citing its section: in_window(SEG.SEQ) is IN_WINDOW, ack_ok(SEG.ACK) is ACK_OK,
-// ack_ahead(SEG.ACK) is ACK_AHEAD. One abbreviation is used in comments only:
-//   FIN_HERE   FIN in s.flags && s.seq == rcv_nxt        a FIN this endpoint can process
+// ack_ahead(SEG.ACK) is ACK_AHEAD, fin_here(SEG.CTL, SEG.SEQ) is FIN_HERE.
 
 protocol tcp "RFC 9293 connection management"
 
@@ -117,7 +116,7 @@ role Endpoint {
   // The states with a SYN, SYN-ACK or FIN on the retransmission queue.
   group RTX_STATES = { SYN_SENT, SYN_RCVD, FIN_WAIT_1, CLOSING, LAST_ACK }
 
-  // The RFC's tests (IN_WINDOW, ACK_OK, ACK_AHEAD in the comments on guards).
+  // The RFC's tests (IN_WINDOW, ACK_OK, ACK_AHEAD, FIN_HERE in the comments on guards).
   // RFC 9293 §3.10.7.4, "First, check sequence number": the acceptability test. Segments
   // carry no data, so SEG.LEN =< 1 and the RFC's two tests (first or last octet in the
   // window) coincide: RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND. `sn - rcv_nxt` between two
@@ -131,6 +130,10 @@ role Endpoint {
   // RFC 9293 §3.10.7.4: "If the ACK acknowledges something not yet sent (SEG.ACK >
   // SND.NXT), then send an ACK, drop the segment, and return."
   def ack_ahead(ack: Seq): bool = ack > snd_nxt
+  // RFC 9293 §3.10.7.4 "Eighth, check the FIN bit": a FIN this endpoint can process. In-
+  // window segments that do not start at RCV.NXT are not held for later (SHLD-31), so a
+  // FIN is processed only when SEG.SEQ = RCV.NXT, as in the SPIN model.
+  def fin_here(flags: Flags, sn: Seq): bool = FIN in flags && sn == rcv_nxt
 
   // Per-instance configuration (never assigned by a transition).
   var iss: Seq                            // initial send sequence number (§3.4.1)
@@ -571,7 +574,7 @@ role Endpoint {
   rcv_ack_syn_rcvd: from SYN_RCVD on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && ack_ok(s.ack)
-         && !(FIN in s.flags && s.seq == rcv_nxt)
+         && !fin_here(s.flags, s.seq)
       -> ESTABLISHED cite "RFC 9293 §3.10.7.4" {
     snd_una = s.ack
     stop rtx
@@ -583,7 +586,7 @@ role Endpoint {
   rcv_ack_fin_syn_rcvd: from SYN_RCVD on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && ack_ok(s.ack)
-         && FIN in s.flags && s.seq == rcv_nxt
+         && fin_here(s.flags, s.seq)
       -> CLOSE_WAIT cite "RFC 9293 §3.10.7.4" {
     snd_una = s.ack
     stop rtx
@@ -616,7 +619,7 @@ role Endpoint {
   rcv_ack_established: from ESTABLISHED on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && !ack_ahead(s.ack)
-         && !(FIN in s.flags && s.seq == rcv_nxt)
+         && !fin_here(s.flags, s.seq)
       -> same cite "RFC 9293 §3.10.7.4" {
     if ack_ok(s.ack) {
       snd_una = s.ack
@@ -627,7 +630,7 @@ role Endpoint {
   rcv_fin_established: from ESTABLISHED on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && !ack_ahead(s.ack)
-         && FIN in s.flags && s.seq == rcv_nxt
+         && fin_here(s.flags, s.seq)
       -> CLOSE_WAIT cite "RFC 9293 §3.10.7.4" {
     if ack_ok(s.ack) {
       snd_una = s.ack
@@ -643,7 +646,7 @@ role Endpoint {
   rcv_ack_fin_wait_1: from FIN_WAIT_1 on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && !ack_ahead(s.ack) && s.ack != snd_nxt
-         && !(FIN in s.flags && s.seq == rcv_nxt)
+         && !fin_here(s.flags, s.seq)
       -> same cite "RFC 9293 §3.10.7.4" {
     if ack_ok(s.ack) {
       snd_una = s.ack
@@ -655,7 +658,7 @@ role Endpoint {
   rcv_ack_of_fin_fin_wait_1: from FIN_WAIT_1 on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && s.ack == snd_nxt
-         && !(FIN in s.flags && s.seq == rcv_nxt)
+         && !fin_here(s.flags, s.seq)
       -> FIN_WAIT_2 cite "RFC 9293 §3.10.7.4" {
     snd_una = s.ack
     stop rtx
@@ -667,7 +670,7 @@ role Endpoint {
   rcv_fin_fin_wait_1: from FIN_WAIT_1 on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && !ack_ahead(s.ack) && s.ack != snd_nxt
-         && FIN in s.flags && s.seq == rcv_nxt
+         && fin_here(s.flags, s.seq)
       -> CLOSING cite "RFC 9293 §3.10.7.4" {
     if ack_ok(s.ack) {
       snd_una = s.ack
@@ -681,7 +684,7 @@ role Endpoint {
   rcv_fin_ack_of_fin_fin_wait_1: from FIN_WAIT_1 on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && s.ack == snd_nxt
-         && FIN in s.flags && s.seq == rcv_nxt
+         && fin_here(s.flags, s.seq)
       -> TIME_WAIT cite "RFC 9293 §3.10.7.4" {
     snd_una = s.ack
     rcv_nxt = rcv_nxt + 1
@@ -696,7 +699,7 @@ role Endpoint {
   rcv_ack_fin_wait_2: from FIN_WAIT_2 on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && !ack_ahead(s.ack)
-         && !(FIN in s.flags && s.seq == rcv_nxt)
+         && !fin_here(s.flags, s.seq)
       -> same cite "RFC 9293 §3.10.7.4" {
     if ack_ok(s.ack) {
       snd_una = s.ack
@@ -708,7 +711,7 @@ role Endpoint {
   rcv_fin_fin_wait_2: from FIN_WAIT_2 on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && !ack_ahead(s.ack)
-         && FIN in s.flags && s.seq == rcv_nxt
+         && fin_here(s.flags, s.seq)
       -> TIME_WAIT cite "RFC 9293 §3.10.7.4" {
     if ack_ok(s.ack) {
       snd_una = s.ack
@@ -727,7 +730,7 @@ role Endpoint {
     if ack_ok(s.ack) {
       snd_una = s.ack
     }
-    if FIN in s.flags && s.seq == rcv_nxt {
+    if fin_here(s.flags, s.seq) {
       rcv_nxt = rcv_nxt + 1
       send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
     }
@@ -742,7 +745,7 @@ role Endpoint {
     snd_una = s.ack
     stop rtx
     start time_wait
-    if FIN in s.flags && s.seq == rcv_nxt {          // eighth step in TIME-WAIT
+    if fin_here(s.flags, s.seq) {          // eighth step in TIME-WAIT
       rcv_nxt = rcv_nxt + 1
       send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
     }
@@ -757,7 +760,7 @@ role Endpoint {
     if ack_ok(s.ack) {
       snd_una = s.ack
     }
-    if FIN in s.flags && s.seq == rcv_nxt {
+    if fin_here(s.flags, s.seq) {
       rcv_nxt = rcv_nxt + 1
       send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
     }
@@ -786,7 +789,7 @@ role Endpoint {
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && !ack_ok(s.ack)
       -> same cite "RFC 9293 §3.10.7.4" {
-    if FIN in s.flags && s.seq == rcv_nxt {
+    if fin_here(s.flags, s.seq) {
       rcv_nxt = rcv_nxt + 1
       send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
     }
@@ -801,7 +804,7 @@ role Endpoint {
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags
       -> same cite "RFC 9293 §3.10.7.4" {
-    if FIN in s.flags && s.seq == rcv_nxt {
+    if fin_here(s.flags, s.seq) {
       rcv_nxt = rcv_nxt + 1
       send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
       start time_wait

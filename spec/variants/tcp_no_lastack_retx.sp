@@ -70,8 +70,7 @@
 //
 // The RFC's tests are named predicates of the role (`def`, expanded where they are used),
 // each citing its section: in_window(SEG.SEQ) is IN_WINDOW, ack_ok(SEG.ACK) is ACK_OK,
-// ack_ahead(SEG.ACK) is ACK_AHEAD. One abbreviation is used in comments only:
-//   FIN_HERE   FIN in s.flags && s.seq == rcv_nxt        a FIN this endpoint can process
+// ack_ahead(SEG.ACK) is ACK_AHEAD, fin_here(SEG.CTL, SEG.SEQ) is FIN_HERE.
 
 protocol tcp "RFC 9293 connection management"
 
@@ -119,7 +118,7 @@ role Endpoint {
   // The states with a SYN, SYN-ACK or FIN on the retransmission queue.
   group RTX_STATES = { SYN_SENT, SYN_RCVD, FIN_WAIT_1, CLOSING, LAST_ACK }
 
-  // The RFC's tests (IN_WINDOW, ACK_OK, ACK_AHEAD in the comments on guards).
+  // The RFC's tests (IN_WINDOW, ACK_OK, ACK_AHEAD, FIN_HERE in the comments on guards).
   // RFC 9293 §3.10.7.4, "First, check sequence number": the acceptability test. Segments
   // carry no data, so SEG.LEN =< 1 and the RFC's two tests (first or last octet in the
   // window) coincide: RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND. `sn - rcv_nxt` between two
@@ -133,6 +132,10 @@ role Endpoint {
   // RFC 9293 §3.10.7.4: "If the ACK acknowledges something not yet sent (SEG.ACK >
   // SND.NXT), then send an ACK, drop the segment, and return."
   def ack_ahead(ack: Seq): bool = ack > snd_nxt
+  // RFC 9293 §3.10.7.4 "Eighth, check the FIN bit": a FIN this endpoint can process. In-
+  // window segments that do not start at RCV.NXT are not held for later (SHLD-31), so a
+  // FIN is processed only when SEG.SEQ = RCV.NXT, as in the SPIN model.
+  def fin_here(flags: Flags, sn: Seq): bool = FIN in flags && sn == rcv_nxt
 
   // Per-instance configuration (never assigned by a transition).
   var iss: Seq                            // initial send sequence number (§3.4.1)
@@ -573,7 +576,7 @@ role Endpoint {
   rcv_ack_syn_rcvd: from SYN_RCVD on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && ack_ok(s.ack)
-         && !(FIN in s.flags && s.seq == rcv_nxt)
+         && !fin_here(s.flags, s.seq)
       -> ESTABLISHED cite "RFC 9293 §3.10.7.4" {
     snd_una = s.ack
     stop rtx
@@ -585,7 +588,7 @@ role Endpoint {
   rcv_ack_fin_syn_rcvd: from SYN_RCVD on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && ack_ok(s.ack)
-         && FIN in s.flags && s.seq == rcv_nxt
+         && fin_here(s.flags, s.seq)
       -> CLOSE_WAIT cite "RFC 9293 §3.10.7.4" {
     snd_una = s.ack
     stop rtx
@@ -618,7 +621,7 @@ role Endpoint {
   rcv_ack_established: from ESTABLISHED on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && !ack_ahead(s.ack)
-         && !(FIN in s.flags && s.seq == rcv_nxt)
+         && !fin_here(s.flags, s.seq)
       -> same cite "RFC 9293 §3.10.7.4" {
     if ack_ok(s.ack) {
       snd_una = s.ack
@@ -629,7 +632,7 @@ role Endpoint {
   rcv_fin_established: from ESTABLISHED on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && !ack_ahead(s.ack)
-         && FIN in s.flags && s.seq == rcv_nxt
+         && fin_here(s.flags, s.seq)
       -> CLOSE_WAIT cite "RFC 9293 §3.10.7.4" {
     if ack_ok(s.ack) {
       snd_una = s.ack
@@ -645,7 +648,7 @@ role Endpoint {
   rcv_ack_fin_wait_1: from FIN_WAIT_1 on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && !ack_ahead(s.ack) && s.ack != snd_nxt
-         && !(FIN in s.flags && s.seq == rcv_nxt)
+         && !fin_here(s.flags, s.seq)
       -> same cite "RFC 9293 §3.10.7.4" {
     if ack_ok(s.ack) {
       snd_una = s.ack
@@ -657,7 +660,7 @@ role Endpoint {
   rcv_ack_of_fin_fin_wait_1: from FIN_WAIT_1 on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && s.ack == snd_nxt
-         && !(FIN in s.flags && s.seq == rcv_nxt)
+         && !fin_here(s.flags, s.seq)
       -> FIN_WAIT_2 cite "RFC 9293 §3.10.7.4" {
     snd_una = s.ack
     stop rtx
@@ -669,7 +672,7 @@ role Endpoint {
   rcv_fin_fin_wait_1: from FIN_WAIT_1 on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && !ack_ahead(s.ack) && s.ack != snd_nxt
-         && FIN in s.flags && s.seq == rcv_nxt
+         && fin_here(s.flags, s.seq)
       -> CLOSING cite "RFC 9293 §3.10.7.4" {
     if ack_ok(s.ack) {
       snd_una = s.ack
@@ -683,7 +686,7 @@ role Endpoint {
   rcv_fin_ack_of_fin_fin_wait_1: from FIN_WAIT_1 on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && s.ack == snd_nxt
-         && FIN in s.flags && s.seq == rcv_nxt
+         && fin_here(s.flags, s.seq)
       -> TIME_WAIT cite "RFC 9293 §3.10.7.4" {
     snd_una = s.ack
     rcv_nxt = rcv_nxt + 1
@@ -698,7 +701,7 @@ role Endpoint {
   rcv_ack_fin_wait_2: from FIN_WAIT_2 on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && !ack_ahead(s.ack)
-         && !(FIN in s.flags && s.seq == rcv_nxt)
+         && !fin_here(s.flags, s.seq)
       -> same cite "RFC 9293 §3.10.7.4" {
     if ack_ok(s.ack) {
       snd_una = s.ack
@@ -710,7 +713,7 @@ role Endpoint {
   rcv_fin_fin_wait_2: from FIN_WAIT_2 on recv net(s)
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && !ack_ahead(s.ack)
-         && FIN in s.flags && s.seq == rcv_nxt
+         && fin_here(s.flags, s.seq)
       -> TIME_WAIT cite "RFC 9293 §3.10.7.4" {
     if ack_ok(s.ack) {
       snd_una = s.ack
@@ -729,7 +732,7 @@ role Endpoint {
     if ack_ok(s.ack) {
       snd_una = s.ack
     }
-    if FIN in s.flags && s.seq == rcv_nxt {
+    if fin_here(s.flags, s.seq) {
       rcv_nxt = rcv_nxt + 1
       send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
     }
@@ -744,7 +747,7 @@ role Endpoint {
     snd_una = s.ack
     stop rtx
     start time_wait
-    if FIN in s.flags && s.seq == rcv_nxt {          // eighth step in TIME-WAIT
+    if fin_here(s.flags, s.seq) {          // eighth step in TIME-WAIT
       rcv_nxt = rcv_nxt + 1
       send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
     }
@@ -759,7 +762,7 @@ role Endpoint {
     if ack_ok(s.ack) {
       snd_una = s.ack
     }
-    if FIN in s.flags && s.seq == rcv_nxt {
+    if fin_here(s.flags, s.seq) {
       rcv_nxt = rcv_nxt + 1
       send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
     }
@@ -788,7 +791,7 @@ role Endpoint {
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && !ack_ok(s.ack)
       -> same cite "RFC 9293 §3.10.7.4" {
-    if FIN in s.flags && s.seq == rcv_nxt {
+    if fin_here(s.flags, s.seq) {
       rcv_nxt = rcv_nxt + 1
       send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
     }
@@ -803,7 +806,7 @@ role Endpoint {
       if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags
       -> same cite "RFC 9293 §3.10.7.4" {
-    if FIN in s.flags && s.seq == rcv_nxt {
+    if fin_here(s.flags, s.seq) {
       rcv_nxt = rcv_nxt + 1
       send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
       start time_wait
