@@ -40,6 +40,7 @@ enum class ExprKind {
   kSet,       // { args... }
   kForall,    // forall name : type_name . args[0]
   kExists,    // exists name : type_name . args[0]
+  kCall,      // name ( args... ): a `def` or a built-in (min, max)
 };
 
 struct Expr {
@@ -111,6 +112,16 @@ struct Param {
   TypeExpr type;
 };
 
+// `def NAME(p: T, ...) [: T] = expr`: a named predicate or function, expanded where it
+// is used (top level, or inside a role, where it also sees the role's variables).
+struct FuncDecl {
+  Ident name;
+  std::vector<Param> params;  // a param's type may be a bare `int` (kInt, no bounds)
+  std::optional<TypeExpr> result;
+  Expr body;
+  Loc loc;  // the `def` keyword
+};
+
 struct CallDecl {
   Ident name;
   std::vector<Param> params;
@@ -139,14 +150,15 @@ struct FieldInit {
   Expr value;
 };
 
-enum class StmtKind { kSend, kAssign, kRemove, kStart, kStop, kAssert, kIf };
+enum class StmtKind { kSend, kAssign, kRemove, kStart, kStop, kAssert, kIf, kLet, kChoose };
 
 struct Stmt {
   StmtKind kind = StmtKind::kAssign;
   Loc loc;
-  Ident name;                   // kSend: port; kStart/kStop: timer
+  Ident name;                   // kSend: port; kStart/kStop: timer; kLet: the name bound
   std::vector<FieldInit> fields;  // kSend
-  std::vector<Expr> exprs;      // kAssign: {lhs, rhs}; kRemove: {m[k]}; kAssert/kIf: {cond}
+  std::vector<Expr> exprs;      // kAssign: {lhs, rhs}; kRemove: {m[k]}; kAssert/kIf: {cond};
+                                // kLet: {value}; kChoose: {lo, hi}, body in then_body
   std::vector<Stmt> then_body;  // kIf
   std::vector<Stmt> else_body;  // kIf (an `else if` is one kIf statement here)
 };
@@ -192,6 +204,7 @@ struct Role {
   std::vector<VarDecl> vars;
   std::vector<TimerDecl> timers;
   std::vector<Transition> transitions;
+  std::vector<FuncDecl> funcs;  // role-local `def`s
 };
 
 struct Instance {
@@ -272,6 +285,7 @@ struct Spec {
   std::vector<Role> roles;
   std::vector<System> systems;
   std::vector<Property> properties;
+  std::vector<FuncDecl> funcs;  // top-level `def`s
 };
 
 }  // namespace sp::ast

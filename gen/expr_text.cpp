@@ -88,6 +88,10 @@ std::string Text(const ir::Model& m, const ir::Role& r, const ir::Expr& e, bool 
       return Sub(m, r, e.args[0]) + " in " + r.vars[e.index].name;
     case ir::Op::kMapGet:
       return r.vars[e.index].name + "[" + Text(m, r, e.args[0], true) + "]";
+    case ir::Op::kMin:
+    case ir::Op::kMax:
+      return std::string(e.op == ir::Op::kMin ? "min(" : "max(") + Text(m, r, e.args[0], true) +
+             ", " + Text(m, r, e.args[1], true) + ")";
     default:
       if (Binary(e.op) && e.args.size() == 2) {
         std::string s = Sub(m, r, e.args[0]) + OpText(e.op) + Sub(m, r, e.args[1]);

@@ -219,7 +219,18 @@ z3::expr Encoder::eval(const ir::Expr& e, Env& env) const {
       z3::expr a = coerce(eval(e.args[0], env), ctx_->bv_sort(64));
       z3::expr b = coerce(eval(e.args[1], env), ctx_->bv_sort(64));
       if (env.side) env.side->push_back(b != ctx_->bv_val(0, 64));
-      return coerce(e.op == Op::kDiv ? z3::expr(a / b) : z3::srem(a, b), sort_of(e.type));
+      if (e.op == Op::kDiv) return coerce(z3::expr(a / b), sort_of(e.type));
+      // The interpreter's EuclidMod: the truncated remainder moved into [0, |b|).
+      const z3::expr zero = ctx_->bv_val(0, 64);
+      const z3::expr r = z3::srem(a, b);
+      return coerce(z3::ite(z3::slt(r, zero), z3::ite(z3::slt(b, zero), r - b, r + b), r), sort_of(e.type));
+    }
+    case Op::kMin:
+    case Op::kMax: {
+      z3::expr a = coerce(eval(e.args[0], env), ctx_->bv_sort(64));
+      z3::expr b = coerce(eval(e.args[1], env), ctx_->bv_sort(64));
+      const z3::expr less = z3::slt(a, b);
+      return coerce(e.op == Op::kMin ? z3::ite(less, a, b) : z3::ite(less, b, a), sort_of(e.type));
     }
     case Op::kEq:
     case Op::kNe:

@@ -53,9 +53,14 @@ z3::expr ExprEval::Apply(Op op, const z3::expr& a, const z3::expr& b, uint64_t m
                          z3::expr* err) const {
   if (op == Op::kDiv || op == Op::kMod) {
     *err = *err || (pc && b == bv(0));
-    // bvsdiv / bvsrem truncate like C++; x / -1 wraps as the interpreter's 0 - x.
-    return op == Op::kDiv ? z3::expr(a / b) : z3::srem(a, b);
+    // bvsdiv truncates like C++; x / -1 wraps as the interpreter's 0 - x. `%` is the
+    // interpreter's EuclidMod: the truncated remainder moved into [0, |b|).
+    if (op == Op::kDiv) return a / b;
+    const z3::expr r = z3::srem(a, b);
+    return z3::ite(z3::slt(r, bv(0)), z3::ite(z3::slt(b, bv(0)), r - b, r + b), r);
   }
+  if (op == Op::kMin) return z3::ite(z3::slt(b, a), b, a);
+  if (op == Op::kMax) return z3::ite(z3::slt(a, b), b, a);
   if (mask != 0) {
     const unsigned w = static_cast<unsigned>(std::popcount(mask));
     const z3::expr x = a.extract(w - 1, 0), y = b.extract(w - 1, 0);

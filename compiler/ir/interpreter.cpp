@@ -402,6 +402,7 @@ void TransitionSystem::Impl::ExtractMsgTests(const Program& p, Code& k) {
         }
         return false;
       case detail::Code::kAdd: case detail::Code::kSub: case detail::Code::kMul:
+      case detail::Code::kMin: case detail::Code::kMax:
       case detail::Code::kEq: case detail::Code::kNe: case detail::Code::kLt: case detail::Code::kLe:
       case detail::Code::kGt: case detail::Code::kGe: case detail::Code::kAnd: case detail::Code::kOr:
       case detail::Code::kImplies: case detail::Code::kSetHas:

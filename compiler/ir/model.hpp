@@ -55,6 +55,8 @@ enum class Op {
   kTimerArmed,   // timer `index` of the current instance (or of `instance` >= 0) is armed
   kNot, kNeg,
   kAdd, kSub, kMul, kDiv, kMod,     // on int; kAdd/kSub on seq wrap; seq - seq = distance
+                                    // kDiv truncates; kMod is in [0, |b|) (Euclidean)
+  kMin, kMax,                       // on int or duration (the built-ins min, max)
   kEq, kNe, kLt, kLe, kGt, kGe,     // on seq: RFC 1982 serial comparison
   kAnd, kOr, kImplies,
   kSetHas,       // args[0] in set args[1] (bit test)

@@ -23,7 +23,7 @@ struct StepFailure {
 
 enum class Code : uint8_t {
   kConst, kLoadRel, kLoadAbs, kMsg, kArg, kNoInstance,
-  kNot, kNeg, kAdd, kSub, kMul, kDiv, kMod,
+  kNot, kNeg, kAdd, kSub, kMul, kDiv, kMod, kMin, kMax,
   kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kImplies,
   kSetHas, kSetLit, kMapHas, kMapGet,
   kBit,  // bit `v` (a constant item) of child a: `SYN in s.flags`; b == 1: negated
@@ -122,6 +122,8 @@ inline Code BinaryCode(Op op) {
     case Op::kMul: return Code::kMul;
     case Op::kDiv: return Code::kDiv;
     case Op::kMod: return Code::kMod;
+    case Op::kMin: return Code::kMin;
+    case Op::kMax: return Code::kMax;
     case Op::kEq: return Code::kEq;
     case Op::kNe: return Code::kNe;
     case Op::kLt: return Code::kLt;
@@ -174,7 +176,16 @@ inline bool SerialLess(uint64_t a, uint64_t b, uint64_t mask) {
   return a != b && ((b - a) & mask) < (mask >> 1) + 1;
 }
 
-// kAdd .. kMod and kEq .. kGe on evaluated operands.
+// a % b in [0, |b|) (b != 0, b != -1): the mathematical modulus, as TLA+'s % for b > 0,
+// so `(r - base) % M` is never negative. C++'s % truncates toward zero.
+inline int64_t EuclidMod(int64_t a, int64_t b) {
+  const int64_t r = a % b;
+  if (r >= 0) return r;
+  // |b| > |r|, so r + |b| is in (0, |b|) and does not overflow (also for b = INT64_MIN).
+  return static_cast<int64_t>(static_cast<uint64_t>(r) + (b > 0 ? static_cast<uint64_t>(b) : 0 - static_cast<uint64_t>(b)));
+}
+
+// kAdd .. kMax and kEq .. kGe on evaluated operands.
 __attribute__((always_inline)) inline int64_t Apply(Code code, int64_t a, int64_t b, uint64_t mask) {
   const uint64_t ua = static_cast<uint64_t>(a), ub = static_cast<uint64_t>(b);
   switch (code) {
@@ -188,7 +199,11 @@ __attribute__((always_inline)) inline int64_t Apply(Code code, int64_t a, int64_
     case Code::kMod:
       if (b == 0) throw StepFailure{code == Code::kDiv ? "division by zero" : "modulo by zero"};
       if (b == -1) return code == Code::kDiv ? static_cast<int64_t>(0 - ua) : 0;
-      return code == Code::kDiv ? a / b : a % b;
+      return code == Code::kDiv ? a / b : EuclidMod(a, b);
+    case Code::kMin:
+      return a < b ? a : b;
+    case Code::kMax:
+      return a < b ? b : a;
     case Code::kEq:
     case Code::kNe: {
       const bool eq = mask ? ((ua ^ ub) & mask) == 0 : a == b;
@@ -598,6 +613,8 @@ inline int64_t Run(const Program& p, int n, const Frame& f) {
     case Code::kMul:
     case Code::kDiv:
     case Code::kMod:
+    case Code::kMin:
+    case Code::kMax:
     case Code::kEq:
     case Code::kNe:
     case Code::kLt:

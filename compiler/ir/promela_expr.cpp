@@ -147,8 +147,22 @@ std::string ExprWriter::Print(const Expr& e, const Scope& s) const {
       return Masked(Bin(arg(0), "*", arg(1)), mask);
     case Op::kDiv:
       return Bin(arg(0), "/", arg(1));
-    case Op::kMod:
-      return Bin(arg(0), "%", arg(1));
+    case Op::kMod: {
+      // Promela's % is C's (truncating); the interpreter's is in [0, |b|) (EuclidMod):
+      // ((a % b) + |b|) % b, with |b| written without a conditional expression.
+      const std::string a = arg(0), b = arg(1);
+      const bool constant = e.args.size() > 1 && e.args[1].op == Op::kConst && e.args[1].value != INT64_MIN;
+      const std::string abs_b = constant ? Num(std::abs(e.args[1].value))
+                                         : Bin(b, "*", Bin("1", "-", Bin("2", "*", Bin(b, "<", "0"))));
+      return Bin(Bin(Bin(a, "%", b), "+", abs_b), "%", b);
+    }
+    case Op::kMin:
+    case Op::kMax: {
+      // No conditional expression (see the top of this file): select by 0/1 factors.
+      const std::string a = arg(0), b = arg(1);
+      const std::string a_first = Bin(a, e.op == Op::kMin ? "<=" : ">=", b);
+      return Bin(Bin(a_first, "*", a), "+", Bin(Bin("1", "-", a_first), "*", b));
+    }
     case Op::kEq:
     case Op::kNe: {
       const char* op = e.op == Op::kEq ? "==" : "!=";
@@ -296,8 +310,16 @@ Interval ExprWriter::Bounds(const Expr& e) const {
     case Op::kDiv:
     case Op::kMod: {
       const Interval a = b(0), c = b(1);
-      const int64_t m = std::max({std::abs(a.lo), std::abs(a.hi), std::abs(c.lo), std::abs(c.hi)});
+      // Twice the divisor: the intermediate (a % b) + |b| of the exported modulus.
+      const int64_t m = std::max({std::abs(a.lo), std::abs(a.hi), 2 * std::abs(c.lo), 2 * std::abs(c.hi)});
       out = Interval{-m, m};
+      break;
+    }
+    case Op::kMin:
+    case Op::kMax: {
+      const Interval a = b(0), c = b(1);
+      // a * (0 or 1) + b * (0 or 1): the products stay within the operands' bounds.
+      out = Interval{std::min(a.lo, c.lo), std::max(a.hi, c.hi)};
       break;
     }
     case Op::kSetLit:

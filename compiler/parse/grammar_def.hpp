@@ -50,15 +50,21 @@ auto const field_name = name_parser("a field name", /*keywords_too=*/true);
 auto const message_name = name_parser("a message name");
 auto const role_name = name_parser("a role name");
 auto const port_name = name_parser("a port name");
-auto const call_name = name_parser("a call name");
+auto const call_name = name_parser("a call name", false, /*contextual=*/true);
 auto const timer_name = name_parser("a timer name");
-auto const var_name = name_parser("a variable name");
+auto const var_name = name_parser("a variable name", false, /*contextual=*/true);
 auto const const_name = name_parser("a constant name");
 auto const instance_name = name_parser("an instance name");
 auto const system_name = name_parser("a system name");
 auto const property_name = name_parser("a property name");
-auto const transition_name = name_parser("a transition name");
-auto const name_ref = name_parser("a name");
+// A transition's name is followed by ':' (or follows `fair` / `.`), where no keyword can
+// be: any word, `send: from ...` (a role item keyword such as `timer` is taken as one).
+auto const transition_name = name_parser("a transition name", /*keywords_too=*/true);
+auto const name_ref = name_parser("a name", false, /*contextual=*/true);
+auto const param_name = name_parser("a parameter name", false, /*contextual=*/true);
+// Channel options: a loss or duplication budget is a primary, but not one of these.
+auto const channel_option_word =
+    word_parser("a channel option", "capacity", "lossy", "dup", "fifo", "bag", "broadcast");
 
 auto const kw_same = word_parser("'same'", "same");
 auto const kw_bool_value = word_parser("'true' or 'false'", "true", "false");
@@ -205,6 +211,19 @@ auto const start_set = [](auto& ctx) {
   _val(ctx).e.kind = ExprKind::kSet;
   _val(ctx).e.loc = _attr(ctx);
 };
+// name "(": a call of a `def` or a built-in; the arguments follow (push_arg).
+auto const start_call = [](auto& ctx) {
+  Ident& id = _attr(ctx);
+  Node& val = _val(ctx);
+  val.e.kind = ExprKind::kCall;
+  val.e.name = std::move(id.name);
+  val.e.loc = id.loc;
+};
+// A `def` parameter or result typed `int` without a range: any integer.
+auto const bare_int = [](auto& ctx) {
+  _val(ctx).kind = TypeKind::kInt;
+  _val(ctx).loc = _attr(ctx);
+};
 auto const start_quantifier = [](auto& ctx) {
   Ident& q = _attr(ctx);
   _val(ctx).e.kind = q.name == "forall" ? ExprKind::kForall : ExprKind::kExists;
@@ -269,6 +288,7 @@ x3::rule<struct postfix_id, Node> const postfix = "expression";
 x3::rule<struct primary_id, Node> const primary = "expression";
 x3::rule<struct set_literal_id, Node> const set_literal = "'{'";
 x3::rule<struct quantifier_id, Node> const quantifier = "'forall' or 'exists'";
+x3::rule<struct call_expr_id, Node> const call_expr = "a call";
 
 // Types.
 x3::rule<struct type_id, TypeExpr> const type = "a type";
@@ -281,6 +301,9 @@ x3::rule<struct const_id, Const> const const_decl = "'const'";
 x3::rule<struct type_decl_id, TypeDecl> const type_decl = "'type'";
 x3::rule<struct message_id, Message> const message = "'message'";
 x3::rule<struct field_id, Field> const field = "a field name";
+x3::rule<struct def_decl_id, FuncDecl> const def_decl = "'def'";
+x3::rule<struct def_param_id, Param> const def_param = "a parameter name";
+x3::rule<struct def_type_id, TypeExpr> const def_type = "a type";
 
 // Roles.
 x3::rule<struct role_id, Role> const role = "'role'";
@@ -344,7 +367,11 @@ auto const primary_def =
     | (tok("(") > expr > tok(")"))[set_val]
     | set_literal[set_val]
     | quantifier[set_val]
+    | call_expr[set_val]
     | name_ref[make_name];
+// NAME "(" [ expr { "," expr } ] ")": a `def` or a built-in (min, max)
+auto const call_expr_def =
+    (name_ref >> tok("("))[start_call] > -comma_list(expr[push_arg]) > tok(")");
 // "{" [ expr { "," expr } ] "}"
 auto const set_literal_def =
     (here >> tok("{"))[start_set] > -comma_list(expr[push_arg]) > tok("}");
@@ -380,7 +407,8 @@ auto const spec_def = *(
     | message[push(&Spec::messages)]
     | role[push(&Spec::roles)]
     | system_decl[push(&Spec::systems)]
-    | property[push(&Spec::properties)]);
+    | property[push(&Spec::properties)]
+    | def_decl[push(&Spec::funcs)]);
 
 auto const protocol_def = kw("protocol") > name_parser("a protocol name")[set(&Protocol::name)]
     >> -string_lit[set_description];
@@ -392,6 +420,15 @@ auto const message_def = kw("message") > message_name[set(&Message::name)]
     > -(kw("wire") > name_parser("a wire format")[set(&Message::wire)]) > tok("{")
     > *(field[push(&Message::fields)] >> -tok(",")) > fields_end;
 auto const field_def = field_name[set(&Field::name)] > tok(":") > type[set(&Field::type)];
+// "def" IDENT [ "(" [ param { "," param } ] ")" ] [ ":" type ] "=" expr. `def` is not
+// reserved: `def: from ...` is a transition named def.
+auto const def_decl_def = here[set(&FuncDecl::loc)] >> kw("def") >> !tok(":")
+    > name_parser("a function name")[set(&FuncDecl::name)]
+    > -(tok("(") > -comma_list(def_param[push(&FuncDecl::params)]) > tok(")"))
+    > -(tok(":") > def_type[set(&FuncDecl::result)]) > tok("=") > expr[set(&FuncDecl::body)];
+auto const def_param_def = param_name[set(&Param::name)] > tok(":")
+    > def_type[set(&Param::type)];
+auto const def_type_def = (here >> kw("int") >> !tok("["))[bare_int] | type[set_val];
 
 // ---- Roles -----------------------------------------------------------------------
 auto const role_def = kw("role") > role_name[set(&Role::name)] > tok("{") > *(
@@ -404,12 +441,13 @@ auto const role_def = kw("role") > role_name[set(&Role::name)] > tok("{") > *(
     | kw("preamble") >> kw("via") > comma_list(state_name[push(&Role::preamble_via)])
     | kw("var") > comma_list(var_decl[push(&Role::vars)])
     | kw("timer") > timer[push(&Role::timers)]
+    | def_decl[push(&Role::funcs)]
     | transition[push(&Role::transitions)]) > role_end;
 
 auto const port_def = port_name[set(&Port::name)] > tok(":") > message_name[set(&Port::message)];
 auto const call_decl_def = call_name[set(&CallDecl::name)]
     >> -(tok("(") > comma_list(param[push(&CallDecl::params)]) > tok(")"));
-auto const param_def = name_parser("a parameter name")[set(&Param::name)] > tok(":")
+auto const param_def = param_name[set(&Param::name)] > tok(":")
     > type[set(&Param::type)];
 auto const group_def = group_name[set(&Group::name)] > tok("=") > tok("{")
     > comma_list(state_name[push(&Group::states)]) > tok("}");
@@ -456,6 +494,13 @@ auto const stmt_def = here[set(&Stmt::loc)] >> (
     | kw("assert")[kind(StmtKind::kAssert)] > expr[push(&Stmt::exprs)]
     | kw("remove")[kind(StmtKind::kRemove)] > postfix[push(&Stmt::exprs)]
     | if_stmt[set_val]
+    // `let` is not reserved: `let = e` and `let[k] = e` assign a variable named let.
+    | kw("let")[kind(StmtKind::kLet)] >> !(tok("=") | tok("[")) > var_name[set(&Stmt::name)]
+        > tok("=") > expr[push(&Stmt::exprs)]
+    // `choose x in lo..hi { ... }`; `choose` is not reserved either.
+    | kw("choose")[kind(StmtKind::kChoose)] >> !(tok("=") | tok("[")) > var_name[set(&Stmt::name)]
+        > kw("in") > expr[push(&Stmt::exprs)] > tok("..") > expr[push(&Stmt::exprs)]
+        > block[set(&Stmt::then_body)]
     | postfix[start_assign] > tok("=") > expr[push(&Stmt::exprs)]);
 // "if" expr block [ "else" ( block | ifstmt ) ]
 auto const if_stmt_def = here[set(&Stmt::loc)] >> kw("if")[kind(StmtKind::kIf)]
@@ -482,8 +527,10 @@ auto const channel_def = here[set(&Channel::loc)] >> kw("channel")
     > *( kw("capacity") > expr[set(&Channel::capacity)]
        // A budget is a primary (a literal, a constant or a parenthesised expression) so
        // that `--const MAX_LOSS=2` reaches it; a following option keyword is not a primary.
-       | kw("lossy")[assign(&Channel::lossy, true)] >> -primary[set(&Channel::loss_budget)]
-       | kw("dup")[assign(&Channel::dup, true)] >> -primary[set(&Channel::dup_budget)]
+       | kw("lossy")[assign(&Channel::lossy, true)]
+           >> -(!channel_option_word >> primary[set(&Channel::loss_budget)])
+       | kw("dup")[assign(&Channel::dup, true)]
+           >> -(!channel_option_word >> primary[set(&Channel::dup_budget)])
        | kw("fifo")[assign(&Channel::bag, false)]
        | kw("bag")[assign(&Channel::bag, true)]);
 auto const port_ref_def =
@@ -516,7 +563,7 @@ auto const fairness_def = here[set(&Fairness::loc)]
     >> (kw("weak") | kw("strong")[assign(&Fairness::strong, true)]) > kw("fair")
     > named("a fairness selector (timeout, recv, call, internal, an instance or a "
             "transition)")[selector_keyword[set(&Fairness::selector)]
-                           | name_parser("an instance")[set(&Fairness::selector)]]
+                           | name_parser("an instance", /*keywords_too=*/true)[set(&Fairness::selector)]]
     >> -(tok(".") > transition_name[set(&Fairness::member)]);
 
 auto const role_end_def = tok("}");
@@ -526,8 +573,9 @@ auto const fields_end_def = tok("}");
 auto const script_end_def = tok("}");
 
 BOOST_SPIRIT_DEFINE(expr, guard, implies, or_expr, and_expr, until_expr, temporal, compare,
-                    additive, term, unary, postfix, primary, set_literal, quantifier)
+                    additive, term, unary, postfix, primary, set_literal, quantifier, call_expr)
 BOOST_SPIRIT_DEFINE(type, enum_item, spec, protocol, const_decl, type_decl, message, field)
+BOOST_SPIRIT_DEFINE(def_decl, def_param, def_type)
 BOOST_SPIRIT_DEFINE(role, port, call_decl, param, group, var_decl, timer, transition,
                     state_sel, event, block, stmt, if_stmt, field_init)
 BOOST_SPIRIT_DEFINE(system_decl, instance, channel, port_ref, environment, call_pattern, call_ref,

@@ -96,6 +96,18 @@ bool is_keyword(std::string_view word) {
   return std::binary_search(std::begin(kKeywords), std::end(kKeywords), word);
 }
 
+bool is_reserved(std::string_view word) {
+  static constexpr std::string_view kReserved[] = {
+      "always", "assert", "calls", "channel", "const", "else", "environment", "eventually",
+      "exists", "false", "forall", "from", "group", "if", "in", "initial", "instance",
+      "lemma", "message", "never", "next", "on", "port", "property", "protocol", "remove",
+      "role", "send", "start", "states", "stop", "system", "timer", "true", "type", "until",
+      "var",
+  };
+  static_assert(std::is_sorted(std::begin(kReserved), std::end(kReserved)));
+  return std::binary_search(std::begin(kReserved), std::end(kReserved), word);
+}
+
 bool skip_blanks(const char*& p, const char* end) {
   const char* start = p;
   while (p < end) {

@@ -32,6 +32,13 @@ inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // Whether `word` is a reserved keyword (docs/language.md); keywords are not identifiers.
 bool is_keyword(std::string_view word);
 
+// Whether keyword `word` stays reserved where a name is contextual (a variable, parameter,
+// call or transition name, a name in an expression): the keywords that start or continue
+// an expression, a statement, a role or system item or a declaration, so that reading
+// them as a name could change how a spec parses. Every other keyword (`dup`, `seq`,
+// `recv`, `timeout`, ...) is a name there.
+bool is_reserved(std::string_view word);
+
 // Skips whitespace, `// line` and `/* block */` comments. Returns whether it moved `p`.
 // Throws LexError at the `/*` of an unterminated block comment.
 bool skip_blanks(const char*& p, const char* end);

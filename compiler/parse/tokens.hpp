@@ -155,21 +155,25 @@ struct op_parser : x3::parser<op_parser> {
 
 // An identifier (a word that is not a keyword); `what` names its role in messages.
 // Field names may be keywords (`seq: Seq`, `s.seq`): where they appear, nothing else can.
+// A contextual name may be any keyword but the reserved ones (is_reserved): `dup` as a
+// parameter, `send` as a transition name.
 struct name_parser : x3::parser<name_parser> {
   using attribute_type = ast::Ident;
-  constexpr explicit name_parser(const char* what, bool keywords_too = false)
-      : what(what), keywords_too(keywords_too) {}
+  constexpr explicit name_parser(const char* what, bool keywords_too = false, bool contextual = false)
+      : what(what), keywords_too(keywords_too), contextual(contextual) {}
   template <typename It, typename Ctx, typename RCtx, typename Attr>
   bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, Attr& attr) const {
     const char* p = skipped(first, last, ctx);
     size_t n = scan_word(p, last);
-    if (n == 0 || (!keywords_too && is_keyword(std::string_view(p, n)))) return false;
+    const std::string_view word(p, n);
+    if (n == 0 || (!keywords_too && is_keyword(word) && (!contextual || is_reserved(word)))) return false;
     x3::traits::move_to(ast::Ident{std::string(p, n), state_of(ctx).loc(p)}, attr);
     first = p + n;
     return true;
   }
   const char* what;
   bool keywords_too;
+  bool contextual;
 };
 
 // A numeric literal as an expression node.

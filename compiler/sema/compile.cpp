@@ -50,6 +50,7 @@ bool Lowerer::run() {
   check_const_overrides();
   lower_messages();
   declare_roles();
+  lower_funcs();
   lower_transitions();
   lower_systems();
   lower_properties();

@@ -55,6 +55,7 @@ bool Lowerer::is_int(ir::TypeId t) const {
 
 std::vector<std::string> Lowerer::names_in_scope(const Scope& scope) const {
   std::vector<std::string> names;
+  for (const Binding& b : scope.bound) names.push_back(b.name);
   for (const auto& [n, v] : scope.values) names.push_back(n);
   for (const auto& [n, i] : scope.instances) names.push_back(n);
   if (!scope.msg_binder.empty()) names.push_back(scope.msg_binder);
@@ -67,6 +68,9 @@ std::vector<std::string> Lowerer::names_in_scope(const Scope& scope) const {
   }
   for (const auto& [n, c] : consts_) names.push_back(n);
   for (const auto& [n, items] : enum_items_) names.push_back(n);
+  for (const Func& f : funcs_) {
+    if (f.role < 0 || f.role == scope.role) names.push_back(f.decl->name.name);
+  }
   return names;
 }
 
@@ -201,7 +205,11 @@ std::optional<ConstValue> Lowerer::fold(const ir::Expr& e, const ast::Loc& loc) 
         break;
       }
       r = e.op == ir::Op::kDiv ? x / y : x % y;
+      // The mathematical modulus, in [0, |y|) (docs/language.md "Arithmetic").
+      if (e.op == ir::Op::kMod && r < 0) r = y > 0 ? r + y : r - y;
       break;
+    case ir::Op::kMin: r = std::min(x, y); break;
+    case ir::Op::kMax: r = std::max(x, y); break;
     case ir::Op::kEq: r = x == y; break;
     case ir::Op::kNe: r = x != y; break;
     case ir::Op::kLt: r = seq_operands ? serial_lt(x, y) : x < y; break;
@@ -272,6 +280,8 @@ std::optional<ir::Expr> Lowerer::expr(const ast::Expr& e, const Scope& scope, ir
     case ast::ExprKind::kForall:
     case ast::ExprKind::kExists:
       return quantifier(e, scope);
+    case ast::ExprKind::kCall:
+      return call_expr(e, scope, hint);
     case ast::ExprKind::kUnary: {
       if (e.args.size() != 1) return std::nullopt;
       if (e.op == "-") {
@@ -314,6 +324,9 @@ std::optional<ir::Expr> Lowerer::expr(const ast::Expr& e, const Scope& scope, ir
 std::optional<ir::Expr> Lowerer::name_expr(const ast::Expr& e, const Scope& scope,
                                            ir::TypeId hint) {
   const std::string& n = e.name;
+  for (const Binding& b : scope.bound) {
+    if (b.name == n) return bound_name(e, b);
+  }
   for (const auto& [name, v] : scope.values) {
     if (name == n) return constant(v.type, v.value);
   }
@@ -370,6 +383,9 @@ std::optional<ir::Expr> Lowerer::name_expr(const ast::Expr& e, const Scope& scop
                             "); the context does not say which");
     return std::nullopt;
   }
+  // A def without parameters reads like a name: `ack_ok`.
+  int f = find_func(n, scope.role);
+  if (f >= 0 && funcs_[f].decl->params.empty()) return call_expr(e, scope, hint);
   if (scope.role >= 0 && poisoned(scope.role, n)) return std::nullopt;
   if (poisoned_instance(scope, e)) return std::nullopt;
   if (scope.property && scope.system >= 0) {
@@ -499,6 +515,20 @@ std::optional<ir::Expr> Lowerer::binary_expr(const ast::Expr& e, const Scope& sc
     std::optional<ir::Expr> b = bool_expr(e.args[1], scope);
     if (!a || !b) return std::nullopt;
     r.type = bool_;
+    // `a && (b && c)` is built as `(a && b) && c` (also `||`): the same value, evaluated in
+    // the same order, and one shape for a chain whatever its parentheses, so that a def
+    // expanded inside a chain (`x && ack_ok(s.ack) && y`) gives the IR the spelled-out
+    // chain gives, and every engine (and the test generator's choice of values) the same
+    // formula.
+    while (r.op != ir::Op::kImplies && b->op == r.op && b->args.size() == 2) {
+      ir::Expr left;
+      left.op = r.op;
+      left.type = bool_;
+      left.args = {std::move(*a), std::move(b->args[0])};
+      a = std::move(left);
+      ir::Expr rest = std::move(b->args[1]);
+      b = std::move(rest);
+    }
     r.args = {std::move(*a), std::move(*b)};
     return r;
   }

@@ -30,6 +30,14 @@ struct ConstValue {
   int64_t value = 0;
 };
 
+// A name bound to an expression: a `def` parameter (its argument) or a `let` in an
+// action (its value). Uses of the name are replaced by the expression.
+struct Binding {
+  std::string name;
+  ir::Expr value;
+  int let = -1;  // a `let`: index into Lowerer::lets_; -1 for a def parameter
+};
+
 // What names mean inside one expression.
 struct Scope {
   int role = -1;                   // transitions: the role whose variables are visible
@@ -41,6 +49,7 @@ struct Scope {
   std::vector<std::pair<std::string, int>> instances;     // bound by forall over a role
   std::vector<std::pair<std::string, ConstValue>> values;  // bound by forall over a type
   bool allow_temporal = false;
+  std::vector<Binding> bound;      // innermost first: def parameters, `let`s
 };
 
 class Lowerer {
@@ -84,6 +93,20 @@ class Lowerer {
                               std::vector<int>* group_states);
   std::optional<int> instance_of(const ast::Expr& e, const Scope& scope);
   std::vector<std::string> names_in_scope(const Scope& scope) const;
+  std::optional<ir::Expr> bound_name(const ast::Expr& e, const Binding& b);
+
+  // ---- funcs.cpp: `def`s (expanded where used), built-ins min/max, `let`
+  void lower_funcs();
+  void check_func(int f);
+  int find_func(const std::string& name, int role) const;
+  std::optional<ir::Expr> call_expr(const ast::Expr& e, const Scope& scope, ir::TypeId hint);
+  std::optional<ir::Expr> builtin_call(const ast::Expr& e, const Scope& scope, ir::TypeId hint);
+  std::optional<ir::Expr> expand_func(int f, const ast::Expr& call, std::vector<ir::Expr> args);
+  bool lower_let(const ast::Stmt& s, Scope& scope);
+  // ---- choose.cpp: `choose x in lo..hi { ... }`, one transition per value
+  void lower_transition_choices(int role, const ast::Transition& t, int ordinal);
+  void lower_choose(const ast::Stmt& s, const Scope& scope, std::vector<ir::Stmt>& out);
+  void writes_var(const Scope& scope, int var, const ast::Loc& loc);
   bool is_seq(ir::TypeId t) const;
   bool is_int(ir::TypeId t) const;
   ir::Expr constant(ir::TypeId type, int64_t value) const;
@@ -135,6 +158,28 @@ class Lowerer {
   std::set<std::pair<int, int>> var_writes_;
   std::vector<std::vector<ast::Loc>> var_locs_;  // per role, per var: declaration
   int nesting_ = 0;
+  // `def`s: global ones first, then each role's, each in declaration order.
+  struct Func {
+    const ast::FuncDecl* decl = nullptr;
+    int role = -1;                      // -1: top level
+    std::vector<ir::TypeId> params;
+    ir::TypeId result = -1;             // declared, or the body's type
+    bool checked = false;               // its body has been checked (it may be used)
+    bool ok = false;
+  };
+  std::vector<Func> funcs_;
+  int checking_func_ = -1;              // the def whose body is being checked
+  // `let`s of the action being lowered: what each reads, and the first write to one of
+  // those variables after it (from then on the name would mean another value).
+  struct Let {
+    std::string name;
+    std::set<int> reads;
+    std::optional<std::pair<std::string, ast::Loc>> stale;  // variable, where written
+  };
+  std::vector<Let> lets_;
+  // The transition copy being lowered: the value of each `choose`, and the name suffix.
+  std::map<const ast::Stmt*, int64_t> choice_;
+  std::string choice_suffix_;
   // Names whose declaration failed (already reported): uses of them fail silently
   // instead of cascading into "unknown name" errors. Role names are keyed by role index,
   // instance names by system index.

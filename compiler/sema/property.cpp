@@ -224,11 +224,16 @@ void Lowerer::lower_fairness(const ast::Fairness& f, ir::Property& prop) {
           found = true;
           continue;
         }
+        // A transition with `choose` is one IR transition per value (`move[x=1]`): fair
+        // as one set, like the transition it was written as.
+        std::vector<ir::GroupRef> named;
         for (size_t t = 0; t < r.transitions.size(); ++t) {
-          if (r.transitions[t].name == sel) {
-            out.sets.push_back({{static_cast<int>(i), static_cast<int>(t)}});
-            found = true;
-          }
+          const std::string& n = r.transitions[t].name;
+          if (n == sel || n.rfind(sel + "[", 0) == 0) named.push_back({static_cast<int>(i), static_cast<int>(t)});
+        }
+        if (!named.empty()) {
+          out.sets.push_back(std::move(named));
+          found = true;
         }
       }
       if (!found) {
@@ -256,12 +261,15 @@ void Lowerer::lower_fairness(const ast::Fairness& f, ir::Property& prop) {
     }
     const ir::Role& r = m_.roles[sys.instances[inst].role];
     std::vector<std::string> names;
+    std::vector<ir::GroupRef> named;
     for (size_t t = 0; t < r.transitions.size(); ++t) {
-      if (r.transitions[t].name == f.member->name) {
-        out.sets.push_back({{inst, static_cast<int>(t)}});
+      const std::string& n = r.transitions[t].name;
+      if (n == f.member->name || n.rfind(f.member->name + "[", 0) == 0) {
+        named.push_back({inst, static_cast<int>(t)});
       }
       names.push_back(r.transitions[t].name);
     }
+    if (!named.empty()) out.sets.push_back(std::move(named));
     if (out.sets.empty()) {
       diags_.error(f.member->loc, "role " + r.name + " has no transition '" + f.member->name +
                                       "'" + did_you_mean(f.member->name, names));

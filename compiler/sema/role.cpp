@@ -267,7 +267,7 @@ void Lowerer::lower_transitions() {
   for (size_t r = 0; r < ast_roles_.size(); ++r) {
     int ordinal = 0;
     for (const ast::Transition& t : ast_roles_[r]->transitions) {
-      lower_transition(static_cast<int>(r), t, ++ordinal);
+      lower_transition_choices(static_cast<int>(r), t, ++ordinal);
     }
   }
 }
@@ -372,7 +372,7 @@ void Lowerer::lower_transition(int role, const ast::Transition& t, int ordinal) 
       break;
   }
   if (t.name) {
-    out.name = t.name->name;
+    out.name = t.name->name + choice_suffix_;
     for (const ir::Transition& other : r.transitions) {
       if (other.name == out.name) {
         diags_.error(t.name->loc, "transition '" + out.name + "' is already declared in role " +
@@ -384,7 +384,7 @@ void Lowerer::lower_transition(int role, const ast::Transition& t, int ordinal) 
     std::string first = t.from.kind == ast::StateSelKind::kNamed && !t.from.states.empty()
                             ? t.from.states[0].name
                             : "any";
-    out.name = first + "_" + event_word + "_" + std::to_string(ordinal);
+    out.name = first + "_" + event_word + "_" + std::to_string(ordinal) + choice_suffix_;
     out.generated_name = true;
   }
   if (t.guard) {
@@ -406,8 +406,19 @@ void Lowerer::lower_transition(int role, const ast::Transition& t, int ordinal) 
 
 void Lowerer::lower_block(const std::vector<ast::Stmt>& in, const Scope& scope,
                           std::vector<ir::Stmt>& out) {
+  // A `let` extends the scope for the statements after it in this block only.
+  std::optional<Scope> local;
   for (const ast::Stmt& s : in) {
-    std::optional<ir::Stmt> x = lower_stmt(s, scope);
+    if (s.kind == ast::StmtKind::kLet) {
+      if (!local) local.emplace(scope);
+      lower_let(s, *local);
+      continue;
+    }
+    if (s.kind == ast::StmtKind::kChoose) {
+      lower_choose(s, local ? *local : scope, out);
+      continue;
+    }
+    std::optional<ir::Stmt> x = lower_stmt(s, local ? *local : scope);
     if (x) out.push_back(std::move(*x));
   }
 }
@@ -500,6 +511,7 @@ std::optional<ir::Stmt> Lowerer::lower_stmt(const ast::Stmt& s, const Scope& sco
         out.kind = ir::StmtKind::kMapPut;
         out.index = *v;
         out.exprs = {std::move(*key), std::move(*value)};
+        writes_var(scope, *v, s.loc);
         var_writes_.insert({scope.role, *v});
         r.vars[*v].assigned = true;
         return out;
@@ -522,6 +534,13 @@ std::optional<ir::Stmt> Lowerer::lower_stmt(const ast::Stmt& s, const Scope& sco
           return std::nullopt;
         }
       }
+      for (const Binding& b : scope.bound) {
+        if (b.name == lhs.name) {
+          diags_.error(lhs.loc, "cannot assign to '" + lhs.name + "': a let names a value, "
+                                "it is not a variable");
+          return std::nullopt;
+        }
+      }
       std::optional<int> v = var_of(scope.role, {lhs.name, lhs.loc});
       if (!v) return std::nullopt;
       ir::TypeId vt = r.vars[*v].type;
@@ -535,6 +554,7 @@ std::optional<ir::Stmt> Lowerer::lower_stmt(const ast::Stmt& s, const Scope& sco
       out.kind = ir::StmtKind::kAssign;
       out.index = *v;
       out.exprs.push_back(std::move(*value));
+      writes_var(scope, *v, s.loc);
       var_writes_.insert({scope.role, *v});
       r.vars[*v].assigned = true;
       return out;
@@ -560,6 +580,7 @@ std::optional<ir::Stmt> Lowerer::lower_stmt(const ast::Stmt& s, const Scope& sco
       out.kind = ir::StmtKind::kMapRemove;
       out.index = *v;
       out.exprs.push_back(std::move(*key));
+      writes_var(scope, *v, s.loc);
       var_writes_.insert({scope.role, *v});
       r.vars[*v].assigned = true;
       return out;
@@ -591,6 +612,9 @@ std::optional<ir::Stmt> Lowerer::lower_stmt(const ast::Stmt& s, const Scope& sco
       lower_block(s.else_body, scope, out.else_body);
       return out;
     }
+    case ast::StmtKind::kLet:
+    case ast::StmtKind::kChoose:
+      return std::nullopt;  // lower_block handles them
   }
   return std::nullopt;
 }

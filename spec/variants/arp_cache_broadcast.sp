@@ -89,13 +89,19 @@ role Host {
 
   timer retry = RETRY retries MAX_TRIES
 
+  // RFC 826 "Packet Reception": "?Is the pair <protocol type, sender protocol address>
+  // already in my translation table?"
+  def known(pa: ip4): bool = pa in cache
+  // RFC 826 "Packet Reception": "?Am I the target protocol address?"
+  def am_target(pa: ip4): bool = pa == my_ip
+
   // =====================================================================================
   // Packet Generation
   // "The Address Resolution module tries to find this pair in a table. If it finds the
   // pair, it gives the corresponding 48.bit Ethernet address back to the caller"
   // =====================================================================================
 
-  resolve_hit: from { IDLE, RESOLVED, FAILED } on call resolve(t) if t in cache
+  resolve_hit: from { IDLE, RESOLVED, FAILED } on call resolve(t) if known(t)
       -> RESOLVED cite "RFC 826 \"Packet Generation\"" {
     query = t
   }
@@ -106,8 +112,10 @@ role Host {
   // with the protocol address of the machine that is trying to be accessed. It does not
   // set ar$tha to anything in particular, because it is this value that it is trying to
   // determine. It could set ar$tha to the broadcast address for the hardware ... It then
-  // causes this packet to be broadcast to all stations on the Ethernet cable"
-  resolve_miss: from { IDLE, RESOLVED, FAILED } on call resolve(t) if !(t in cache)
+  // causes this packet to be broadcast to all stations on the Ethernet cable". The
+  // machine "trying to be accessed" is another one: a host never resolves its own
+  // protocol address (its packets to itself do not go out on the cable).
+  resolve_miss: from { IDLE, RESOLVED, FAILED } on call resolve(t) if !known(t) && !am_target(t)
       -> RESOLVING cite "RFC 826 \"Packet Generation\"" {
     query = t
     tries = 0
@@ -117,7 +125,7 @@ role Host {
 
   // The table now holds the target (merged from a REPLY, or from the target's own
   // REQUEST): the caller gets its hardware address.
-  resolved: from RESOLVING on internal if query in cache -> RESOLVED
+  resolved: from RESOLVING on internal if known(query) -> RESOLVED
       cite "RFC 826 \"Packet Generation\"" {
     stop retry
   }
@@ -126,14 +134,14 @@ role Host {
   // Request for the same IP address, at a high rate) MUST be included. The recommended
   // maximum rate is 1 per second per destination." (RFC 826 itself leaves retransmission
   // to "a higher network layer".)
-  retransmit: from RESOLVING on timeout retry if tries < MAX_TRIES && !(query in cache)
+  retransmit: from RESOLVING on timeout retry if tries < MAX_TRIES && !known(query)
       -> same cite "RFC 1122 §2.3.2.1" {
     tries = tries + 1
     send eth { op = REQUEST, sha = my_mac, spa = my_ip, tha = request_tha, tpa = query }
     start retry
   }
 
-  give_up: from RESOLVING on timeout retry if tries >= MAX_TRIES && !(query in cache)
+  give_up: from RESOLVING on timeout retry if tries >= MAX_TRIES && !known(query)
       -> FAILED cite "RFC 1122 §2.3.2.1"
 
   // =====================================================================================
@@ -177,17 +185,17 @@ role Host {
 
   // Not the target: merge only. (This is how a gratuitous ARP updates existing entries.)
   rcv_merge_only: from any on recv eth(p)
-      if (p.op == REQUEST || p.tha == my_mac) && p.tpa != my_ip
+      if (p.op == REQUEST || p.tha == my_mac) && !am_target(p.tpa)
       -> same cite "RFC 826 \"Packet Reception\"" {
-    if p.spa in cache {
+    if known(p.spa) {
       cache[p.spa] = p.sha                   // update; Merge_flag := true
     }
   }
 
   // The target of a REQUEST: merge or add, then answer.
-  rcv_request: from any on recv eth(p) if p.op == REQUEST && p.tpa == my_ip
+  rcv_request: from any on recv eth(p) if p.op == REQUEST && am_target(p.tpa)
       -> same cite "RFC 826 \"Packet Reception\"" {
-    if p.spa in cache {
+    if known(p.spa) {
       cache[p.spa] = p.sha                   // update; Merge_flag := true
     } else {
       cache[p.spa] = p.tha                   // BUG: must be p.sha
@@ -197,9 +205,9 @@ role Host {
   }
 
   // The target of a REPLY: merge or add; "(NOW look at the opcode!!)": not a REQUEST, done.
-  rcv_reply: from any on recv eth(p) if p.op == REPLY && p.tha == my_mac && p.tpa == my_ip
+  rcv_reply: from any on recv eth(p) if p.op == REPLY && p.tha == my_mac && am_target(p.tpa)
       -> same cite "RFC 826 \"Packet Reception\"" {
-    if p.spa in cache {
+    if known(p.spa) {
       cache[p.spa] = p.sha                   // update; Merge_flag := true
     } else {
       cache[p.spa] = p.sha                   // Merge_flag is false: add the triplet

@@ -66,15 +66,9 @@
 //  - The SEND and RECEIVE calls, URG, PUSH, security/compartment checks, the RFC 5961
 //    §5 ACK-range check and TIME-WAIT reopening by SYN (MAY-2) are out of scope.
 //
-// Abbreviations used in the comments on guards (the language has no named predicates,
-// so each guard spells them out):
-//   IN_WINDOW  s.seq - rcv_nxt < RCV_WND        RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND
-//   ACK_OK     snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */        SND.UNA < SEG.ACK =< SND.NXT
-//   ACK_AHEAD  s.ack > snd_nxt                                   SEG.ACK > SND.NXT
-//   FIN_HERE   FIN in s.flags && s.seq == rcv_nxt        a FIN this endpoint can process
-// `a - b` between two sequence numbers is the distance (a - b) mod 2^bits, so IN_WINDOW
-// is exactly the RFC's test (and the SPIN model's SEQ_OK); `<`, `<=` and `>` are RFC 1982
-// serial comparisons, exact here because SND.NXT - SND.UNA never exceeds 2.
+// The RFC's tests are named predicates of the role (`def`, expanded where they are used),
+// each citing its section: in_window(SEG.SEQ) is IN_WINDOW, ack_ok(SEG.ACK) is ACK_OK,
+// ack_ahead(SEG.ACK) is ACK_AHEAD, fin_here(SEG.CTL, SEG.SEQ) is FIN_HERE.
 
 protocol tcp "RFC 9293 connection management"
 
@@ -82,7 +76,7 @@ const MAX_RETX = 2                // retransmissions of SYN / SYN-ACK / FIN befo
 const MAX_LOSS = 1                // segments each direction may lose (the channels' loss budget)
 const RCV_WND = 2                 // RCV.WND, constant
 const QSZ = 6 * MAX_RETX + 2      // channel capacity: the SPIN model's exact maximum occupancy
-const MSL: duration = 30s         // RFC 9293 §3.4.2 takes MSL = 2 minutes; 30s as in Linux
+const MSL: duration = 2min        // RFC 9293 §3.4.2: "an MSL of 2 minutes"; TIME-WAIT lasts 2 MSL (MUST-13)
 const RTO: duration = 1s          // RFC 6298 §2.1: RTO <- 1 second before any RTT sample
 // Initial sequence numbers (RFC 9293 §3.4.1). Checked at 3 bits they are 6 and 2; at
 // --seq-bits 32, --const CLIENT_ISS=4294967294 --const SERVER_ISS=4294967290 gives the
@@ -121,6 +115,25 @@ role Endpoint {
                          LAST_ACK, TIME_WAIT }
   // The states with a SYN, SYN-ACK or FIN on the retransmission queue.
   group RTX_STATES = { SYN_SENT, SYN_RCVD, FIN_WAIT_1, CLOSING, LAST_ACK }
+
+  // The RFC's tests (IN_WINDOW, ACK_OK, ACK_AHEAD, FIN_HERE in the comments on guards).
+  // RFC 9293 §3.10.7.4, "First, check sequence number": the acceptability test. Segments
+  // carry no data, so SEG.LEN =< 1 and the RFC's two tests (first or last octet in the
+  // window) coincide: RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND. `sn - rcv_nxt` between two
+  // sequence numbers is the distance (sn - rcv_nxt) mod 2^bits, so this is exactly the
+  // RFC's test across wrap-around (and the SPIN model's SEQ_OK).
+  def in_window(sn: Seq): bool = sn - rcv_nxt < RCV_WND
+  // RFC 9293 §3.10.7.3 and §3.10.7.4 "Fifth, check the ACK field": the ACK acceptability
+  // test, SND.UNA < SEG.ACK =< SND.NXT. `<` and `<=` are RFC 1982 serial comparisons,
+  // exact here because SND.NXT - SND.UNA never exceeds 2.
+  def ack_ok(ack: Seq): bool = snd_una <= ack && ack <= snd_nxt   // BUG: <
+  // RFC 9293 §3.10.7.4: "If the ACK acknowledges something not yet sent (SEG.ACK >
+  // SND.NXT), then send an ACK, drop the segment, and return."
+  def ack_ahead(ack: Seq): bool = ack > snd_nxt
+  // RFC 9293 §3.10.7.4 "Eighth, check the FIN bit": a FIN this endpoint can process. In-
+  // window segments that do not start at RCV.NXT are not held for later (SHLD-31), so a
+  // FIN is processed only when SEG.SEQ = RCV.NXT, as in the SPIN model.
+  def fin_here(flags: Flags, sn: Seq): bool = FIN in flags && sn == rcv_nxt
 
   // Per-instance configuration (never assigned by a transition).
   var iss: Seq                            // initial send sequence number (§3.4.1)
@@ -360,13 +373,13 @@ role Endpoint {
   // "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the RST bit is set, if
   // so drop the segment and return) <SEQ=SEG.ACK><CTL=RST> and discard the segment."
   rcv_bad_ack_syn_sent: from SYN_SENT on recv net(s)
-      if ACK in s.flags && !(snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */) && !(RST in s.flags)
+      if ACK in s.flags && !ack_ok(s.ack) && !(RST in s.flags)
       -> same cite "RFC 9293 §3.10.7.3" {
     send net { flags = {RST}, seq = s.ack }
   }
 
   rcv_bad_ack_rst_syn_sent: from SYN_SENT on recv net(s)
-      if ACK in s.flags && !(snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */) && RST in s.flags
+      if ACK in s.flags && !ack_ok(s.ack) && RST in s.flags
       -> same cite "RFC 9293 §3.10.7.3"
 
   // "If the ACK was acceptable, then signal to the user "error: connection reset", drop
@@ -374,7 +387,7 @@ role Endpoint {
   // RFC 5961 check of SEG.SEQ against RCV.NXT is not applied: RCV.NXT is not yet known in
   // SYN-SENT (as in tcp_close.pml).
   rcv_rst_syn_sent: from SYN_SENT on recv net(s)
-      if ACK in s.flags && snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */ && RST in s.flags
+      if ACK in s.flags && ack_ok(s.ack) && RST in s.flags
       -> CLOSED cite "RFC 9293 §3.10.7.3" {
     snd_una = 0
     snd_nxt = 0
@@ -394,7 +407,7 @@ role Endpoint {
   // has been ACKed), change the connection state to ESTABLISHED, form an ACK segment
   // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> and send it."
   rcv_synack_syn_sent: from SYN_SENT on recv net(s)
-      if ACK in s.flags && snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */ && !(RST in s.flags)
+      if ACK in s.flags && ack_ok(s.ack) && !(RST in s.flags)
          && SYN in s.flags
       -> ESTABLISHED cite "RFC 9293 §3.10.7.3" {
     rcv_nxt = s.seq + 1
@@ -417,7 +430,7 @@ role Endpoint {
   // "Fifth, if neither of the SYN or RST bits is set, then drop the segment and return."
   rcv_other_syn_sent: from SYN_SENT on recv net(s)
       if !(RST in s.flags) && !(SYN in s.flags)
-         && (!(ACK in s.flags) || (snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */))
+         && (!(ACK in s.flags) || ack_ok(s.ack))
       -> same cite "RFC 9293 §3.10.7.3"
 
   // =====================================================================================
@@ -430,7 +443,7 @@ role Endpoint {
   //    <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"
   // For SEG.LEN =< 1 the RFC's two tests (first or last octet in the window) coincide.
   rcv_unacceptable: from SEQ_CHECKED on recv net(s)
-      if !(s.seq - rcv_nxt < RCV_WND) && !(RST in s.flags)
+      if !in_window(s.seq) && !(RST in s.flags)
       -> same cite "RFC 9293 §3.10.7.4" {
     send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
   }
@@ -438,7 +451,7 @@ role Endpoint {
   // RFC 5961 §3.2 step 1: "If the RST bit is set and the sequence number is outside the
   // current receive window, silently drop the segment."
   rcv_unacceptable_rst: from SEQ_CHECKED on recv net(s)
-      if !(s.seq - rcv_nxt < RCV_WND) && RST in s.flags
+      if !in_window(s.seq) && RST in s.flags
       -> same cite "RFC 9293 §3.10.7.4"
 
   // ---- Second, check the RST bit (RFC 5961 §3.2 as adopted by RFC 9293) ---------------
@@ -449,7 +462,7 @@ role Endpoint {
   // SYN-RECEIVED: "If this connection was initiated with a passive OPEN (i.e., came from
   // the LISTEN state), then return this connection to LISTEN state and return."
   rcv_rst_syn_rcvd_passive: from SYN_RCVD on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && RST in s.flags && s.seq == rcv_nxt && passive
+      if in_window(s.seq) && RST in s.flags && s.seq == rcv_nxt && passive
       -> LISTEN cite "RFC 9293 §3.10.7.4" {
     snd_una = 0
     snd_nxt = 0
@@ -462,7 +475,7 @@ role Endpoint {
   // state), then the connection was refused ... enter the CLOSED state and delete the
   // TCB, and return."
   rcv_rst_syn_rcvd_active: from SYN_RCVD on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && RST in s.flags && s.seq == rcv_nxt && !passive
+      if in_window(s.seq) && RST in s.flags && s.seq == rcv_nxt && !passive
       -> CLOSED cite "RFC 9293 §3.10.7.4" {
     snd_una = 0
     snd_nxt = 0
@@ -476,7 +489,7 @@ role Endpoint {
   // outstanding RECEIVEs and SEND should receive "reset" responses ... Enter the CLOSED
   // state, delete the TCB, and return."
   rcv_rst_synchronized: from { ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT }
-      on recv net(s) if s.seq - rcv_nxt < RCV_WND && RST in s.flags && s.seq == rcv_nxt
+      on recv net(s) if in_window(s.seq) && RST in s.flags && s.seq == rcv_nxt
       -> CLOSED cite "RFC 9293 §3.10.7.4" {
     snd_una = 0
     snd_nxt = 0
@@ -491,7 +504,7 @@ role Endpoint {
   // delete the TCB, and return." (In TIME-WAIT this is the "TIME-WAIT assassination" of
   // RFC 1337; RFC 9293 keeps it.)
   rcv_rst_closing: from { CLOSING, LAST_ACK, TIME_WAIT }
-      on recv net(s) if s.seq - rcv_nxt < RCV_WND && RST in s.flags && s.seq == rcv_nxt
+      on recv net(s) if in_window(s.seq) && RST in s.flags && s.seq == rcv_nxt
       -> CLOSED cite "RFC 9293 §3.10.7.4" {
     snd_una = 0
     snd_nxt = 0
@@ -509,7 +522,7 @@ role Endpoint {
   // After sending the challenge ACK, TCP endpoints MUST drop the unacceptable segment and
   // stop processing the incoming packet further." (RFC 5961 §3.2 step 3)
   rcv_rst_challenge: from SEQ_CHECKED on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && RST in s.flags && s.seq != rcv_nxt
+      if in_window(s.seq) && RST in s.flags && s.seq != rcv_nxt
       -> same cite "RFC 5961 §3.2" {
     send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
   }
@@ -522,7 +535,7 @@ role Endpoint {
   // synchronized states below." (tcp_close.pml sends a challenge ACK in both cases; no
   // in-window SYN reaches SYN-RECEIVED in `pair`, so the two models still agree.)
   rcv_syn_syn_rcvd_passive: from SYN_RCVD on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && SYN in s.flags && passive
+      if in_window(s.seq) && !(RST in s.flags) && SYN in s.flags && passive
       -> LISTEN cite "RFC 9293 §3.10.7.4" {
     snd_una = 0
     snd_nxt = 0
@@ -532,7 +545,7 @@ role Endpoint {
   }
 
   rcv_syn_syn_rcvd_active: from SYN_RCVD on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && SYN in s.flags && !passive
+      if in_window(s.seq) && !(RST in s.flags) && SYN in s.flags && !passive
       -> same cite "RFC 5961 §4.2" {
     send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
   }
@@ -543,7 +556,7 @@ role Endpoint {
   // After sending the acknowledgment, TCP implementations MUST drop the unacceptable
   // segment and stop processing further." (An out-of-window SYN got its ACK in step one.)
   rcv_syn_challenge: from SYNCHRONIZED on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && SYN in s.flags
+      if in_window(s.seq) && !(RST in s.flags) && SYN in s.flags
       -> same cite "RFC 5961 §4.2" {
     send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
   }
@@ -551,7 +564,7 @@ role Endpoint {
   // ---- Fifth, check the ACK field ------------------------------------------------------
   // "if the ACK bit is off, drop the segment and return"
   rcv_no_ack: from SEQ_CHECKED on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && !(ACK in s.flags)
       -> same cite "RFC 9293 §3.10.7.4"
 
@@ -559,9 +572,9 @@ role Endpoint {
   // continue processing". Processing continues to the eighth step, so a FIN at RCV.NXT
   // carried by the same segment moves on to CLOSE-WAIT (next transition).
   rcv_ack_syn_rcvd: from SYN_RCVD on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
-         && ACK in s.flags && snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */
-         && !(FIN in s.flags && s.seq == rcv_nxt)
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && ack_ok(s.ack)
+         && !fin_here(s.flags, s.seq)
       -> ESTABLISHED cite "RFC 9293 §3.10.7.4" {
     snd_una = s.ack
     stop rtx
@@ -571,9 +584,9 @@ role Endpoint {
   // ... advance RCV.NXT over the FIN, and send an acknowledgment for the FIN. ...
   // SYN-RECEIVED STATE, ESTABLISHED STATE: Enter the CLOSE-WAIT state."
   rcv_ack_fin_syn_rcvd: from SYN_RCVD on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
-         && ACK in s.flags && snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */
-         && FIN in s.flags && s.seq == rcv_nxt
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && ack_ok(s.ack)
+         && fin_here(s.flags, s.seq)
       -> CLOSE_WAIT cite "RFC 9293 §3.10.7.4" {
     snd_una = s.ack
     stop rtx
@@ -584,8 +597,8 @@ role Endpoint {
   // "If the segment acknowledgment is not acceptable, form a reset segment
   // <SEQ=SEG.ACK><CTL=RST> and send it."
   rcv_bad_ack_syn_rcvd: from SYN_RCVD on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
-         && ACK in s.flags && !(snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */)
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && !ack_ok(s.ack)
       -> same cite "RFC 9293 §3.10.7.4" {
     send net { flags = {RST}, seq = s.ack }
   }
@@ -595,8 +608,8 @@ role Endpoint {
   // segment, and return."
   rcv_ack_ahead: from { ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING }
       on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
-         && ACK in s.flags && s.ack > snd_nxt
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && ack_ahead(s.ack)
       -> same cite "RFC 9293 §3.10.7.4" {
     send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
   }
@@ -604,22 +617,22 @@ role Endpoint {
   // ESTABLISHED: "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. ... If the
   // ACK is a duplicate (SEG.ACK =< SND.UNA), it can be ignored."
   rcv_ack_established: from ESTABLISHED on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
-         && ACK in s.flags && !(s.ack > snd_nxt)
-         && !(FIN in s.flags && s.seq == rcv_nxt)
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && !ack_ahead(s.ack)
+         && !fin_here(s.flags, s.seq)
       -> same cite "RFC 9293 §3.10.7.4" {
-    if snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */ {
+    if ack_ok(s.ack) {
       snd_una = s.ack
     }
   }
 
   // Eighth, check the FIN bit: "ESTABLISHED STATE: Enter the CLOSE-WAIT state."
   rcv_fin_established: from ESTABLISHED on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
-         && ACK in s.flags && !(s.ack > snd_nxt)
-         && FIN in s.flags && s.seq == rcv_nxt
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && !ack_ahead(s.ack)
+         && fin_here(s.flags, s.seq)
       -> CLOSE_WAIT cite "RFC 9293 §3.10.7.4" {
-    if snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */ {
+    if ack_ok(s.ack) {
       snd_una = s.ack
     }
     rcv_nxt = rcv_nxt + 1
@@ -631,11 +644,11 @@ role Endpoint {
   // state." In FIN-WAIT-1 SND.UNA < SND.NXT, so our FIN is acknowledged exactly when
   // SEG.ACK = SND.NXT. This transition: our FIN not acknowledged, no FIN from the peer.
   rcv_ack_fin_wait_1: from FIN_WAIT_1 on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
-         && ACK in s.flags && !(s.ack > snd_nxt) && s.ack != snd_nxt
-         && !(FIN in s.flags && s.seq == rcv_nxt)
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && !ack_ahead(s.ack) && s.ack != snd_nxt
+         && !fin_here(s.flags, s.seq)
       -> same cite "RFC 9293 §3.10.7.4" {
-    if snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */ {
+    if ack_ok(s.ack) {
       snd_una = s.ack
     }
   }
@@ -643,9 +656,9 @@ role Endpoint {
   // Our FIN acknowledged, no FIN from the peer: FIN-WAIT-2. The retransmission queue is
   // now empty: "turn off" the retransmission timer.
   rcv_ack_of_fin_fin_wait_1: from FIN_WAIT_1 on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && s.ack == snd_nxt
-         && !(FIN in s.flags && s.seq == rcv_nxt)
+         && !fin_here(s.flags, s.seq)
       -> FIN_WAIT_2 cite "RFC 9293 §3.10.7.4" {
     snd_una = s.ack
     stop rtx
@@ -655,11 +668,11 @@ role Endpoint {
   // in this segment), then enter TIME-WAIT, start the time-wait timer, turn off the other
   // timers; otherwise, enter the CLOSING state." -- here: otherwise.
   rcv_fin_fin_wait_1: from FIN_WAIT_1 on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
-         && ACK in s.flags && !(s.ack > snd_nxt) && s.ack != snd_nxt
-         && FIN in s.flags && s.seq == rcv_nxt
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && !ack_ahead(s.ack) && s.ack != snd_nxt
+         && fin_here(s.flags, s.seq)
       -> CLOSING cite "RFC 9293 §3.10.7.4" {
-    if snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */ {
+    if ack_ok(s.ack) {
       snd_una = s.ack
     }
     rcv_nxt = rcv_nxt + 1
@@ -669,9 +682,9 @@ role Endpoint {
   // ... "If our FIN has been ACKed (perhaps in this segment), then enter TIME-WAIT" (the
   // transition Note 2 of Figure 5 says the diagram omits).
   rcv_fin_ack_of_fin_fin_wait_1: from FIN_WAIT_1 on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && s.ack == snd_nxt
-         && FIN in s.flags && s.seq == rcv_nxt
+         && fin_here(s.flags, s.seq)
       -> TIME_WAIT cite "RFC 9293 §3.10.7.4" {
     snd_una = s.ack
     rcv_nxt = rcv_nxt + 1
@@ -684,11 +697,11 @@ role Endpoint {
   // retransmission queue is empty, the user's CLOSE can be acknowledged ("ok") but do not
   // delete the TCB."
   rcv_ack_fin_wait_2: from FIN_WAIT_2 on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
-         && ACK in s.flags && !(s.ack > snd_nxt)
-         && !(FIN in s.flags && s.seq == rcv_nxt)
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && !ack_ahead(s.ack)
+         && !fin_here(s.flags, s.seq)
       -> same cite "RFC 9293 §3.10.7.4" {
-    if snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */ {
+    if ack_ok(s.ack) {
       snd_una = s.ack
     }
   }
@@ -696,11 +709,11 @@ role Endpoint {
   // Eighth step, "FIN-WAIT-2 STATE: Enter the TIME-WAIT state. Start the time-wait timer,
   // turn off the other timers."
   rcv_fin_fin_wait_2: from FIN_WAIT_2 on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
-         && ACK in s.flags && !(s.ack > snd_nxt)
-         && FIN in s.flags && s.seq == rcv_nxt
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && !ack_ahead(s.ack)
+         && fin_here(s.flags, s.seq)
       -> TIME_WAIT cite "RFC 9293 §3.10.7.4" {
-    if snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */ {
+    if ack_ok(s.ack) {
       snd_una = s.ack
     }
     rcv_nxt = rcv_nxt + 1
@@ -711,13 +724,13 @@ role Endpoint {
   // CLOSE-WAIT: "Do the same processing as for the ESTABLISHED state." Eighth step,
   // "CLOSE-WAIT STATE: Remain in the CLOSE-WAIT state."
   rcv_ack_close_wait: from CLOSE_WAIT on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
-         && ACK in s.flags && !(s.ack > snd_nxt)
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && !ack_ahead(s.ack)
       -> same cite "RFC 9293 §3.10.7.4" {
-    if snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */ {
+    if ack_ok(s.ack) {
       snd_una = s.ack
     }
-    if FIN in s.flags && s.seq == rcv_nxt {
+    if fin_here(s.flags, s.seq) {
       rcv_nxt = rcv_nxt + 1
       send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
     }
@@ -726,13 +739,13 @@ role Endpoint {
   // CLOSING: "In addition to the processing for the ESTABLISHED state, if the ACK
   // acknowledges our FIN, then enter the TIME-WAIT state; otherwise, ignore the segment."
   rcv_ack_of_fin_closing: from CLOSING on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags && s.ack == snd_nxt
       -> TIME_WAIT cite "RFC 9293 §3.10.7.4" {
     snd_una = s.ack
     stop rtx
     start time_wait
-    if FIN in s.flags && s.seq == rcv_nxt {          // eighth step in TIME-WAIT
+    if fin_here(s.flags, s.seq) {          // eighth step in TIME-WAIT
       rcv_nxt = rcv_nxt + 1
       send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
     }
@@ -741,13 +754,13 @@ role Endpoint {
   // ... otherwise. (A FIN at RCV.NXT is still processed -- "CLOSING STATE: Remain in the
   // CLOSING state." -- as tcp_close.pml does; none arrives in `pair`.)
   rcv_ack_closing: from CLOSING on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
-         && ACK in s.flags && !(s.ack > snd_nxt) && s.ack != snd_nxt
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && !ack_ahead(s.ack) && s.ack != snd_nxt
       -> same cite "RFC 9293 §3.10.7.4" {
-    if snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */ {
+    if ack_ok(s.ack) {
       snd_una = s.ack
     }
-    if FIN in s.flags && s.seq == rcv_nxt {
+    if fin_here(s.flags, s.seq) {
       rcv_nxt = rcv_nxt + 1
       send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
     }
@@ -758,8 +771,8 @@ role Endpoint {
   // return." Our FIN is acknowledged by an acceptable ACK (SND.UNA < SEG.ACK =< SND.NXT;
   // here SND.NXT = SND.UNA+1, so SEG.ACK = SND.NXT).
   rcv_ack_of_fin_last_ack: from LAST_ACK on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
-         && ACK in s.flags && snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && ack_ok(s.ack)
       -> CLOSED cite "RFC 9293 §3.10.7.4" {
     snd_una = 0
     snd_nxt = 0
@@ -773,10 +786,10 @@ role Endpoint {
   // Any other ACK leaves LAST-ACK as it is. Eighth step, "LAST-ACK STATE: Remain in the
   // LAST-ACK state."
   rcv_ack_last_ack: from LAST_ACK on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
-         && ACK in s.flags && !(snd_una <= s.ack && s.ack <= snd_nxt /* BUG: < */)
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && !ack_ok(s.ack)
       -> same cite "RFC 9293 §3.10.7.4" {
-    if FIN in s.flags && s.seq == rcv_nxt {
+    if fin_here(s.flags, s.seq) {
       rcv_nxt = rcv_nxt + 1
       send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
     }
@@ -788,10 +801,10 @@ role Endpoint {
   // the eighth step: "TIME-WAIT STATE: Remain in the TIME-WAIT state. Restart the 2 MSL
   // time-wait timeout." (Restarting is a no-op in untimed checking.)
   rcv_ack_time_wait: from TIME_WAIT on recv net(s)
-      if s.seq - rcv_nxt < RCV_WND && !(RST in s.flags) && !(SYN in s.flags)
+      if in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
          && ACK in s.flags
       -> same cite "RFC 9293 §3.10.7.4" {
-    if FIN in s.flags && s.seq == rcv_nxt {
+    if fin_here(s.flags, s.seq) {
       rcv_nxt = rcv_nxt + 1
       send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
       start time_wait

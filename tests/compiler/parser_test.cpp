@@ -65,6 +65,7 @@ std::string show(const ast::Expr& e) {
     case ExprKind::kSet: return "{" + (e.args.empty() ? std::string() : args(0).substr(1)) + "}";
     case ExprKind::kForall: return "(forall " + e.name + ":" + e.type_name + args(0) + ")";
     case ExprKind::kExists: return "(exists " + e.name + ":" + e.type_name + args(0) + ")";
+    case ExprKind::kCall: return "(call " + e.name + args(0) + ")";
   }
   return "?";
 }
@@ -90,6 +91,10 @@ std::string show(const ast::Stmt& s) {
       if (!s.else_body.empty()) out += " else " + show(s.else_body);
       return out;
     }
+    case ast::StmtKind::kLet: return "let " + s.name.name + " = " + show(s.exprs.at(0));
+    case ast::StmtKind::kChoose:
+      return "choose " + s.name.name + " in " + show(s.exprs.at(0)) + ".." + show(s.exprs.at(1)) + " " +
+             show(s.then_body);
   }
   return "?";
 }
@@ -388,9 +393,11 @@ system S { instance a: R { seq = 1 } }
   EXPECT_EQ(show(*t.guard), "(&& (== (. s seq) 1) (== (. s type) 0))");
   EXPECT_EQ(show(t.actions), "{send net {seq=(. s seq), map=true}}");
   EXPECT_EQ(p.spec.systems.at(0).instances.at(0).inits.at(0).name.name, "seq");
-  // Elsewhere keywords are not names.
-  EXPECT_EQ(first_line(error("role R { var seq: bool }")),
-            "x.sp:1:14: error: expected a variable name but found keyword 'seq'");
+  // A variable may be a keyword that is not reserved (docs/language.md); a reserved one is
+  // not a name.
+  EXPECT_TRUE(parse("role R { var seq: bool }").ok);
+  EXPECT_EQ(first_line(error("role R { var next: bool }")),
+            "x.sp:1:14: error: expected a variable name but found keyword 'next'");
 }
 
 TEST(ParserRole, BackoffAndRetriesAreNotReserved) {
