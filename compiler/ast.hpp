@@ -40,6 +40,8 @@ enum class ExprKind {
   kSet,       // { args... }
   kForall,    // forall name : type_name . args[0]
   kExists,    // exists name : type_name . args[0]
+  kChannelFn, // op ( args[0] )         op: "len", "empty", "full", "nfull"; args[0]: a port
+              //                        (kName) or, in a property, instance.port (kField)
 };
 
 struct Expr {
@@ -216,6 +218,7 @@ struct Channel {
   bool dup = false;
   std::optional<Expr> dup_budget;
   bool bag = false;
+  bool blocking = false;  // a send that does not fit is not enabled (else: checking error)
   Loc loc;
 };
 

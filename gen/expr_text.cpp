@@ -88,6 +88,11 @@ std::string Text(const ir::Model& m, const ir::Role& r, const ir::Expr& e, bool 
       return Sub(m, r, e.args[0]) + " in " + r.vars[e.index].name;
     case ir::Op::kMapGet:
       return r.vars[e.index].name + "[" + Text(m, r, e.args[0], true) + "]";
+    case ir::Op::kPortLen:
+    case ir::Op::kPortFull: {
+      const std::string port = e.index >= 0 && e.index < static_cast<int>(r.ports.size()) ? r.ports[e.index].name : "?";
+      return std::string(e.op == ir::Op::kPortLen ? "len(" : "full(") + port + ")";
+    }
     default:
       if (Binary(e.op) && e.args.size() == 2) {
         std::string s = Sub(m, r, e.args[0]) + OpText(e.op) + Sub(m, r, e.args[1]);

@@ -61,6 +61,10 @@ enum class Op {
   kSetLit,       // a set value built from args (each an enum item)
   kMapHas,       // key args[0] is in map variable `index` (of `instance` when >= 0)
   kMapGet,       // map variable `index`[args[0]]; reading an absent key is an error
+  kPortLen,      // messages waiting at port `index` of the current instance (or of `instance`
+                 // >= 0): the summed length of every queue towards it (`len(p)`)
+  kPortFull,     // a send on port `index` of the current instance (or of `instance` >= 0)
+                 // would not fit: some queue it reaches is at capacity (`full(p)`)
 };
 
 struct Expr {
@@ -176,6 +180,7 @@ struct Queue {
   std::optional<int> loss_budget;  // none: unbounded
   bool dup = false;
   std::optional<int> dup_budget;
+  bool blocking = false;      // a step whose sends do not fit is not enabled (else: an error)
 };
 
 // The environment: which calls may happen, and how often.
@@ -238,6 +243,10 @@ struct System {
   std::vector<Instance> instances;
   std::vector<Queue> queues;
   Environment environment;
+  // Problems that make this system, and only it, impossible to check (a channel capacity
+  // or fault budget out of range, often from a --const override), as `file:line:col:
+  // text`. The spec still compiles and its other systems can be checked.
+  std::vector<std::string> errors;
 };
 
 struct Model {

@@ -6,12 +6,14 @@
 // in the Model and allocates nothing unless it raises an error.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "compiler/ir/model.hpp"
 #include "compiler/ir/state.hpp"
+#include "compiler/ir/system.hpp"
 #include "compiler/ir/value_range.hpp"
 
 namespace sp::ir::detail {
@@ -28,6 +30,7 @@ enum class Code : uint8_t {
   kSetHas, kSetLit, kMapHas, kMapGet,
   kBit,  // bit `v` (a constant item) of child a: `SYN in s.flags`; b == 1: negated
   kAll, kAny,  // `&&` / `||` chains: children a .. a + b - 1, left to right
+  kPortLen, kPortFull,  // port `a` of instance `slot` (rel: the acting one): Program::port_in/out
 };
 
 struct Node {
@@ -76,8 +79,24 @@ struct Instr {
   const std::string* text = nullptr;       // kAssert
 };
 
+// len(p): the summed length; full(p): some queue at capacity.
+inline int64_t PortValue(const std::vector<int32_t>& queues, bool incoming, const int64_t* s) {
+  int64_t n = 0;
+  for (size_t k = 0; k + 1 < queues.size(); k += 2) {
+    const int64_t len = s[queues[k]];
+    if (incoming) {
+      n += len;
+    } else if (len >= queues[k + 1]) {
+      return 1;
+    }
+  }
+  return n;
+}
+
 struct Program {
   const Model* model = nullptr;
+  // Per instance, per port: PortQueues (filled when an expression needs them).
+  std::vector<std::vector<std::vector<int32_t>>> port_in, port_out;
   std::vector<Node> nodes;
   std::vector<Instr> instrs;
   std::vector<int32_t> ints;
@@ -101,6 +120,7 @@ struct Frame {
   int nmsg = 0;
   const int64_t* args = nullptr;
   int nargs = 0;
+  int acting = -1;  // the acting instance (len(p) and full(p) in a transition)
 };
 
 // Sends collected while executing a body.
@@ -395,6 +415,31 @@ class Compiler {
         node().b = static_cast<int>(e.args.size());
         return;
       }
+      case Op::kPortLen:
+      case Op::kPortFull: {
+        const int i = e.instance >= 0 ? e.instance : acting_;
+        if (i < 0 || i >= static_cast<int>(sys_.instances.size())) {
+          node().code = Code::kNoInstance;
+          return;
+        }
+        const bool incoming = e.op == Op::kPortLen;
+        auto& table = incoming ? p_.port_in : p_.port_out;
+        if (table.empty()) {
+          table.resize(sys_.instances.size());
+          for (size_t k = 0; k < sys_.instances.size(); ++k) {
+            const Role& r = m_.roles[static_cast<size_t>(sys_.instances[k].role)];
+            for (size_t port = 0; port < r.ports.size(); ++port) {
+              table[k].push_back(port_queues(sys_, l_, static_cast<int>(k), static_cast<int>(port), incoming));
+            }
+          }
+        }
+        Node& x = node();
+        x.code = incoming ? Code::kPortLen : Code::kPortFull;
+        x.a = e.index;
+        x.rel = e.instance < 0;
+        x.slot = i;
+        return;
+      }
       case Op::kMapHas:
       case Op::kMapGet: {
         const int c = Children(e.args, 1);
@@ -637,6 +682,16 @@ inline int64_t Run(const Program& p, int n, const Frame& f) {
       }
       return static_cast<int64_t>(bits);
     }
+    case Code::kPortLen:
+    case Code::kPortFull: {
+      const int i = x.rel ? f.acting : x.slot;
+      const auto& table = x.code == Code::kPortLen ? p.port_in : p.port_out;
+      if (i < 0 || i >= static_cast<int>(table.size()) || x.a < 0 ||
+          x.a >= static_cast<int>(table[static_cast<size_t>(i)].size())) {
+        throw StepFailure{"no such instance or port"};
+      }
+      return PortValue(table[static_cast<size_t>(i)][static_cast<size_t>(x.a)], x.code == Code::kPortLen, f.s);
+    }
     case Code::kMapHas:
     case Code::kMapGet: {
       const int64_t key = Fetch(p, x.a, f);
@@ -816,6 +871,10 @@ class PropertyEval {
         }
         return map[2 + 2 * j];
       }
+      case Op::kPortLen:
+      case Op::kPortFull:
+        Instance(e.instance);
+        return PortValue(port_queues(sys_, l_, e.instance, e.index, e.op == Op::kPortLen), e.op == Op::kPortLen, s_);
       default: {
         const int64_t a = Arg(e, 0);
         return Apply(BinaryCode(e.op), a, Arg(e, 1), OperatorMask(ranges_, e));

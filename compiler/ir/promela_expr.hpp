@@ -36,6 +36,7 @@ struct Names {
   std::vector<std::vector<std::string>> timer;  // per instance, per timer
   std::vector<std::vector<std::string>> state_macro;  // per role, per control state
   std::vector<std::vector<std::string>> item;   // per type, per enum item
+  std::vector<std::string> queue_len;           // per queue: its length variable
 };
 
 struct Interval {

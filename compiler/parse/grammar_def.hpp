@@ -66,6 +66,9 @@ auto const kw_quantifier = word_parser("'forall' or 'exists'", "forall", "exists
 auto const kw_once = word_parser("'once'", "once");
 auto const star = word_parser("'*'", "*");
 auto const quant_domain_type = word_parser("a type name", "bool", "mac", "ip4");
+// Channel conditions (Promela's len/empty/full/nfull); not reserved: `len` is only one
+// when a `(` follows, so `s.len` and a variable `len` stay names.
+auto const channel_fn_word = word_parser("'len', 'empty', 'full' or 'nfull'", "len", "empty", "full", "nfull");
 auto const selector_keyword =
     word_parser("a fairness selector", "timeout", "recv", "call", "internal", "channel");
 
@@ -211,6 +214,12 @@ auto const start_quantifier = [](auto& ctx) {
   _val(ctx).e.loc = q.loc;
   _val(ctx).e.op_loc = q.loc;
 };
+auto const start_channel_fn = [](auto& ctx) {
+  _val(ctx).e.kind = ExprKind::kChannelFn;
+  _val(ctx).e.op = std::move(_attr(ctx).name);
+  _val(ctx).e.loc = _attr(ctx).loc;
+  _val(ctx).e.op_loc = _attr(ctx).loc;
+};
 auto const set_bound_var = [](auto& ctx) { _val(ctx).e.name = std::move(_attr(ctx).name); };
 auto const set_domain = [](auto& ctx) { _val(ctx).e.type_name = std::move(_attr(ctx).name); };
 
@@ -269,6 +278,7 @@ x3::rule<struct postfix_id, Node> const postfix = "expression";
 x3::rule<struct primary_id, Node> const primary = "expression";
 x3::rule<struct set_literal_id, Node> const set_literal = "'{'";
 x3::rule<struct quantifier_id, Node> const quantifier = "'forall' or 'exists'";
+x3::rule<struct channel_fn_id, Node> const channel_fn = "'len', 'empty', 'full' or 'nfull'";
 
 // Types.
 x3::rule<struct type_id, TypeExpr> const type = "a type";
@@ -344,6 +354,7 @@ auto const primary_def =
     | (tok("(") > expr > tok(")"))[set_val]
     | set_literal[set_val]
     | quantifier[set_val]
+    | channel_fn[set_val]
     | name_ref[make_name];
 // "{" [ expr { "," expr } ] "}"
 auto const set_literal_def =
@@ -352,6 +363,10 @@ auto const set_literal_def =
 auto const quantifier_def =
     kw_quantifier[start_quantifier] > var_name[set_bound_var] > tok(":")
     > (type_name[set_domain] | quant_domain_type[set_domain]) > tok(".") > expr[push_arg];
+
+// ("len" | "empty" | "full" | "nfull") "(" postfix ")": a port, or instance.port
+auto const channel_fn_def =
+    (channel_fn_word >> &tok("("))[start_channel_fn] > tok("(") > postfix[push_arg] > tok(")");
 
 // ---- Types -----------------------------------------------------------------------
 auto const type_def = nest[here[set(&TypeExpr::loc)] >> (
@@ -482,8 +497,12 @@ auto const channel_def = here[set(&Channel::loc)] >> kw("channel")
     > *( kw("capacity") > expr[set(&Channel::capacity)]
        // A budget is a primary (a literal, a constant or a parenthesised expression) so
        // that `--const MAX_LOSS=2` reaches it; a following option keyword is not a primary.
-       | kw("lossy")[assign(&Channel::lossy, true)] >> -primary[set(&Channel::loss_budget)]
-       | kw("dup")[assign(&Channel::dup, true)] >> -primary[set(&Channel::dup_budget)]
+       | kw("lossy")[assign(&Channel::lossy, true)]
+           >> -(!kw("blocking") >> primary[set(&Channel::loss_budget)])
+       | kw("dup")[assign(&Channel::dup, true)]
+           >> -(!kw("blocking") >> primary[set(&Channel::dup_budget)])
+       // `blocking` is not reserved: only an option here.
+       | kw("blocking")[assign(&Channel::blocking, true)]
        | kw("fifo")[assign(&Channel::bag, false)]
        | kw("bag")[assign(&Channel::bag, true)]);
 auto const port_ref_def =
@@ -527,6 +546,7 @@ auto const script_end_def = tok("}");
 
 BOOST_SPIRIT_DEFINE(expr, guard, implies, or_expr, and_expr, until_expr, temporal, compare,
                     additive, term, unary, postfix, primary, set_literal, quantifier)
+BOOST_SPIRIT_DEFINE(channel_fn)
 BOOST_SPIRIT_DEFINE(type, enum_item, spec, protocol, const_decl, type_decl, message, field)
 BOOST_SPIRIT_DEFINE(role, port, call_decl, param, group, var_decl, timer, transition,
                     state_sel, event, block, stmt, if_stmt, field_init)

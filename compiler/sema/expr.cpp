@@ -272,6 +272,8 @@ std::optional<ir::Expr> Lowerer::expr(const ast::Expr& e, const Scope& scope, ir
     case ast::ExprKind::kForall:
     case ast::ExprKind::kExists:
       return quantifier(e, scope);
+    case ast::ExprKind::kChannelFn:
+      return channel_fn(e, scope);
     case ast::ExprKind::kUnary: {
       if (e.args.size() != 1) return std::nullopt;
       if (e.op == "-") {

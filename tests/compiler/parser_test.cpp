@@ -65,6 +65,7 @@ std::string show(const ast::Expr& e) {
     case ExprKind::kSet: return "{" + (e.args.empty() ? std::string() : args(0).substr(1)) + "}";
     case ExprKind::kForall: return "(forall " + e.name + ":" + e.type_name + args(0) + ")";
     case ExprKind::kExists: return "(exists " + e.name + ":" + e.type_name + args(0) + ")";
+    case ExprKind::kChannelFn: return "(" + e.op + args(0) + ")";
   }
   return "?";
 }
