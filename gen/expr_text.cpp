@@ -6,7 +6,9 @@ namespace {
 
 const char* OpText(ir::Op op) {
   switch (op) {
-    case ir::Op::kAdd: return " + ";
+    case ir::Op::kAdd: case ir::Op::kSetUnion: return " + ";
+    case ir::Op::kSetDiff: return " - ";
+    case ir::Op::kSetInter: return " * ";
     case ir::Op::kSub: return " - ";
     case ir::Op::kMul: return " * ";
     case ir::Op::kDiv: return " / ";
@@ -30,6 +32,7 @@ bool Binary(ir::Op op) {
     case ir::Op::kMod: case ir::Op::kEq: case ir::Op::kNe: case ir::Op::kLt:
     case ir::Op::kLe: case ir::Op::kGt: case ir::Op::kGe: case ir::Op::kAnd:
     case ir::Op::kOr: case ir::Op::kImplies:
+    case ir::Op::kSetUnion: case ir::Op::kSetInter: case ir::Op::kSetDiff:
       return true;
     default:
       return false;

@@ -181,6 +181,14 @@ z3::expr ExprEval::eval(const ir::Expr& e, const EvalEnv& env, const z3::expr& p
       *err = *err || (pc && !found);
       return value;
     }
+    case Op::kSetUnion:
+      return arg(0, pc) | arg(1, pc);
+    case Op::kSetInter:
+      return arg(0, pc) & arg(1, pc);
+    case Op::kSetDiff: {
+      const z3::expr a = arg(0, pc);
+      return a & ~arg(1, pc);
+    }
     case Op::kPortLen:
     case Op::kPortFull: {
       const int inst = e.instance >= 0 ? e.instance : env.acting;

@@ -6,7 +6,7 @@
 //
 // Values. Every scalar is an int64_t:
 //   bool 0/1; int the integer itself; enum the item index; set a bit mask over its
-//   enum's items; seq a number in [0, 2^bits); mac / ip4 an index into the model's
+//   enum's items (or, set<int[0..N]>, bit v for element v); seq a number in [0, 2^bits); mac / ip4 an index into the model's
 //   address domain for that kind (see AddrDomain).
 #pragma once
 
@@ -25,7 +25,7 @@ struct Type {
   TypeKind kind = TypeKind::kBool;
   std::string name;          // as written or declared (`Flags`, `int[0..2]`)
   int64_t lo = 0, hi = 1;    // kInt: range; kBool: 0..1; kEnum: 0..n-1; others: value range
-  int enum_type = -1;        // kSet: the element enum type
+  int enum_type = -1;        // kSet: the element type: an enum, or int[0..N] (bit = value)
   std::vector<std::string> items;     // kEnum: item names
   std::vector<int64_t> item_codes;    // kEnum: wire codes (default: the index)
   int seq_bits = 0;          // kSeq: width in checking (after --seq-bits)
@@ -58,7 +58,8 @@ enum class Op {
   kEq, kNe, kLt, kLe, kGt, kGe,     // on seq: RFC 1982 serial comparison
   kAnd, kOr, kImplies,
   kSetHas,       // args[0] in set args[1] (bit test)
-  kSetLit,       // a set value built from args (each an enum item)
+  kSetLit,       // a set value built from args (each an enum item or an int element)
+  kSetUnion, kSetInter, kSetDiff,  // args[0] + args[1], args[0] * args[1], args[0] - args[1] on sets
   kMapHas,       // key args[0] is in map variable `index` (of `instance` when >= 0)
   kMapGet,       // map variable `index`[args[0]]; reading an absent key is an error
   kPortLen,      // messages waiting at port `index` of the current instance (or of `instance`

@@ -31,6 +31,7 @@ enum class Code : uint8_t {
   kBit,  // bit `v` (a constant item) of child a: `SYN in s.flags`; b == 1: negated
   kAll, kAny,  // `&&` / `||` chains: children a .. a + b - 1, left to right
   kPortLen, kPortFull,  // port `a` of instance `slot` (rel: the acting one): Program::port_in/out
+  kSetOr, kSetAnd, kSetAndNot,  // set union, intersection, difference (bit masks)
 };
 
 struct Node {
@@ -152,6 +153,9 @@ inline Code BinaryCode(Op op) {
     case Op::kOr: return Code::kOr;
     case Op::kImplies: return Code::kImplies;
     case Op::kSetHas: return Code::kSetHas;
+    case Op::kSetUnion: return Code::kSetOr;
+    case Op::kSetInter: return Code::kSetAnd;
+    case Op::kSetDiff: return Code::kSetAndNot;
     default: return Code::kNoInstance;
   }
 }
@@ -198,6 +202,9 @@ inline bool SerialLess(uint64_t a, uint64_t b, uint64_t mask) {
 __attribute__((always_inline)) inline int64_t Apply(Code code, int64_t a, int64_t b, uint64_t mask) {
   const uint64_t ua = static_cast<uint64_t>(a), ub = static_cast<uint64_t>(b);
   switch (code) {
+    case Code::kSetOr: return static_cast<int64_t>(ua | ub);
+    case Code::kSetAnd: return static_cast<int64_t>(ua & ub);
+    case Code::kSetAndNot: return static_cast<int64_t>(ua & ~ub);
     case Code::kAdd:
     case Code::kSub:
     case Code::kMul: {
@@ -648,7 +655,10 @@ inline int64_t Run(const Program& p, int n, const Frame& f) {
     case Code::kLt:
     case Code::kLe:
     case Code::kGt:
-    case Code::kGe: {
+    case Code::kGe:
+    case Code::kSetOr:
+    case Code::kSetAnd:
+    case Code::kSetAndNot: {
       const int64_t a = Fetch(p, x.a, f);
       return Apply(x.code, a, Fetch(p, x.b, f), x.mask);
     }

@@ -199,6 +199,12 @@ std::string ExprWriter::Print(const Expr& e, const Scope& s) const {
       if (i < 0) throw Unsupported("a map read outside an instance");
       return e.op == Op::kMapHas ? MapHas(i, e.index, arg(0)) : MapGet(i, e.index, arg(0));
     }
+    case Op::kSetUnion:
+      return Bin(arg(0), "|", arg(1));
+    case Op::kSetInter:
+      return Bin(arg(0), "&", arg(1));
+    case Op::kSetDiff:
+      return Bin(arg(0), "&", "~" + arg(1));
     case Op::kPortLen:
     case Op::kPortFull: {
       // The IR's queues are arrays with a length variable, not Promela channels: len(p) is
@@ -327,6 +333,15 @@ Interval ExprWriter::Bounds(const Expr& e) const {
       for (size_t k = 0; k < e.args.size(); ++k) b(k);
       out = Interval{0, (int64_t{1} << 30) - 1};
       break;
+    case Op::kSetUnion:
+    case Op::kSetInter:
+    case Op::kSetDiff: {
+      // Bit masks of one set type: within the type's range (a result bit is an operand's).
+      b(0);
+      b(1);
+      out = typed(e.type);
+      break;
+    }
     case Op::kMapGet:
       b(0);
       out = typed(e.type);

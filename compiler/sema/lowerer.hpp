@@ -89,6 +89,7 @@ class Lowerer {
   std::vector<std::string> names_in_scope(const Scope& scope) const;
   bool is_seq(ir::TypeId t) const;
   bool is_int(ir::TypeId t) const;
+  bool int_set(ir::TypeId t) const;  // set<int[0..N]>
   ir::Expr constant(ir::TypeId type, int64_t value) const;
 
   // ---- role.cpp

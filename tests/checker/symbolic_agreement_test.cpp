@@ -27,6 +27,8 @@ const Case kCases[] = {
     // and a 2-step deadlock of sends that block.
     {"tests/checker/specs/abp_blocking.sp", 6},
     {"tests/checker/specs/blocking_deadlock.sp", 3},
+    // set<int[0..3]> with union, difference, intersection: a 9-step violation.
+    {"tests/checker/specs/window_sets.sp", 9},
 };
 
 class Agreement : public ::testing::TestWithParam<Case> {};
