@@ -95,6 +95,7 @@ struct Encoding::Impl {
       }
       if (ql.loss_budget >= 0) hi[static_cast<size_t>(ql.loss_budget)] = *qu.loss_budget;
       if (ql.dup_budget >= 0) hi[static_cast<size_t>(ql.dup_budget)] = *qu.dup_budget;
+      if (ql.loss_run >= 0) hi[static_cast<size_t>(ql.loss_run)] = *qu.loss_run;
     }
     const ir::Environment& env = sys.environment;
     for (size_t e = 0; e < l.env_counters.size(); ++e) {
@@ -349,6 +350,7 @@ struct Encoding::Impl {
         const z3::expr cap = bv(qu.capacity);
         z3::expr lose_ok = ctx.bool_val(qu.lossy), dup_ok = ctx.bool_val(qu.dup);
         if (qu.lossy && ql.loss_budget >= 0) lose_ok = z3::sgt(next[static_cast<size_t>(ql.loss_budget)], bv(0));
+        if (qu.lossy && ql.loss_run >= 0) lose_ok = lose_ok && z3::slt(next[static_cast<size_t>(ql.loss_run)], bv(*qu.loss_run));
         if (qu.dup && ql.dup_budget >= 0) dup_ok = z3::sgt(next[static_cast<size_t>(ql.dup_budget)], bv(0));
         if (qu.dup && qu.blocking) dup_ok = dup_ok && z3::sle(len + bv(2), cap);
         const z3::expr deliver = c == ctx.bv_val(0, 2), lose = c == ctx.bv_val(1, 2), dup = c == ctx.bv_val(2, 2);
@@ -374,6 +376,10 @@ struct Encoding::Impl {
         if (ql.dup_budget >= 0) {
           const size_t b = static_cast<size_t>(ql.dup_budget);
           next[b] = z3::ite(p.cond && dup, next[b] - bv(1), next[b]);
+        }
+        if (ql.loss_run >= 0) {  // losses in a row: one more, or none after a copy that got through
+          const size_t r = static_cast<size_t>(ql.loss_run);
+          next[r] = z3::ite(p.cond, z3::ite(lose, next[r] + bv(1), bv(0)), next[r]);
         }
       }
     }

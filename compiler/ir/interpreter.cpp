@@ -477,27 +477,40 @@ void TransitionSystem::Impl::Branch(size_t k, Scratch& sc, const Out& out) const
   const auto& p = sc.sends.pending[static_cast<size_t>(cp.pending)];
   const int64_t* fields = sc.sends.fields.data() + p.offset;
 
+  // `lossy consecutive R`: a copy that is not lost ends the run of losses.
+  const int64_t run = ql.loss_run >= 0 ? s[ql.loss_run] : 0;
+  auto end_run = [&] {
+    if (ql.loss_run < 0) return;
+    s[ql.loss_run] = 0;
+    changed.push_back(ql.loss_run);
+  };
+
   sc.choice[k] = 0;  // delivered
   if (s[ql.len] >= q.capacity) {
     EmitError(k + 1, overflow[static_cast<size_t>(cp.queue)], p.line, sc, out);
   } else {
+    end_run();
     Enqueue(s, cp.queue, fields, changed);
     Branch(k + 1, sc, out);
     DropTail(s, cp.queue);
+    if (ql.loss_run >= 0) s[ql.loss_run] = run;
     changed.resize(mark);
   }
 
-  if (q.lossy) {
+  if (q.lossy && (ql.loss_run < 0 || run < *q.loss_run) && (ql.loss_budget < 0 || s[ql.loss_budget] > 0)) {
     sc.choice[k] = 1;
-    if (ql.loss_budget < 0) {
-      Branch(k + 1, sc, out);
-    } else if (s[ql.loss_budget] > 0) {
+    if (ql.loss_budget >= 0) {
       --s[ql.loss_budget];
       changed.push_back(ql.loss_budget);
-      Branch(k + 1, sc, out);
-      ++s[ql.loss_budget];
-      changed.resize(mark);
     }
+    if (ql.loss_run >= 0) {
+      s[ql.loss_run] = run + 1;
+      changed.push_back(ql.loss_run);
+    }
+    Branch(k + 1, sc, out);
+    if (ql.loss_budget >= 0) ++s[ql.loss_budget];
+    if (ql.loss_run >= 0) s[ql.loss_run] = run;
+    changed.resize(mark);
   }
 
   if (q.dup && (ql.dup_budget < 0 || s[ql.dup_budget] > 0) && !(q.blocking && s[ql.len] + 2 > q.capacity)) {
@@ -509,12 +522,14 @@ void TransitionSystem::Impl::Branch(size_t k, Scratch& sc, const Out& out) const
         --s[ql.dup_budget];
         changed.push_back(ql.dup_budget);
       }
+      end_run();
       Enqueue(s, cp.queue, fields, changed);
       Enqueue(s, cp.queue, fields, changed);
       Branch(k + 1, sc, out);
       DropTail(s, cp.queue);
       DropTail(s, cp.queue);
       if (ql.dup_budget >= 0) ++s[ql.dup_budget];
+      if (ql.loss_run >= 0) s[ql.loss_run] = run;
       changed.resize(mark);
     }
   }

@@ -181,6 +181,9 @@ Layout build_layout(const Model& model, int system) {
       ql.dup_budget = b.Add(q.name + ".dup_budget", 0,
                             detail::BitsForSpan(static_cast<uint64_t>(*q.dup_budget < 0 ? 0 : *q.dup_budget)));
     }
+    if (q.lossy && q.loss_run) {
+      ql.loss_run = b.Add(q.name + ".loss_run", 0, detail::BitsForSpan(static_cast<uint64_t>(*q.loss_run < 0 ? 0 : *q.loss_run)));
+    }
     l.queues.push_back(ql);
   }
 

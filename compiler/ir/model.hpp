@@ -182,6 +182,7 @@ struct Queue {
   bool dup = false;
   std::optional<int> dup_budget;
   bool blocking = false;      // a step whose sends do not fit is not enabled (else: an error)
+  std::optional<int> loss_run;  // lossy: at most this many copies lost in a row (none: no limit)
 };
 
 // The environment: which calls may happen, and how often.

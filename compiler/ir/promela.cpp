@@ -382,6 +382,7 @@ void Writer::Declarations() {
     const QueueLayout& ql = L().queues[q];
     o_ << "/* channel " << Comment(qu.name) << ": capacity " << qu.capacity << (qu.bag ? ", bag" : ", fifo")
        << (qu.lossy ? ", lossy" + (qu.loss_budget ? " " + std::to_string(*qu.loss_budget) : std::string()) : "")
+       << (qu.loss_run ? " consecutive " + std::to_string(*qu.loss_run) : std::string())
        << (qu.dup ? ", dup" + (qu.dup_budget ? " " + std::to_string(*qu.dup_budget) : std::string()) : "") << " */\n";
     o_ << PromelaType(0, qu.capacity) << " " << q_[q].base << "_len = 0;\n";
     if (qu.capacity > 0 && !q_[q].typedef_name.empty()) o_ << q_[q].typedef_name << " " << q_[q].base << "[" << qu.capacity << "];\n";
@@ -391,6 +392,7 @@ void Writer::Declarations() {
     if (ql.dup_budget >= 0) {
       o_ << PromelaType(0, *qu.dup_budget) << " " << q_[q].base << "_dup = " << init_[static_cast<size_t>(ql.dup_budget)] << ";\n";
     }
+    if (ql.loss_run >= 0) o_ << PromelaType(0, *qu.loss_run) << " " << q_[q].base << "_run = 0;\n";
   }
   // Environment.
   const Environment& env = sys_.environment;
@@ -471,22 +473,31 @@ void Writer::Inlines() {
     o_ << "  " << b << "_len--\n}\n";
     // Send one copy (fields in sp_f*): delivered, lost or duplicated, as the IR branches.
     const std::string put = copy(b + "[" + b + "_len]", "sp_f") + "; " + b + "_len++";
+    // `lossy consecutive R`: b_run counts the copies lost in a row; a copy that gets
+    // through ends the run.
+    const bool run = L().queues[q].loss_run >= 0;
+    const std::string end_run = run ? "; " + b + "_run = 0" : "";
     o_ << "inline send_" << b << "() {\n";
     const bool choice = qu.lossy || qu.dup;
     const std::string pad = choice ? "  :: " : "  ";
     if (choice) o_ << "  if\n";
     if (qu.blocking) {  // the step's guard made room (Room)
-      o_ << pad << put << (choice ? "\t/* delivered */\n" : "\n");
+      o_ << pad << put << end_run << (choice ? "\t/* delivered */\n" : "\n");
     } else {
       o_ << pad << "assert(" << b << "_len < " << qu.capacity << ");\t/* checking error: the channel is full */\n"
-         << (choice ? "     " : "  ") << put << (choice ? "\t/* delivered */\n" : "\n");
+         << (choice ? "     " : "  ") << put << end_run << (choice ? "\t/* delivered */\n" : "\n");
     }
     if (qu.lossy) {
+      std::string when, effect;
       if (L().queues[q].loss_budget >= 0) {
-        o_ << "  :: " << b << "_loss > 0 -> " << b << "_loss--\t/* lost */\n";
-      } else {
-        o_ << "  :: true -> skip\t/* lost */\n";
+        when = b + "_loss > 0";
+        effect = b + "_loss--";
       }
+      if (run) {
+        when += (when.empty() ? "" : " && ") + b + "_run < " + std::to_string(*qu.loss_run);
+        effect += (effect.empty() ? "" : "; ") + b + "_run++";
+      }
+      o_ << "  :: " << (when.empty() ? "true" : when) << " -> " << (effect.empty() ? "skip" : effect) << "\t/* lost */\n";
     }
     if (qu.dup) {
       const bool budget = L().queues[q].dup_budget >= 0;
@@ -498,7 +509,7 @@ void Writer::Inlines() {
         o_ << "  :: " << (budget ? b + "_dup > 0 -> " + b + "_dup--; " : std::string("true -> ")) << "\t/* duplicated */\n"
            << "     assert(" << fits << ");\t/* checking error: the channel is full */\n";
       }
-      o_ << "     " << put << ";\n     " << put << "\n";
+      o_ << "     " << put << ";\n     " << put << end_run << "\n";
     }
     if (choice) o_ << "  fi\n";
     o_ << "}\n";

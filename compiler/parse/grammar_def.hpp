@@ -498,7 +498,9 @@ auto const channel_def = here[set(&Channel::loc)] >> kw("channel")
        // A budget is a primary (a literal, a constant or a parenthesised expression) so
        // that `--const MAX_LOSS=2` reaches it; a following option keyword is not a primary.
        | kw("lossy")[assign(&Channel::lossy, true)]
-           >> -(!kw("blocking") >> primary[set(&Channel::loss_budget)])
+           >> -(!kw("blocking") >> !kw("consecutive") >> primary[set(&Channel::loss_budget)])
+           // `consecutive` is not reserved: only here, after `lossy [K]`.
+           >> -(kw("consecutive") > primary[set(&Channel::loss_run)])
        | kw("dup")[assign(&Channel::dup, true)]
            >> -(!kw("blocking") >> primary[set(&Channel::dup_budget)])
        // `blocking` is not reserved: only an option here.

@@ -155,6 +155,7 @@ void Lowerer::lower_system(const ast::System& s) {
     };
     if (c.loss_budget) q.loss_budget = budget(c.loss_budget, "loss");
     if (c.dup_budget) q.dup_budget = budget(c.dup_budget, "duplication");
+    if (c.loss_run) q.loss_run = budget(c.loss_run, "consecutive loss");
     if (!ok) continue;
     if (!c.broadcast) {
       int from = instance_index(c.from.instance);

@@ -29,6 +29,8 @@ const Case kCases[] = {
     {"tests/checker/specs/blocking_deadlock.sp", 3},
     // set<int[0..3]> with union, difference, intersection: a 9-step violation.
     {"tests/checker/specs/window_sets.sp", 9},
+    // At most 2 consecutive losses (`lossy consecutive 2`).
+    {"tests/checker/specs/abp_consecutive.sp", 6},
 };
 
 class Agreement : public ::testing::TestWithParam<Case> {};
@@ -53,7 +55,9 @@ TEST_P(Agreement, BmcFindsWhatExplicitFindsWithinTheDepth) {
     Options o = testing::Bfs(1);
     o.max_states = 20000;
     const Result ex = check_safety(ts, props, o);
-    if (!ex.complete) ASSERT_GT(ex.stats.max_depth, static_cast<uint64_t>(c.depth)) << c.file;
+    if (!ex.complete) {
+      ASSERT_GT(ex.stats.max_depth, static_cast<uint64_t>(c.depth)) << c.file;
+    }
     const symbolic::SymbolicResult r = testing::Bmc(ts, props, c.depth);
     for (const Outcome& e : ex.outcomes) {
       const Outcome* sym = testing::Find(r.result, e.name);

@@ -103,6 +103,24 @@ TEST(ChannelParse, BlockingOption) {
   EXPECT_FALSE(c.loss_budget || c.dup_budget);
 }
 
+TEST(ChannelParse, ConsecutiveLosses) {
+  Result r = parse("system x { channel a.p -> b.q lossy 3 consecutive 2 blocking channel b.p -> a.q lossy consecutive K }");
+  ASSERT_TRUE(r.ok) << r.messages;
+  const ast::Channel& c = r.spec.systems[0].channels[0];
+  EXPECT_TRUE(c.lossy && c.blocking);
+  ASSERT_TRUE(c.loss_budget && c.loss_run);
+  EXPECT_EQ(c.loss_budget->int_value, 3);
+  EXPECT_EQ(c.loss_run->int_value, 2);
+  const ast::Channel& d = r.spec.systems[0].channels[1];
+  EXPECT_FALSE(d.loss_budget);
+  ASSERT_TRUE(d.loss_run);
+  EXPECT_EQ(d.loss_run->name, "K");
+  EXPECT_EQ(parse("system x { channel a.p -> b.q lossy consecutive }").messages,
+            "c.sp:1:49: error: expected expression but found '}'\n"
+            "  system x { channel a.p -> b.q lossy consecutive }\n"
+            "                                                  ^\n");
+}
+
 TEST(ChannelParse, MalformedCalls) {
   EXPECT_EQ(parse("const X = len()").messages,
             "c.sp:1:15: error: expected expression but found ')'\n"
@@ -152,6 +170,22 @@ TEST(ChannelSema, Errors) {
   c.replace(c.find("const CAP = 2"), 13, "const CAP = len(out)");
   EXPECT_EQ(compile(c).messages.substr(0, 73),
             "c.sp:1:13: error: len(...) is only allowed in transitions and properties\n");
+}
+
+TEST(ChannelSema, ConsecutiveLossBudget) {
+  std::string text = spec("true");
+  text.replace(text.find("lossy 1"), 7, "lossy consecutive CAP");
+  Result r = compile(text);
+  ASSERT_TRUE(r.ok) << r.messages;
+  EXPECT_EQ(r.model.systems[1].queues[0].loss_run, 2);
+  EXPECT_FALSE(r.model.systems[1].queues[0].loss_budget);
+  CompileOptions o;
+  o.const_overrides = {{"CAP", 300}};
+  Result big = compile(text, o);
+  EXPECT_NE(big.messages.find("c.sp:24:57: warning: consecutive loss budget must be 0..255, not 300; system other "
+                              "cannot be checked (the other systems can)"),
+            std::string::npos)
+      << big.messages;
 }
 
 // A capacity out of range (here from --const) stops its own system only.
