@@ -38,6 +38,13 @@ void Collect(const ir::TransitionSystem& ts, const ir::Expr& e, std::vector<int3
       for (int k = 0; k < count; ++k) out.push_back(first + k);
       break;
     }
+    case ir::Op::kPortLen:
+    case ir::Op::kPortFull: {
+      if (!named) break;
+      const std::vector<int32_t> qs = ir::port_queues(ts.system(), l, e.instance, e.index, e.op == ir::Op::kPortLen);
+      for (size_t k = 0; k < qs.size(); k += 2) out.push_back(qs[k]);  // the length slots
+      break;
+    }
     default:
       break;
   }

@@ -41,6 +41,8 @@ enum class ExprKind {
   kForall,    // forall name : type_name . args[0]
   kExists,    // exists name : type_name . args[0]
   kCall,      // name ( args... ): a `def` or a built-in (min, max)
+  kChannelFn, // op ( args[0] )         op: "len", "empty", "full", "nfull"; args[0]: a port
+              //                        (kName) or, in a property, instance.port (kField)
 };
 
 struct Expr {
@@ -228,7 +230,9 @@ struct Channel {
   std::optional<Expr> loss_budget;  // `lossy 1`, `lossy MAX_LOSS`; none = unbounded
   bool dup = false;
   std::optional<Expr> dup_budget;
+  std::optional<Expr> loss_run;  // `lossy [K] consecutive R`: at most R losses in a row
   bool bag = false;
+  bool blocking = false;  // a send that does not fit is not enabled (else: checking error)
   Loc loc;
 };
 

@@ -6,7 +6,9 @@ namespace {
 
 const char* OpText(ir::Op op) {
   switch (op) {
-    case ir::Op::kAdd: return " + ";
+    case ir::Op::kAdd: case ir::Op::kSetUnion: return " + ";
+    case ir::Op::kSetDiff: return " - ";
+    case ir::Op::kSetInter: return " * ";
     case ir::Op::kSub: return " - ";
     case ir::Op::kMul: return " * ";
     case ir::Op::kDiv: return " / ";
@@ -30,6 +32,7 @@ bool Binary(ir::Op op) {
     case ir::Op::kMod: case ir::Op::kEq: case ir::Op::kNe: case ir::Op::kLt:
     case ir::Op::kLe: case ir::Op::kGt: case ir::Op::kGe: case ir::Op::kAnd:
     case ir::Op::kOr: case ir::Op::kImplies:
+    case ir::Op::kSetUnion: case ir::Op::kSetInter: case ir::Op::kSetDiff:
       return true;
     default:
       return false;
@@ -92,6 +95,11 @@ std::string Text(const ir::Model& m, const ir::Role& r, const ir::Expr& e, bool 
     case ir::Op::kMax:
       return std::string(e.op == ir::Op::kMin ? "min(" : "max(") + Text(m, r, e.args[0], true) +
              ", " + Text(m, r, e.args[1], true) + ")";
+    case ir::Op::kPortLen:
+    case ir::Op::kPortFull: {
+      const std::string port = e.index >= 0 && e.index < static_cast<int>(r.ports.size()) ? r.ports[e.index].name : "?";
+      return std::string(e.op == ir::Op::kPortLen ? "len(" : "full(") + port + ")";
+    }
     default:
       if (Binary(e.op) && e.args.size() == 2) {
         std::string s = Sub(m, r, e.args[0]) + OpText(e.op) + Sub(m, r, e.args[1]);

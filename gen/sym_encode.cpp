@@ -102,7 +102,10 @@ z3::expr Encoder::domain(const z3::expr& v, ir::TypeId type) const {
     }
     case ir::TypeKind::kSet: {
       size_t n = 1;
-      if (t->enum_type >= 0) n = model_->types[static_cast<size_t>(t->enum_type)].items.size();
+      if (t->enum_type >= 0) {
+        const ir::Type& e = model_->types[static_cast<size_t>(t->enum_type)];
+        n = e.kind == ir::TypeKind::kInt ? static_cast<size_t>(e.hi + 1) : e.items.size();  // set<int[0..N]>
+      }
       return z3::ult(v, ctx_->bv_val(uint64_t{1} << n, 64));
     }
     case ir::TypeKind::kIp4:
@@ -266,6 +269,19 @@ z3::expr Encoder::eval(const ir::Expr& e, Env& env) const {
       if (m.empty()) return fresh("absent", e.type);
       return map_get(m, key);
     }
+    case Op::kSetUnion:
+    case Op::kSetInter:
+    case Op::kSetDiff: {
+      z3::expr a = coerce(eval(e.args[0], env), ctx_->bv_sort(64));
+      z3::expr b = coerce(eval(e.args[1], env), ctx_->bv_sort(64));
+      return e.op == Op::kSetUnion ? (a | b) : e.op == Op::kSetInter ? (a & b) : (a & ~b);
+    }
+    case Op::kPortLen:
+    case Op::kPortFull:
+      // Generated tests drive one implementation through its wire; the channels between
+      // spec instances are not part of a test's state.
+      throw std::runtime_error("len, empty, full and nfull are not supported by the test generator "
+                               "(a channel's contents are not part of a generated test)");
     default:
       throw std::runtime_error("expression not supported in a role: op " +
                                std::to_string(static_cast<int>(e.op)));

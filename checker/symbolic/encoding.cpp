@@ -95,6 +95,7 @@ struct Encoding::Impl {
       }
       if (ql.loss_budget >= 0) hi[static_cast<size_t>(ql.loss_budget)] = *qu.loss_budget;
       if (ql.dup_budget >= 0) hi[static_cast<size_t>(ql.dup_budget)] = *qu.dup_budget;
+      if (ql.loss_run >= 0) hi[static_cast<size_t>(ql.loss_run)] = *qu.loss_run;
     }
     const ir::Environment& env = sys.environment;
     for (size_t e = 0; e < l.env_counters.size(); ++e) {
@@ -311,7 +312,8 @@ struct Encoding::Impl {
     env.args = tr.event == ir::EventKind::kCall ? &args : nullptr;
     z3::expr gerr = ctx.bool_val(false);
     const z3::expr g = ev.truth(ev.eval(tr.guard, env, ctx.bool_val(true), &gerr));
-    StepTerms out{en && arg_ok, en && arg_ok && (g || gerr), ctx.bool_val(false), ctx.bool_val(false), {}};
+    StepTerms out{en && arg_ok, en && arg_ok && (g || gerr), ctx.bool_val(false), ctx.bool_val(false),
+                  ctx.bool_val(false), {}};
     if (!with_post) return out;
 
     z3::expr berr = ctx.bool_val(false);
@@ -320,6 +322,22 @@ struct Encoding::Impl {
     Exec(tr.actions, a.instance, next, benv, ctx.bool_val(true), &berr, sends);
     if (tr.target >= 0) next[static_cast<size_t>(il.state)] = bv(tr.target);
 
+    // A blocking channel without room for every copy sent to it (each counted as
+    // delivered) disables the step (the interpreter's Fire).
+    z3::expr blocked = ctx.bool_val(false);
+    for (size_t q = 0; q < sys.queues.size(); ++q) {
+      if (!sys.queues[q].blocking) continue;
+      z3::expr need = bv(0);
+      bool any = false;
+      for (const PendingSend& p : sends) {
+        for (int pq : port_queues[static_cast<size_t>(a.instance)][static_cast<size_t>(p.port)]) {
+          if (pq != static_cast<int>(q)) continue;
+          need = need + z3::ite(p.cond, bv(1), bv(0));
+          any = true;
+        }
+      }
+      if (any) blocked = blocked || z3::sgt(next[static_cast<size_t>(l.queues[q].len)] + need, bv(sys.queues[q].capacity));
+    }
     // Each copy of each send: delivered (0), lost (1) or duplicated (2), in order.
     z3::expr faults_ok = ctx.bool_val(true), send_err = ctx.bool_val(false);
     int copy = 0;
@@ -332,7 +350,9 @@ struct Encoding::Impl {
         const z3::expr cap = bv(qu.capacity);
         z3::expr lose_ok = ctx.bool_val(qu.lossy), dup_ok = ctx.bool_val(qu.dup);
         if (qu.lossy && ql.loss_budget >= 0) lose_ok = z3::sgt(next[static_cast<size_t>(ql.loss_budget)], bv(0));
+        if (qu.lossy && ql.loss_run >= 0) lose_ok = lose_ok && z3::slt(next[static_cast<size_t>(ql.loss_run)], bv(*qu.loss_run));
         if (qu.dup && ql.dup_budget >= 0) dup_ok = z3::sgt(next[static_cast<size_t>(ql.dup_budget)], bv(0));
+        if (qu.dup && qu.blocking) dup_ok = dup_ok && z3::sle(len + bv(2), cap);
         const z3::expr deliver = c == ctx.bv_val(0, 2), lose = c == ctx.bv_val(1, 2), dup = c == ctx.bv_val(2, 2);
         const z3::expr allowed = deliver || (lose && lose_ok) || (dup && dup_ok);
         const z3::expr overflow = (deliver && z3::sge(len, cap)) || (dup && dup_ok && z3::sgt(len + bv(2), cap));
@@ -357,10 +377,16 @@ struct Encoding::Impl {
           const size_t b = static_cast<size_t>(ql.dup_budget);
           next[b] = z3::ite(p.cond && dup, next[b] - bv(1), next[b]);
         }
+        if (ql.loss_run >= 0) {  // losses in a row: one more, or none after a copy that got through
+          const size_t r = static_cast<size_t>(ql.loss_run);
+          next[r] = z3::ite(p.cond, z3::ite(lose, next[r] + bv(1), bv(0)), next[r]);
+        }
       }
     }
-    out.ok = en && arg_ok && g && !gerr && !berr && faults_ok;
-    out.error = en && arg_ok && (gerr || (g && (berr || send_err)));
+    out.ok = en && arg_ok && g && !gerr && !berr && faults_ok && !blocked;
+    out.error = en && arg_ok && (gerr || (g && (berr || (send_err && !blocked))));
+    out.fires = en && arg_ok && (gerr || (g && (berr || !blocked)));
+    out.blocked = blocked;
     out.post = std::move(next);
     return out;
   }
@@ -555,13 +581,15 @@ z3::expr Encoding::has_successor(const Frame& f, bool* exact) {
   *exact = true;
   const ir::Model& m = ts_->model();
   const ir::System& sys = ts_->system();
+  // A blocking channel makes "fires" depend on the sends: compute the post-state then.
+  const bool post = std::any_of(sys.queues.begin(), sys.queues.end(), [](const ir::Queue& q) { return q.blocking; });
   z3::expr any = ctx_->bool_val(false);
   for (size_t a = 0; a < actions_.size(); ++a) {
     const Action& act = actions_[a];
     const ir::Transition& tr =
         m.roles[static_cast<size_t>(sys.instances[static_cast<size_t>(act.instance)].role)].transitions[static_cast<size_t>(act.transition)];
     if (tr.event != ir::EventKind::kCall) {
-      any = any || impl_->Terms(act, f.vals, "has", nullptr, false).fires;
+      any = any || impl_->Terms(act, f.vals, "has", nullptr, post).fires;
       continue;
     }
     // Arguments: every value of each domain (the guard may hold for some only).
@@ -573,7 +601,7 @@ z3::expr Encoding::has_successor(const Frame& f, bool* exact) {
     }
     if (n > 4096) {
       *exact = false;
-      any = any || impl_->Terms(act, f.vals, "has", nullptr, false).enabled;
+      any = any || impl_->Terms(act, f.vals, "has", nullptr, false).enabled;  // over-approximates blocking too
       continue;
     }
     std::vector<int64_t> cur;
@@ -581,7 +609,7 @@ z3::expr Encoding::has_successor(const Frame& f, bool* exact) {
     while (true) {
       std::vector<z3::expr> args;
       for (int64_t v : cur) args.push_back(impl_->bv(v));
-      any = any || impl_->Terms(act, f.vals, "has", &args, false).fires;
+      any = any || impl_->Terms(act, f.vals, "has", &args, post).fires;
       size_t k = cur.size();
       bool done = true;
       while (k-- > 0) {

@@ -52,6 +52,7 @@ struct StepTerms {
   z3::expr fires;          // a successor exists (guard true or raising an error)
   z3::expr ok;             // fires without any error, with valid fault choices
   z3::expr error;          // fires and raises a checking error
+  z3::expr blocked;        // the sends do not fit in a blocking channel (computed with the post)
   std::vector<z3::expr> post;  // per slot: the value after a successful step
 };
 

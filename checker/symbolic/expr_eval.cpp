@@ -1,5 +1,7 @@
 #include "checker/symbolic/expr_eval.hpp"
 
+#include "compiler/ir/system.hpp"
+
 #include <bit>
 
 // OperatorMask: which operators wrap / compare serially, shared with the interpreter so
@@ -183,6 +185,28 @@ z3::expr ExprEval::eval(const ir::Expr& e, const EvalEnv& env, const z3::expr& p
       if (e.op == Op::kMapHas) return from_bool(found);
       *err = *err || (pc && !found);
       return value;
+    }
+    case Op::kSetUnion:
+      return arg(0, pc) | arg(1, pc);
+    case Op::kSetInter:
+      return arg(0, pc) & arg(1, pc);
+    case Op::kSetDiff: {
+      const z3::expr a = arg(0, pc);
+      return a & ~arg(1, pc);
+    }
+    case Op::kPortLen:
+    case Op::kPortFull: {
+      const int inst = e.instance >= 0 ? e.instance : env.acting;
+      if (inst < 0 || inst >= static_cast<int>(l_->instances.size())) return fail();
+      const std::vector<int32_t> qs = ir::port_queues(*sys_, *l_, inst, e.index, e.op == Op::kPortLen);
+      z3::expr sum = bv(0);
+      z3::expr full = ctx_->bool_val(false);
+      for (size_t k = 0; k + 1 < qs.size(); k += 2) {
+        const z3::expr& len = s[static_cast<size_t>(qs[k])];
+        sum = sum + len;
+        full = full || z3::sge(len, bv(qs[k + 1]));
+      }
+      return e.op == Op::kPortLen ? sum : from_bool(full);
     }
     default:
       break;

@@ -169,7 +169,7 @@ std::string TransitionSystem::describe_state(const Slots& state) const {
     const Queue& qu = sys.queues[q];
     const QueueLayout& ql = layout_.queues[q];
     const int64_t len = at(ql.len);
-    if (len == 0) continue;
+    if (len == 0 && !(ql.loss_run >= 0 && at(ql.loss_run) > 0)) continue;  // a run of losses is state too
     out += qu.name + ": [";
     std::vector<int64_t> fields(static_cast<size_t>(ql.fields));
     for (int64_t k = 0; k < len; ++k) {
@@ -181,6 +181,7 @@ std::string TransitionSystem::describe_state(const Slots& state) const {
     out += "]";
     if (ql.loss_budget >= 0) out += " loss budget " + std::to_string(at(ql.loss_budget));
     if (ql.dup_budget >= 0) out += " dup budget " + std::to_string(at(ql.dup_budget));
+    if (ql.loss_run >= 0) out += " lost in a row " + std::to_string(at(ql.loss_run));
     out += "\n";
   }
   const Environment& env = sys.environment;

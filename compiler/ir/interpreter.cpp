@@ -10,7 +10,8 @@
 //      advanced, timer disarmed) and the actions run in order; sends are collected.
 //   4. Each collected send becomes one copy per queue it reaches; each copy is delivered,
 //      lost (lossy, budget left) or duplicated (dup, budget left): one successor per
-//      combination. The control state becomes t's target.
+//      combination. The control state becomes t's target. When the copies do not all
+//      fit a `blocking` queue, the step is not enabled (no successor, no error).
 // Successors come in a fixed order: instance, transition, queue, position, environment
 // entry, target, argument values (first argument slowest), fault choices (first copy
 // slowest; delivered, lost, duplicated).
@@ -161,6 +162,7 @@ struct TransitionSystem::Impl {
   };
   std::vector<Inst> inst;
   std::vector<std::string> overflow;  // per queue: the error text
+  bool any_blocking = false;          // some queue is `blocking`
 
   // The system's property expressions (invariants, deadlock `except`s, LTL atoms),
   // compiled like guards: a search evaluates its invariants on every new state, and the
@@ -311,6 +313,7 @@ TransitionSystem::Impl::Impl(const Model& model, int system, const Layout& layou
     inst.push_back(std::move(in));
   }
   for (const Queue& q : sys.queues) {
+    any_blocking = any_blocking || q.blocking;
     overflow.push_back("channel " + q.name + " overflows (capacity " + std::to_string(q.capacity) + ")");
   }
   CompileProperties(system);
@@ -338,6 +341,10 @@ bool TransitionSystem::Impl::Compilable(const Expr& e) const {
     case Op::kCallArg:
       return false;
     case Op::kInstState:
+      if (!instance_ok()) return false;
+      break;
+    case Op::kPortLen:
+    case Op::kPortFull:
       if (!instance_ok()) return false;
       break;
     case Op::kInstVar:
@@ -471,30 +478,43 @@ void TransitionSystem::Impl::Branch(size_t k, Scratch& sc, const Out& out) const
   const auto& p = sc.sends.pending[static_cast<size_t>(cp.pending)];
   const int64_t* fields = sc.sends.fields.data() + p.offset;
 
+  // `lossy consecutive R`: a copy that is not lost ends the run of losses.
+  const int64_t run = ql.loss_run >= 0 ? s[ql.loss_run] : 0;
+  auto end_run = [&] {
+    if (ql.loss_run < 0) return;
+    s[ql.loss_run] = 0;
+    changed.push_back(ql.loss_run);
+  };
+
   sc.choice[k] = 0;  // delivered
   if (s[ql.len] >= q.capacity) {
     EmitError(k + 1, overflow[static_cast<size_t>(cp.queue)], p.line, sc, out);
   } else {
+    end_run();
     Enqueue(s, cp.queue, fields, changed);
     Branch(k + 1, sc, out);
     DropTail(s, cp.queue);
+    if (ql.loss_run >= 0) s[ql.loss_run] = run;
     changed.resize(mark);
   }
 
-  if (q.lossy) {
+  if (q.lossy && (ql.loss_run < 0 || run < *q.loss_run) && (ql.loss_budget < 0 || s[ql.loss_budget] > 0)) {
     sc.choice[k] = 1;
-    if (ql.loss_budget < 0) {
-      Branch(k + 1, sc, out);
-    } else if (s[ql.loss_budget] > 0) {
+    if (ql.loss_budget >= 0) {
       --s[ql.loss_budget];
       changed.push_back(ql.loss_budget);
-      Branch(k + 1, sc, out);
-      ++s[ql.loss_budget];
-      changed.resize(mark);
     }
+    if (ql.loss_run >= 0) {
+      s[ql.loss_run] = run + 1;
+      changed.push_back(ql.loss_run);
+    }
+    Branch(k + 1, sc, out);
+    if (ql.loss_budget >= 0) ++s[ql.loss_budget];
+    if (ql.loss_run >= 0) s[ql.loss_run] = run;
+    changed.resize(mark);
   }
 
-  if (q.dup && (ql.dup_budget < 0 || s[ql.dup_budget] > 0)) {
+  if (q.dup && (ql.dup_budget < 0 || s[ql.dup_budget] > 0) && !(q.blocking && s[ql.len] + 2 > q.capacity)) {
     sc.choice[k] = 2;
     if (s[ql.len] + 2 > q.capacity) {
       EmitError(k + 1, overflow[static_cast<size_t>(cp.queue)], p.line, sc, out);
@@ -503,12 +523,14 @@ void TransitionSystem::Impl::Branch(size_t k, Scratch& sc, const Out& out) const
         --s[ql.dup_budget];
         changed.push_back(ql.dup_budget);
       }
+      end_run();
       Enqueue(s, cp.queue, fields, changed);
       Enqueue(s, cp.queue, fields, changed);
       Branch(k + 1, sc, out);
       DropTail(s, cp.queue);
       DropTail(s, cp.queue);
       if (ql.dup_budget >= 0) ++s[ql.dup_budget];
+      if (ql.loss_run >= 0) s[ql.loss_run] = run;
       changed.resize(mark);
     }
   }
@@ -525,6 +547,7 @@ void TransitionSystem::Impl::Fire(const Slots& state, int i, int t, const Event&
   f.cur = f.s + in.base;
   f.msg = ev.msg;
   f.nmsg = ev.nmsg;
+  f.acting = i;
   if (ev.call) {
     f.args = label.args.data();
     f.nargs = static_cast<int>(label.args.size());
@@ -611,6 +634,21 @@ void TransitionSystem::Impl::Fire(const Slots& state, int i, int t, const Event&
   for (size_t x = 0; x < pending.size(); ++x) {
     for (int q : in.send_queues[static_cast<size_t>(pending[x].port)]) {
       sc.copies.push_back(Scratch::Copy{q, static_cast<int>(x)});
+    }
+  }
+  // A blocking channel without room for every copy sent to it (counted as delivered)
+  // disables the step, like a Promela send on a full channel.
+  if (any_blocking) {
+    for (size_t x = 0; x < sc.copies.size(); ++x) {
+      const int q = sc.copies[x].queue;
+      const Queue& qu = sys.queues[static_cast<size_t>(q)];
+      if (!qu.blocking) continue;
+      int64_t need = 0;
+      for (const Scratch::Copy& cp : sc.copies) need += cp.queue == q ? 1 : 0;
+      if (s[l.queues[static_cast<size_t>(q)].len] + need > qu.capacity) {
+        Restore(state, sc);
+        return;
+      }
     }
   }
   sc.choice.resize(sc.copies.size());

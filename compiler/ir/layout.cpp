@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "compiler/ir/state.hpp"
+#include "compiler/ir/system.hpp"
 #include "compiler/ir/value_range.hpp"
 
 namespace sp::ir {
@@ -180,6 +181,9 @@ Layout build_layout(const Model& model, int system) {
       ql.dup_budget = b.Add(q.name + ".dup_budget", 0,
                             detail::BitsForSpan(static_cast<uint64_t>(*q.dup_budget < 0 ? 0 : *q.dup_budget)));
     }
+    if (q.lossy && q.loss_run) {
+      ql.loss_run = b.Add(q.name + ".loss_run", 0, detail::BitsForSpan(static_cast<uint64_t>(*q.loss_run < 0 ? 0 : *q.loss_run)));
+    }
     l.queues.push_back(ql);
   }
 
@@ -341,6 +345,20 @@ void Layout::unpack(const uint8_t* in, Slots& out) const {
     }
     o[i] = static_cast<int64_t>(x + static_cast<uint64_t>(s[i].lo));
   }
+}
+
+std::vector<int32_t> port_queues(const System& sys, const Layout& l, int inst, int port, bool incoming) {
+  std::vector<int32_t> out;
+  for (size_t q = 0; q < sys.queues.size() && q < l.queues.size(); ++q) {
+    const Queue& qu = sys.queues[q];
+    const bool at = incoming ? qu.receiver == inst && qu.recv_port == port
+                             : qu.send_port == port &&
+                                   std::find(qu.senders.begin(), qu.senders.end(), inst) != qu.senders.end();
+    if (!at) continue;
+    out.push_back(l.queues[q].len);
+    out.push_back(qu.capacity);
+  }
+  return out;
 }
 
 }  // namespace sp::ir

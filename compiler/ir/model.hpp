@@ -6,7 +6,7 @@
 //
 // Values. Every scalar is an int64_t:
 //   bool 0/1; int the integer itself; enum the item index; set a bit mask over its
-//   enum's items; seq a number in [0, 2^bits); mac / ip4 an index into the model's
+//   enum's items (or, set<int[0..N]>, bit v for element v); seq a number in [0, 2^bits); mac / ip4 an index into the model's
 //   address domain for that kind (see AddrDomain).
 #pragma once
 
@@ -25,7 +25,7 @@ struct Type {
   TypeKind kind = TypeKind::kBool;
   std::string name;          // as written or declared (`Flags`, `int[0..2]`)
   int64_t lo = 0, hi = 1;    // kInt: range; kBool: 0..1; kEnum: 0..n-1; others: value range
-  int enum_type = -1;        // kSet: the element enum type
+  int enum_type = -1;        // kSet: the element type: an enum, or int[0..N] (bit = value)
   std::vector<std::string> items;     // kEnum: item names
   std::vector<int64_t> item_codes;    // kEnum: wire codes (default: the index)
   int seq_bits = 0;          // kSeq: width in checking (after --seq-bits)
@@ -60,9 +60,14 @@ enum class Op {
   kEq, kNe, kLt, kLe, kGt, kGe,     // on seq: RFC 1982 serial comparison
   kAnd, kOr, kImplies,
   kSetHas,       // args[0] in set args[1] (bit test)
-  kSetLit,       // a set value built from args (each an enum item)
+  kSetLit,       // a set value built from args (each an enum item or an int element)
+  kSetUnion, kSetInter, kSetDiff,  // args[0] + args[1], args[0] * args[1], args[0] - args[1] on sets
   kMapHas,       // key args[0] is in map variable `index` (of `instance` when >= 0)
   kMapGet,       // map variable `index`[args[0]]; reading an absent key is an error
+  kPortLen,      // messages waiting at port `index` of the current instance (or of `instance`
+                 // >= 0): the summed length of every queue towards it (`len(p)`)
+  kPortFull,     // a send on port `index` of the current instance (or of `instance` >= 0)
+                 // would not fit: some queue it reaches is at capacity (`full(p)`)
 };
 
 struct Expr {
@@ -178,6 +183,8 @@ struct Queue {
   std::optional<int> loss_budget;  // none: unbounded
   bool dup = false;
   std::optional<int> dup_budget;
+  bool blocking = false;      // a step whose sends do not fit is not enabled (else: an error)
+  std::optional<int> loss_run;  // lossy: at most this many copies lost in a row (none: no limit)
 };
 
 // The environment: which calls may happen, and how often.
@@ -240,6 +247,10 @@ struct System {
   std::vector<Instance> instances;
   std::vector<Queue> queues;
   Environment environment;
+  // Problems that make this system, and only it, impossible to check (a channel capacity
+  // or fault budget out of range, often from a --const override), as `file:line:col:
+  // text`. The spec still compiles and its other systems can be checked.
+  std::vector<std::string> errors;
 };
 
 struct Model {

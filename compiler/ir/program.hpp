@@ -6,12 +6,14 @@
 // in the Model and allocates nothing unless it raises an error.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "compiler/ir/model.hpp"
 #include "compiler/ir/state.hpp"
+#include "compiler/ir/system.hpp"
 #include "compiler/ir/value_range.hpp"
 
 namespace sp::ir::detail {
@@ -28,6 +30,8 @@ enum class Code : uint8_t {
   kSetHas, kSetLit, kMapHas, kMapGet,
   kBit,  // bit `v` (a constant item) of child a: `SYN in s.flags`; b == 1: negated
   kAll, kAny,  // `&&` / `||` chains: children a .. a + b - 1, left to right
+  kPortLen, kPortFull,  // port `a` of instance `slot` (rel: the acting one): Program::port_in/out
+  kSetOr, kSetAnd, kSetAndNot,  // set union, intersection, difference (bit masks)
 };
 
 struct Node {
@@ -76,8 +80,24 @@ struct Instr {
   const std::string* text = nullptr;       // kAssert
 };
 
+// len(p): the summed length; full(p): some queue at capacity.
+inline int64_t PortValue(const std::vector<int32_t>& queues, bool incoming, const int64_t* s) {
+  int64_t n = 0;
+  for (size_t k = 0; k + 1 < queues.size(); k += 2) {
+    const int64_t len = s[queues[k]];
+    if (incoming) {
+      n += len;
+    } else if (len >= queues[k + 1]) {
+      return 1;
+    }
+  }
+  return n;
+}
+
 struct Program {
   const Model* model = nullptr;
+  // Per instance, per port: PortQueues (filled when an expression needs them).
+  std::vector<std::vector<std::vector<int32_t>>> port_in, port_out;
   std::vector<Node> nodes;
   std::vector<Instr> instrs;
   std::vector<int32_t> ints;
@@ -101,6 +121,7 @@ struct Frame {
   int nmsg = 0;
   const int64_t* args = nullptr;
   int nargs = 0;
+  int acting = -1;  // the acting instance (len(p) and full(p) in a transition)
 };
 
 // Sends collected while executing a body.
@@ -134,6 +155,9 @@ inline Code BinaryCode(Op op) {
     case Op::kOr: return Code::kOr;
     case Op::kImplies: return Code::kImplies;
     case Op::kSetHas: return Code::kSetHas;
+    case Op::kSetUnion: return Code::kSetOr;
+    case Op::kSetInter: return Code::kSetAnd;
+    case Op::kSetDiff: return Code::kSetAndNot;
     default: return Code::kNoInstance;
   }
 }
@@ -189,6 +213,9 @@ inline int64_t EuclidMod(int64_t a, int64_t b) {
 __attribute__((always_inline)) inline int64_t Apply(Code code, int64_t a, int64_t b, uint64_t mask) {
   const uint64_t ua = static_cast<uint64_t>(a), ub = static_cast<uint64_t>(b);
   switch (code) {
+    case Code::kSetOr: return static_cast<int64_t>(ua | ub);
+    case Code::kSetAnd: return static_cast<int64_t>(ua & ub);
+    case Code::kSetAndNot: return static_cast<int64_t>(ua & ~ub);
     case Code::kAdd:
     case Code::kSub:
     case Code::kMul: {
@@ -410,6 +437,31 @@ class Compiler {
         node().b = static_cast<int>(e.args.size());
         return;
       }
+      case Op::kPortLen:
+      case Op::kPortFull: {
+        const int i = e.instance >= 0 ? e.instance : acting_;
+        if (i < 0 || i >= static_cast<int>(sys_.instances.size())) {
+          node().code = Code::kNoInstance;
+          return;
+        }
+        const bool incoming = e.op == Op::kPortLen;
+        auto& table = incoming ? p_.port_in : p_.port_out;
+        if (table.empty()) {
+          table.resize(sys_.instances.size());
+          for (size_t k = 0; k < sys_.instances.size(); ++k) {
+            const Role& r = m_.roles[static_cast<size_t>(sys_.instances[k].role)];
+            for (size_t port = 0; port < r.ports.size(); ++port) {
+              table[k].push_back(port_queues(sys_, l_, static_cast<int>(k), static_cast<int>(port), incoming));
+            }
+          }
+        }
+        Node& x = node();
+        x.code = incoming ? Code::kPortLen : Code::kPortFull;
+        x.a = e.index;
+        x.rel = e.instance < 0;
+        x.slot = i;
+        return;
+      }
       case Op::kMapHas:
       case Op::kMapGet: {
         const int c = Children(e.args, 1);
@@ -620,7 +672,10 @@ inline int64_t Run(const Program& p, int n, const Frame& f) {
     case Code::kLt:
     case Code::kLe:
     case Code::kGt:
-    case Code::kGe: {
+    case Code::kGe:
+    case Code::kSetOr:
+    case Code::kSetAnd:
+    case Code::kSetAndNot: {
       const int64_t a = Fetch(p, x.a, f);
       return Apply(x.code, a, Fetch(p, x.b, f), x.mask);
     }
@@ -653,6 +708,16 @@ inline int64_t Run(const Program& p, int n, const Frame& f) {
         if (item >= 0 && item < 64) bits |= uint64_t{1} << item;
       }
       return static_cast<int64_t>(bits);
+    }
+    case Code::kPortLen:
+    case Code::kPortFull: {
+      const int i = x.rel ? f.acting : x.slot;
+      const auto& table = x.code == Code::kPortLen ? p.port_in : p.port_out;
+      if (i < 0 || i >= static_cast<int>(table.size()) || x.a < 0 ||
+          x.a >= static_cast<int>(table[static_cast<size_t>(i)].size())) {
+        throw StepFailure{"no such instance or port"};
+      }
+      return PortValue(table[static_cast<size_t>(i)][static_cast<size_t>(x.a)], x.code == Code::kPortLen, f.s);
     }
     case Code::kMapHas:
     case Code::kMapGet: {
@@ -833,6 +898,10 @@ class PropertyEval {
         }
         return map[2 + 2 * j];
       }
+      case Op::kPortLen:
+      case Op::kPortFull:
+        Instance(e.instance);
+        return PortValue(port_queues(sys_, l_, e.instance, e.index, e.op == Op::kPortLen), e.op == Op::kPortLen, s_);
       default: {
         const int64_t a = Arg(e, 0);
         return Apply(BinaryCode(e.op), a, Arg(e, 1), OperatorMask(ranges_, e));

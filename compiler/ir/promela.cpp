@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <memory>
 #include <map>
 #include <set>
@@ -85,6 +86,7 @@ class Writer {
   }
   std::vector<int> SendQueues(int i, int port) const;
   bool Branches(int i, const std::vector<Stmt>& body) const;
+  std::string Room(int i, const Transition& tr) const;
 
   // `value` fitted into type `t` as the interpreter's Fit does; range checks go through
   // `temp`. Returns the value's expression; appends the statements before it.
@@ -195,7 +197,8 @@ void Writer::MakeNames() {
     for (const Queue& other : sys_.queues) same += other.receiver == qu.receiver && other.recv_port == qu.recv_port;
     if (same > 1 && qu.senders.size() == 1) base += "_from_" + sys_.instances[static_cast<size_t>(qu.senders[0])].name;
     QueueNames qn;
-    qn.base = names_.ClaimFamily(base, {{"", "_len"}, {"", "_loss"}, {"", "_dup"}, {"recv_", ""}, {"send_", ""}});
+    qn.base = names_.ClaimFamily(base, {{"", "_len"}, {"", "_loss"}, {"", "_dup"}, {"", "_run"}, {"recv_", ""}, {"send_", ""}});
+    n_.queue_len.push_back(qn.base + "_len");
     qn.typedef_name = qu.message >= 0 ? msg_typedef_[static_cast<size_t>(qu.message)] : "";
     q_.push_back(qn);
     if (const Message* msg = MessageOf(static_cast<int>(q))) {
@@ -353,6 +356,7 @@ void Writer::Declarations() {
     const QueueLayout& ql = L().queues[q];
     o_ << "/* channel " << Comment(qu.name) << ": capacity " << qu.capacity << (qu.bag ? ", bag" : ", fifo")
        << (qu.lossy ? ", lossy" + (qu.loss_budget ? " " + std::to_string(*qu.loss_budget) : std::string()) : "")
+       << (qu.loss_run ? " consecutive " + std::to_string(*qu.loss_run) : std::string())
        << (qu.dup ? ", dup" + (qu.dup_budget ? " " + std::to_string(*qu.dup_budget) : std::string()) : "") << " */\n";
     o_ << PromelaType(0, qu.capacity) << " " << q_[q].base << "_len = 0;\n";
     if (qu.capacity > 0 && !q_[q].typedef_name.empty()) o_ << q_[q].typedef_name << " " << q_[q].base << "[" << qu.capacity << "];\n";
@@ -362,6 +366,7 @@ void Writer::Declarations() {
     if (ql.dup_budget >= 0) {
       o_ << PromelaType(0, *qu.dup_budget) << " " << q_[q].base << "_dup = " << init_[static_cast<size_t>(ql.dup_budget)] << ";\n";
     }
+    if (ql.loss_run >= 0) o_ << PromelaType(0, *qu.loss_run) << " " << q_[q].base << "_run = 0;\n";
   }
   // Environment.
   const Environment& env = sys_.environment;
@@ -443,24 +448,43 @@ void Writer::Inlines() {
     o_ << "  " << b << "_len--\n}\n";
     // Send one copy (fields in sp_f*): delivered, lost or duplicated, as the IR branches.
     const std::string put = copy(b + "[" + b + "_len]") + "; " + b + "_len++";
+    // `lossy consecutive R`: b_run counts the copies lost in a row; a copy that gets
+    // through ends the run.
+    const bool run = L().queues[q].loss_run >= 0;
+    const std::string end_run = run ? "; " + b + "_run = 0" : "";
     o_ << "inline send_" << b << "() {\n";
     const bool choice = qu.lossy || qu.dup;
     const std::string pad = choice ? "  :: " : "  ";
     if (choice) o_ << "  if\n";
-    o_ << pad << "assert(" << b << "_len < " << qu.capacity << ");\t/* checking error: the channel is full */\n"
-       << (choice ? "     " : "  ") << put << (choice ? "\t/* delivered */\n" : "\n");
+    if (qu.blocking) {  // the step's guard made room (Room)
+      o_ << pad << put << end_run << (choice ? "\t/* delivered */\n" : "\n");
+    } else {
+      o_ << pad << "assert(" << b << "_len < " << qu.capacity << ");\t/* checking error: the channel is full */\n"
+         << (choice ? "     " : "  ") << put << end_run << (choice ? "\t/* delivered */\n" : "\n");
+    }
     if (qu.lossy) {
+      std::string when, effect;
       if (L().queues[q].loss_budget >= 0) {
-        o_ << "  :: " << b << "_loss > 0 -> " << b << "_loss--\t/* lost */\n";
-      } else {
-        o_ << "  :: true -> skip\t/* lost */\n";
+        when = b + "_loss > 0";
+        effect = b + "_loss--";
       }
+      if (run) {
+        when += (when.empty() ? "" : " && ") + b + "_run < " + std::to_string(*qu.loss_run);
+        effect += (effect.empty() ? "" : "; ") + b + "_run++";
+      }
+      o_ << "  :: " << (when.empty() ? "true" : when) << " -> " << (effect.empty() ? "skip" : effect) << "\t/* lost */\n";
     }
     if (qu.dup) {
       const bool budget = L().queues[q].dup_budget >= 0;
-      o_ << "  :: " << (budget ? b + "_dup > 0 -> " + b + "_dup--; " : std::string("true -> ")) << "\t/* duplicated */\n"
-         << "     assert(" << b << "_len + 2 <= " << qu.capacity << ");\t/* checking error: the channel is full */\n"
-         << "     " << put << ";\n     " << put << "\n";
+      const std::string fits = b + "_len + 2 <= " + std::to_string(qu.capacity);
+      if (qu.blocking) {  // no room for the second copy: no duplication (never an error)
+        o_ << "  :: " << (budget ? b + "_dup > 0 && " + fits + " -> " + b + "_dup--; " : fits + " -> ")
+           << "\t/* duplicated */\n";
+      } else {
+        o_ << "  :: " << (budget ? b + "_dup > 0 -> " + b + "_dup--; " : std::string("true -> ")) << "\t/* duplicated */\n"
+           << "     assert(" << fits << ");\t/* checking error: the channel is full */\n";
+      }
+      o_ << "     " << put << ";\n     " << put << end_run << "\n";
     }
     if (choice) o_ << "  fi\n";
     o_ << "}\n";
@@ -564,6 +588,41 @@ void Writer::Body(int i, const std::vector<Stmt>& body, const Scope& s, int inde
     }
     Statements(pre, indent, o);
   }
+}
+
+// The condition that a step of transition `tr` fits its sends into every blocking
+// channel (each copy counted as delivered, as the interpreter's Fire counts them); "" if
+// none. Sends inside an `if` to a blocking channel are refused: whether they happen is
+// known only after the body's assignments, and an option's guard must be decided first.
+std::string Writer::Room(int i, const Transition& tr) const {
+  std::map<int, int> need;  // queue -> copies
+  std::function<void(const std::vector<Stmt>&, bool)> walk = [&](const std::vector<Stmt>& body, bool nested) {
+    for (const Stmt& st : body) {
+      if (st.kind == StmtKind::kIf) {
+        walk(st.then_body, true);
+        walk(st.else_body, true);
+        continue;
+      }
+      if (st.kind != StmtKind::kSend) continue;
+      for (int q : SendQueues(i, st.index)) {
+        const Queue& qu = sys_.queues[static_cast<size_t>(q)];
+        if (!qu.blocking) continue;
+        if (nested) {
+          throw Unsupported("transition " + tr.name + " sends to the blocking channel " + qu.name +
+                            " inside an `if`: not expressible in Promela (the room a step needs must be known "
+                            "before it starts); send unconditionally, or split the transition by the condition");
+        }
+        ++need[q];
+      }
+    }
+  };
+  walk(tr.actions, false);
+  std::string out;
+  for (const auto& [q, n] : need) {
+    out += (out.empty() ? "" : " && ") + q_[static_cast<size_t>(q)].base + "_len + " + std::to_string(n) +
+           " <= " + std::to_string(sys_.queues[static_cast<size_t>(q)].capacity);
+  }
+  return out;
 }
 
 void Writer::Process(int i) {
@@ -712,6 +771,7 @@ void Writer::Process(int i) {
       }
     }
     const bool branches = Branches(i, tr.actions);
+    const std::string room = Room(i, tr);
     for (Choice& c : choices) {
       c.guard_scope.acting = c.body_scope.acting = i;
       c.guard_scope.args = c.body_scope.args = &c.args;
@@ -723,6 +783,9 @@ void Writer::Process(int i) {
         const std::string g = x_->Print(tr.guard, c.guard_scope);
         // A guard that cannot be evaluated is a step (an error step), as in the IR.
         guard = d.empty() ? g : "(!" + d + " || " + g + ")";
+        if (!room.empty()) guard = d.empty() ? g + " && " + room : "(!" + d + " || (" + g + " && " + room + "))";
+      } else {
+        guard = room;
       }
       std::string enabled;
       for (const std::string* part : {&from, &c.when, &guard}) {

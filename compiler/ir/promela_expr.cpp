@@ -213,6 +213,31 @@ std::string ExprWriter::Print(const Expr& e, const Scope& s) const {
       if (i < 0) throw Unsupported("a map read outside an instance");
       return e.op == Op::kMapHas ? MapHas(i, e.index, arg(0)) : MapGet(i, e.index, arg(0));
     }
+    case Op::kSetUnion:
+      return Bin(arg(0), "|", arg(1));
+    case Op::kSetInter:
+      return Bin(arg(0), "&", arg(1));
+    case Op::kSetDiff:
+      return Bin(arg(0), "&", "~" + arg(1));
+    case Op::kPortLen:
+    case Op::kPortFull: {
+      // The IR's queues are arrays with a length variable, not Promela channels: len(p) is
+      // the sum of the lengths, full(p) whether one is at capacity (Promela's full()).
+      const int i = Inst(e, s);
+      if (i < 0) throw Unsupported("a channel condition outside an instance");
+      std::string out;
+      for (size_t q = 0; q < sys_.queues.size() && q < n_.queue_len.size(); ++q) {
+        const Queue& qu = sys_.queues[q];
+        if (e.op == Op::kPortLen) {
+          if (qu.receiver != i || qu.recv_port != e.index) continue;
+          out += (out.empty() ? "" : " + ") + n_.queue_len[q];
+        } else {
+          if (qu.send_port != e.index || std::find(qu.senders.begin(), qu.senders.end(), i) == qu.senders.end()) continue;
+          out += (out.empty() ? "" : " || ") + n_.queue_len[q] + " >= " + std::to_string(qu.capacity);
+        }
+      }
+      return out.empty() ? "0" : "(" + out + ")";
+    }
   }
   throw Unsupported("an unknown expression");
 }
@@ -275,6 +300,10 @@ Interval ExprWriter::Bounds(const Expr& e) const {
     case Op::kInstState:
       out = Interval{0, 255};
       break;
+    case Op::kPortLen:
+      out = Interval{0, 64 * static_cast<int64_t>(sys_.queues.size())};
+      break;
+    case Op::kPortFull:
     case Op::kTimerArmed:
     case Op::kNot:
     case Op::kEq: case Op::kNe: case Op::kLt: case Op::kLe: case Op::kGt: case Op::kGe:
@@ -326,6 +355,15 @@ Interval ExprWriter::Bounds(const Expr& e) const {
       for (size_t k = 0; k < e.args.size(); ++k) b(k);
       out = Interval{0, (int64_t{1} << 30) - 1};
       break;
+    case Op::kSetUnion:
+    case Op::kSetInter:
+    case Op::kSetDiff: {
+      // Bit masks of one set type: within the type's range (a result bit is an operand's).
+      b(0);
+      b(1);
+      out = typed(e.type);
+      break;
+    }
     case Op::kMapGet:
       b(0);
       out = typed(e.type);

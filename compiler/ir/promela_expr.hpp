@@ -37,6 +37,7 @@ struct Names {
   std::vector<std::vector<std::string>> state_macro;  // per role, per control state
   std::vector<std::vector<std::string>> item;   // per type, per enum item
   std::vector<std::vector<std::string>> field;  // per message, per field (typedef members)
+  std::vector<std::string> queue_len;           // per queue: its length variable
 };
 
 struct Interval {

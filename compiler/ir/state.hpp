@@ -36,13 +36,15 @@ struct InstanceLayout {
 // sorted by key so that equal maps have one encoding.
 // A queue of capacity N holding messages of F fields occupies 1 + N*F slots (length,
 // then the messages from head to tail, unused ones zero), plus a loss-budget slot and a
-// dup-budget slot when the channel is lossy / dup with a budget.
+// dup-budget slot when the channel is lossy / dup with a budget, and a loss-run slot
+// when it limits consecutive losses.
 struct QueueLayout {
   int len = -1;
   int first = -1;                 // slot of message 0's field 0
   int fields = 0;
   int loss_budget = -1;
   int dup_budget = -1;
+  int loss_run = -1;              // `lossy consecutive R`: copies lost since the last delivered one
 };
 
 // Packed, slot k occupies bits [offset, offset + bits): bit b of the vector is bit b % 8

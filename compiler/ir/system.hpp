@@ -101,4 +101,9 @@ class TransitionSystem {
 // Builds the slot layout of a system (called by the TransitionSystem constructor).
 Layout build_layout(const Model& model, int system);
 
+// The queues at port `port` of instance `inst`, as (length slot, capacity) pairs: those
+// towards it (`incoming`: what len(p) and empty(p) count) or those its sends on the port
+// reach (what full(p) and nfull(p) test).
+std::vector<int32_t> port_queues(const System& sys, const Layout& l, int inst, int port, bool incoming);
+
 }  // namespace sp::ir

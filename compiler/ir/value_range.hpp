@@ -47,7 +47,8 @@ inline ValueRange RangeOf(const Model& m, TypeId id) {
       break;
     case TypeKind::kSet: {
       int n = 0;
-      if (t.enum_type >= 0 && t.enum_type < static_cast<int>(m.types.size())) {
+      if (t.enum_type >= 0 && t.enum_type < static_cast<int>(m.types.size()) &&
+          m.types[static_cast<size_t>(t.enum_type)].kind == TypeKind::kEnum) {
         n = static_cast<int>(m.types[static_cast<size_t>(t.enum_type)].items.size());
       } else {
         n = BitsForSpan(static_cast<uint64_t>(t.hi < 0 ? 0 : t.hi));

@@ -120,6 +120,7 @@ std::string summary(const Model& m, bool with_slots) {
       o << "  queue " << q.name << ": " << m.messages[q.message].name << ", capacity "
         << q.capacity << (q.bag ? ", bag" : ", fifo");
       if (q.lossy) o << ", lossy" << (q.loss_budget ? " " + std::to_string(*q.loss_budget) : "");
+      if (q.loss_run) o << " consecutive " << *q.loss_run;
       if (q.dup) o << ", dup" << (q.dup_budget ? " " + std::to_string(*q.dup_budget) : "");
       o << "\n";
     }

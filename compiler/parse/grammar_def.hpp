@@ -64,7 +64,8 @@ auto const name_ref = name_parser("a name", false, /*contextual=*/true);
 auto const param_name = name_parser("a parameter name", false, /*contextual=*/true);
 // Channel options: a loss or duplication budget is a primary, but not one of these.
 auto const channel_option_word =
-    word_parser("a channel option", "capacity", "lossy", "dup", "fifo", "bag", "broadcast");
+    word_parser("a channel option", "capacity", "lossy", "dup", "fifo", "bag", "broadcast", "blocking",
+                "consecutive");
 
 auto const kw_same = word_parser("'same'", "same");
 auto const kw_bool_value = word_parser("'true' or 'false'", "true", "false");
@@ -72,6 +73,9 @@ auto const kw_quantifier = word_parser("'forall' or 'exists'", "forall", "exists
 auto const kw_once = word_parser("'once'", "once");
 auto const star = word_parser("'*'", "*");
 auto const quant_domain_type = word_parser("a type name", "bool", "mac", "ip4");
+// Channel conditions (Promela's len/empty/full/nfull); not reserved: `len` is only one
+// when a `(` follows, so `s.len` and a variable `len` stay names.
+auto const channel_fn_word = word_parser("'len', 'empty', 'full' or 'nfull'", "len", "empty", "full", "nfull");
 auto const selector_keyword =
     word_parser("a fairness selector", "timeout", "recv", "call", "internal", "channel");
 
@@ -230,6 +234,12 @@ auto const start_quantifier = [](auto& ctx) {
   _val(ctx).e.loc = q.loc;
   _val(ctx).e.op_loc = q.loc;
 };
+auto const start_channel_fn = [](auto& ctx) {
+  _val(ctx).e.kind = ExprKind::kChannelFn;
+  _val(ctx).e.op = std::move(_attr(ctx).name);
+  _val(ctx).e.loc = _attr(ctx).loc;
+  _val(ctx).e.op_loc = _attr(ctx).loc;
+};
 auto const set_bound_var = [](auto& ctx) { _val(ctx).e.name = std::move(_attr(ctx).name); };
 auto const set_domain = [](auto& ctx) { _val(ctx).e.type_name = std::move(_attr(ctx).name); };
 
@@ -289,6 +299,7 @@ x3::rule<struct primary_id, Node> const primary = "expression";
 x3::rule<struct set_literal_id, Node> const set_literal = "'{'";
 x3::rule<struct quantifier_id, Node> const quantifier = "'forall' or 'exists'";
 x3::rule<struct call_expr_id, Node> const call_expr = "a call";
+x3::rule<struct channel_fn_id, Node> const channel_fn = "'len', 'empty', 'full' or 'nfull'";
 
 // Types.
 x3::rule<struct type_id, TypeExpr> const type = "a type";
@@ -367,6 +378,7 @@ auto const primary_def =
     | (tok("(") > expr > tok(")"))[set_val]
     | set_literal[set_val]
     | quantifier[set_val]
+    | channel_fn[set_val]  // before call_expr: len(p) is a channel condition, not a def
     | call_expr[set_val]
     | name_ref[make_name];
 // NAME "(" [ expr { "," expr } ] ")": a `def` or a built-in (min, max)
@@ -379,6 +391,10 @@ auto const set_literal_def =
 auto const quantifier_def =
     kw_quantifier[start_quantifier] > var_name[set_bound_var] > tok(":")
     > (type_name[set_domain] | quant_domain_type[set_domain]) > tok(".") > expr[push_arg];
+
+// ("len" | "empty" | "full" | "nfull") "(" postfix ")": a port, or instance.port
+auto const channel_fn_def =
+    (channel_fn_word >> &tok("("))[start_channel_fn] > tok("(") > postfix[push_arg] > tok(")");
 
 // ---- Types -----------------------------------------------------------------------
 auto const type_def = nest[here[set(&TypeExpr::loc)] >> (
@@ -529,8 +545,12 @@ auto const channel_def = here[set(&Channel::loc)] >> kw("channel")
        // that `--const MAX_LOSS=2` reaches it; a following option keyword is not a primary.
        | kw("lossy")[assign(&Channel::lossy, true)]
            >> -(!channel_option_word >> primary[set(&Channel::loss_budget)])
+           // `consecutive` is not reserved: only here, after `lossy [K]`.
+           >> -(kw("consecutive") > primary[set(&Channel::loss_run)])
        | kw("dup")[assign(&Channel::dup, true)]
            >> -(!channel_option_word >> primary[set(&Channel::dup_budget)])
+       // `blocking` is not reserved: only an option here.
+       | kw("blocking")[assign(&Channel::blocking, true)]
        | kw("fifo")[assign(&Channel::bag, false)]
        | kw("bag")[assign(&Channel::bag, true)]);
 auto const port_ref_def =
@@ -574,6 +594,7 @@ auto const script_end_def = tok("}");
 
 BOOST_SPIRIT_DEFINE(expr, guard, implies, or_expr, and_expr, until_expr, temporal, compare,
                     additive, term, unary, postfix, primary, set_literal, quantifier, call_expr)
+BOOST_SPIRIT_DEFINE(channel_fn)
 BOOST_SPIRIT_DEFINE(type, enum_item, spec, protocol, const_decl, type_decl, message, field)
 BOOST_SPIRIT_DEFINE(def_decl, def_param, def_type)
 BOOST_SPIRIT_DEFINE(role, port, call_decl, param, group, var_decl, timer, transition,

@@ -49,6 +49,11 @@ bool Lowerer::is_seq(ir::TypeId t) const {
   return t >= 0 && m_.types[t].kind == ir::TypeKind::kSeq;
 }
 
+bool Lowerer::int_set(ir::TypeId t) const {
+  const ir::Type& s = m_.types[t];
+  return s.kind == ir::TypeKind::kSet && s.enum_type >= 0 && m_.types[s.enum_type].kind == ir::TypeKind::kInt;
+}
+
 bool Lowerer::is_int(ir::TypeId t) const {
   return t >= 0 && m_.types[t].kind == ir::TypeKind::kInt;
 }
@@ -282,6 +287,8 @@ std::optional<ir::Expr> Lowerer::expr(const ast::Expr& e, const Scope& scope, ir
       return quantifier(e, scope);
     case ast::ExprKind::kCall:
       return call_expr(e, scope, hint);
+    case ast::ExprKind::kChannelFn:
+      return channel_fn(e, scope);
     case ast::ExprKind::kUnary: {
       if (e.args.size() != 1) return std::nullopt;
       if (e.op == "-") {
@@ -554,6 +561,18 @@ std::optional<ir::Expr> Lowerer::binary_expr(const ast::Expr& e, const Scope& sc
                                " and " + type_name(b->type));
     return std::nullopt;
   };
+  if (arith && ka == ir::TypeKind::kSet && (op == "+" || op == "-" || op == "*")) {
+    // Union, difference, intersection (Pascal's and Modula's set operators).
+    if (a->type != b->type) return mismatch();
+    r.op = op == "+" ? ir::Op::kSetUnion : op == "-" ? ir::Op::kSetDiff : ir::Op::kSetInter;
+    r.type = a->type;
+    r.args = {std::move(*a), std::move(*b)};
+    if (r.args[0].op == ir::Op::kConst && r.args[1].op == ir::Op::kConst) {
+      const int64_t x = r.args[0].value, y = r.args[1].value;
+      return constant(r.type, op == "+" ? (x | y) : op == "-" ? (x & ~y) : (x & y));
+    }
+    return r;
+  }
   if (arith) {
     if (ka == ir::TypeKind::kInt && kb == ir::TypeKind::kInt) {
       r.type = int_;
@@ -723,7 +742,8 @@ std::optional<ir::Expr> Lowerer::in_expr(const ast::Expr& e, const Scope& scope)
   // `item in set`.
   std::optional<ir::Expr> item = expr(lhs, scope, container ? container->type : -1);
   if (!item) return std::nullopt;
-  if (m_.types[item->type].kind != ir::TypeKind::kEnum) {
+  const bool int_item = m_.types[item->type].kind == ir::TypeKind::kInt;
+  if (m_.types[item->type].kind != ir::TypeKind::kEnum && !(int_item && container)) {
     diags_.error(lhs.loc, "'in' tests an enum item against a set, but this is " +
                               type_name(item->type));
     return std::nullopt;
@@ -732,7 +752,7 @@ std::optional<ir::Expr> Lowerer::in_expr(const ast::Expr& e, const Scope& scope)
     container = set_literal(rhs, scope, set_type(item->type));
     if (!container) return std::nullopt;
   }
-  if (m_.types[container->type].enum_type != item->type) {
+  if (m_.types[container->type].enum_type != item->type && !(int_item && int_set(container->type))) {
     diags_.error(e.op_loc, "operator 'in' is not defined on " + type_name(item->type) + " and " +
                                type_name(container->type));
     return std::nullopt;
@@ -756,6 +776,14 @@ std::optional<ir::Expr> Lowerer::set_literal(const ast::Expr& e, const Scope& sc
   for (const ast::Expr& a : e.args) {
     std::optional<ir::Expr> x = expr(a, scope, set >= 0 ? m_.types[set].enum_type : -1);
     if (!x) return std::nullopt;
+    if (set >= 0 && int_set(set) && m_.types[x->type].kind == ir::TypeKind::kInt) {
+      // An element of set<int[0..N]>: a constant must be in range (a value computed at
+      // run time beyond N makes the set overflow its type where it is stored).
+      std::optional<ir::Expr> c = coerce(std::move(*x), m_.types[set].enum_type, a.loc, "set element");
+      if (!c) return std::nullopt;
+      items.push_back(std::move(*c));
+      continue;
+    }
     if (m_.types[x->type].kind != ir::TypeKind::kEnum) {
       diags_.error(a.loc, "a set literal holds enum items, not " + type_name(x->type));
       return std::nullopt;
@@ -769,7 +797,8 @@ std::optional<ir::Expr> Lowerer::set_literal(const ast::Expr& e, const Scope& sc
     items.push_back(std::move(*x));
   }
   if (set < 0) {
-    diags_.error(e.loc, "cannot tell which set type '{}' is here");
+    diags_.error(e.loc, "cannot tell which set type '{...}' is here (write it where a set variable or field "
+                        "gives its type)");
     return std::nullopt;
   }
   ir::Expr lit;

@@ -5,6 +5,7 @@
 // only valid when no error was reported. The work is split by concern:
 //   types.cpp     constants, type declarations, address domains
 //   expr.cpp      expressions (typing, coercions, constant folding)
+//   channel_expr.cpp  channel conditions: len, empty, full, nfull
 //   role.cpp      messages, roles, transitions, statements
 //   system.cpp    systems: instances, channels, environment
 //   property.cpp  properties, LTL, fairness
@@ -89,6 +90,8 @@ class Lowerer {
   std::optional<ir::Expr> in_expr(const ast::Expr& e, const Scope& scope);
   std::optional<ir::Expr> set_literal(const ast::Expr& e, const Scope& scope, ir::TypeId hint);
   std::optional<ir::Expr> quantifier(const ast::Expr& e, const Scope& scope);
+  // ---- channel_expr.cpp: len(p), empty(p), full(p), nfull(p)
+  std::optional<ir::Expr> channel_fn(const ast::Expr& e, const Scope& scope);
   std::optional<int> state_of(int role, const ast::Ident& name, bool groups_too,
                               std::vector<int>* group_states);
   std::optional<int> instance_of(const ast::Expr& e, const Scope& scope);
@@ -109,6 +112,7 @@ class Lowerer {
   void writes_var(const Scope& scope, int var, const ast::Loc& loc);
   bool is_seq(ir::TypeId t) const;
   bool is_int(ir::TypeId t) const;
+  bool int_set(ir::TypeId t) const;  // set<int[0..N]>
   ir::Expr constant(ir::TypeId type, int64_t value) const;
 
   // ---- role.cpp

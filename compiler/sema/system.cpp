@@ -28,6 +28,14 @@ void Lowerer::lower_system(const ast::System& s) {
   int index = static_cast<int>(m_.systems.size() - 1);
   m_.systems[index].name = s.name.name;
   auto sys = [&]() -> ir::System& { return m_.systems[index]; };
+  // A value out of range (a capacity, a budget; often set by --const) stops only this
+  // system: a warning here, an error when the system is checked, exported or simulated.
+  auto system_error = [&](const ast::Loc& loc, const std::string& text) {
+    diags_.warning(loc, text + "; system " + s.name.name + " cannot be checked (the other systems can)");
+    const ast::Loc at = loc.line > 0 ? loc : diags_.locate(loc.offset);
+    sys().errors.push_back(diags_.file().path + ":" + std::to_string(at.line) + ":" + std::to_string(at.col) +
+                           ": " + text);
+  };
 
   std::vector<std::string> role_names;
   for (const ir::Role& r : m_.roles) role_names.push_back(r.name);
@@ -116,13 +124,14 @@ void Lowerer::lower_system(const ast::System& s) {
     q.bag = c.bag;
     q.lossy = c.lossy;
     q.dup = c.dup;
+    q.blocking = c.blocking;
     bool ok = true;
     if (c.capacity) {
       std::optional<int64_t> cap = const_int(*c.capacity, "a channel capacity");
       if (!cap) continue;
       if (*cap < 1 || *cap > kMaxCapacity) {
-        diags_.error(c.capacity->loc, "channel capacity must be 1.." + std::to_string(kMaxCapacity) +
-                                          ", not " + std::to_string(*cap));
+        system_error(c.capacity->loc, "channel capacity must be 1.." + std::to_string(kMaxCapacity) + ", not " +
+                                          std::to_string(*cap));
         continue;
       }
       q.capacity = static_cast<int>(*cap);
@@ -137,8 +146,8 @@ void Lowerer::lower_system(const ast::System& s) {
         return std::nullopt;
       }
       if (*n < 0 || *n > kMaxBudget) {
-        diags_.error(e->loc, std::string(what) + " budget must be 0.." + std::to_string(kMaxBudget) +
-                                 ", not " + std::to_string(*n));
+        system_error(e->loc, std::string(what) + " budget must be 0.." + std::to_string(kMaxBudget) + ", not " +
+                                 std::to_string(*n));
         ok = false;
         return std::nullopt;
       }
@@ -146,6 +155,7 @@ void Lowerer::lower_system(const ast::System& s) {
     };
     if (c.loss_budget) q.loss_budget = budget(c.loss_budget, "loss");
     if (c.dup_budget) q.dup_budget = budget(c.dup_budget, "duplication");
+    if (c.loss_run) q.loss_run = budget(c.loss_run, "consecutive loss");
     if (!ok) continue;
     if (!c.broadcast) {
       int from = instance_index(c.from.instance);

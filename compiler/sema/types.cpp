@@ -74,7 +74,9 @@ ir::TypeId Lowerer::set_type(ir::TypeId enum_type) {
   t.name = "set<" + m_.types[enum_type].name + ">";
   t.enum_type = enum_type;
   t.lo = 0;
-  t.hi = (int64_t{1} << m_.types[enum_type].items.size()) - 1;
+  const ir::Type& e = m_.types[enum_type];
+  const int64_t n = e.kind == ir::TypeKind::kInt ? e.hi + 1 : static_cast<int64_t>(e.items.size());
+  t.hi = (int64_t{1} << n) - 1;
   return add_type(t);
 }
 
@@ -295,8 +297,20 @@ std::optional<ir::TypeId> Lowerer::resolve_type(const ast::TypeExpr& t,
       if (t.args.size() != 1) return std::nullopt;
       std::optional<ir::TypeId> elem = resolve_type(t.args[0], name_hint + ".item");
       if (!elem) return std::nullopt;
+      if (m_.types[*elem].kind == ir::TypeKind::kInt) {
+        // Elements are bit positions: int[0..N], N <= 61 (docs/language.md, "Sets").
+        const ir::Type& it = m_.types[*elem];
+        if (it.lo != 0 || it.hi > kMaxSetItems - 1) {
+          diags_.error(t.args[0].loc, "set<int[...]> takes int[0..N] with N at most " +
+                                          std::to_string(kMaxSetItems - 1) + ", not " + type_name(*elem));
+          return std::nullopt;
+        }
+        ir::TypeId s = set_type(*elem);
+        if (!name_hint.empty() && m_.types[s].name.rfind("set<", 0) == 0) m_.types[s].name = name_hint;
+        return s;
+      }
       if (m_.types[*elem].kind != ir::TypeKind::kEnum) {
-        diags_.error(t.args[0].loc, "set<...> takes an enum, not " + type_name(*elem));
+        diags_.error(t.args[0].loc, "set<...> takes an enum or int[0..N], not " + type_name(*elem));
         return std::nullopt;
       }
       if (static_cast<int64_t>(m_.types[*elem].items.size()) > kMaxSetItems) {

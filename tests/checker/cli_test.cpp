@@ -245,4 +245,45 @@ property never_b in one: always !(r in B)
   EXPECT_NE(rp.out.find("recorded with other constants: --seq-bits 8 (here 3)"), std::string::npos) << rp.out;
 }
 
+// A channel capacity out of range (here from --const) stops only its own system: the
+// other systems are checked, and the exit status reports the unchecked one.
+TEST_F(Cli, CapacityErrorStopsOnlyItsSystem) {
+  std::string spec = Write("two.sp", R"(
+const CAP = 2
+message M { v: int[0..1] }
+role P {
+  port net: M
+  states A
+  initial A
+  from A on internal if nfull(net) -> same { send net { v = 1 } }
+  from A on recv net(m) -> same
+}
+system big {
+  instance a, b: P
+  channel a.net -> b.net capacity CAP blocking
+}
+system small {
+  instance a, b: P
+  channel a.net -> b.net capacity 1
+}
+property bounded in small: always (len(b.net) <= 1)
+)");
+  Outcome r = Exec("check " + spec + " --const CAP=65");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("warning: channel capacity must be 1..64, not 65; system big cannot be checked"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("system big: not checked:\n  " + spec + ":13:35: channel capacity must be 1..64, not 65\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("system small: state vector"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("bounded"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("VIOLATED"), std::string::npos) << r.out;
+  Outcome ok = Exec("check " + spec);
+  EXPECT_EQ(ok.code, 0) << ok.out;
+  Outcome sim = Exec("export --to promela --system big " + spec + " --const CAP=65");
+  EXPECT_NE(sim.code, 0) << sim.out;
+  EXPECT_NE(sim.out.find("stateproof: system 'big' cannot be used (see above)"), std::string::npos) << sim.out;
+}
+
 }  // namespace

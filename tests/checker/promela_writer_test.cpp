@@ -194,6 +194,32 @@ TEST(PromelaWriter, WhatCannotBeExported) {
   EXPECT_EQ(error, "no such system");
 }
 
+// A send to a blocking channel inside an `if`: the room a step needs is known only after
+// its body ran, and a Promela option's guard must decide it first.
+TEST(PromelaWriter, ConditionalSendToABlockingChannelIsRefused) {
+  const ir::Model m = Compile(R"(
+message M { v: int[0..1] }
+role P {
+  port net: M
+  states A
+  initial A
+  var x: int[0..1] = 0
+  push: from A on internal -> same { x = 1 - x if x == 1 { send net { v = 1 } } }
+  from A on recv net(m) -> same
+}
+system two {
+  instance a, b: P
+  channel a.net -> b.net capacity 1 blocking
+}
+)");
+  std::string error;
+  EXPECT_FALSE(ir::to_promela(m, 0, &error));
+  EXPECT_EQ(error,
+            "transition push sends to the blocking channel a.net->b.net inside an `if`: not expressible in Promela "
+            "(the room a step needs must be known before it starts); send unconditionally, or split the "
+            "transition by the condition");
+}
+
 // SPIN stores exactly stateproof's states, on the features the shipped specs lack.
 TEST(PromelaWriter, SpinCountsTheSameStates) {
   if (!testing::HaveTool("spin") || !testing::HaveTool("gcc")) GTEST_SKIP() << "needs spin and gcc";

@@ -66,6 +66,7 @@ std::string show(const ast::Expr& e) {
     case ExprKind::kForall: return "(forall " + e.name + ":" + e.type_name + args(0) + ")";
     case ExprKind::kExists: return "(exists " + e.name + ":" + e.type_name + args(0) + ")";
     case ExprKind::kCall: return "(call " + e.name + args(0) + ")";
+    case ExprKind::kChannelFn: return "(" + e.op + args(0) + ")";
   }
   return "?";
 }

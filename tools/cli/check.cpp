@@ -219,9 +219,17 @@ int RunCheck(const CheckOptions& co) {
   bool any_violated = false, any_unknown = false, trace_written = false;
   std::ostringstream traces;
 
+  bool any_unchecked = false;
   for (const auto& [s, props] : selected) {
-    ir::TransitionSystem ts(m, s);
     const std::string& sname = m.systems[static_cast<size_t>(s)].name;
+    if (!m.systems[static_cast<size_t>(s)].errors.empty()) {
+      // Only this system is out: the others are checked (docs/language.md, "Channels").
+      std::cout << "system " << sname << ": not checked:\n";
+      for (const std::string& e : m.systems[static_cast<size_t>(s)].errors) std::cout << "  " << e << "\n";
+      any_unchecked = true;
+      continue;
+    }
+    ir::TransitionSystem ts(m, s);
     std::vector<int> safety, ltl;
     for (int p : props) {
       (m.properties[static_cast<size_t>(p)].kind == ir::PropertyKind::kLtl ? ltl : safety).push_back(p);
@@ -334,7 +342,7 @@ int RunCheck(const CheckOptions& co) {
     }
   }
   std::cout << traces.str();
-  if (any_violated) return kFailed;
+  if (any_violated || any_unchecked) return kFailed;
   if (any_unknown) return kLimit;
   return kOk;
 }

@@ -90,13 +90,25 @@ std::optional<int> pick_system(const ir::Model& model, const std::string& name) 
     return std::nullopt;
   }
   if (name.empty()) {
-    if (model.systems.size() == 1) return 0;
+    if (model.systems.size() == 1) {
+      if (!model.systems[0].errors.empty()) {
+        for (const std::string& e : model.systems[0].errors) std::cerr << e << "\n";
+        std::cerr << "stateproof: system '" << model.systems[0].name << "' cannot be used (see above)\n";
+        return std::nullopt;
+      }
+      return 0;
+    }
     std::cerr << "stateproof: the spec has several systems; choose one with --system:";
     for (const ir::System& s : model.systems) std::cerr << " " << s.name;
     std::cerr << "\n";
     return std::nullopt;
   }
   int s = model.find_system(name);
+  if (s >= 0 && !model.systems[static_cast<size_t>(s)].errors.empty()) {
+    for (const std::string& e : model.systems[static_cast<size_t>(s)].errors) std::cerr << e << "\n";
+    std::cerr << "stateproof: system '" << name << "' cannot be used (see above)\n";
+    return std::nullopt;
+  }
   if (s < 0) {
     std::vector<std::string> names;
     for (const ir::System& x : model.systems) names.push_back(x.name);
