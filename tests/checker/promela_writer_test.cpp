@@ -215,7 +215,8 @@ system two {
   std::string error;
   EXPECT_FALSE(ir::to_promela(m, 0, &error));
   EXPECT_EQ(error,
-            "transition push sends to the blocking channel a.net->b.net inside an `if`: not expressible in Promela "
+            "cannot export to Promela: transition push sends to the blocking channel a.net->b.net inside an `if`: "
+            "not expressible in Promela "
             "(the room a step needs must be known before it starts); send unconditionally, or split the "
             "transition by the condition");
 }
