@@ -7,26 +7,14 @@
 #include "compiler/ir/model.hpp"
 #include "compiler/parse/lexer.hpp"
 #include "compiler/sema/compile.hpp"
+#include "tests/compiler/compile_util.hpp"
 
 namespace sp {
 namespace {
 
-struct Compiled {
-  bool ok = false;
-  std::string messages;
-  ir::Model model;
-};
+using testing::Compiled;
 
-Compiled compile(const std::string& text) {
-  SourceFile file{"t.sp", text};
-  Diagnostics diags(file);
-  Compiled c;
-  CompileOptions o;
-  o.warnings = false;
-  c.ok = compile_spec(diags, o, c.model);
-  c.messages = diags.format_all();
-  return c;
-}
+Compiled compile(const std::string& text) { return testing::compile(text, "t.sp"); }
 
 const char* const kSpec = R"(protocol kw "keywords as names"
 message M { seq: int[0..3] }

@@ -5,26 +5,14 @@
 
 #include "compiler/ir/model.hpp"
 #include "compiler/sema/compile.hpp"
+#include "tests/compiler/compile_util.hpp"
 
 namespace sp {
 namespace {
 
-struct Compiled {
-  bool ok = false;
-  std::string messages;
-  ir::Model model;
-};
+using testing::Compiled;
 
-Compiled compile(const std::string& text) {
-  SourceFile file{"s.sp", text};
-  Diagnostics diags(file);
-  Compiled c;
-  CompileOptions o;
-  o.warnings = false;
-  c.ok = compile_spec(diags, o, c.model);
-  c.messages = diags.format_all();
-  return c;
-}
+Compiled compile(const std::string& text) { return testing::compile(text, "s.sp"); }
 
 // `TYPE` and `BODY` are replaced by the tests.
 const char* const kBase = R"(type Flags = set<enum { SYN, ACK }>

@@ -1,0 +1,29 @@
+// Compiles a spec text for the compiler's unit tests: the model, whether it compiled and
+// every diagnostic as `stateproof` prints it (warnings off).
+#pragma once
+
+#include <string>
+
+#include "compiler/ir/model.hpp"
+#include "compiler/sema/compile.hpp"
+
+namespace sp::testing {
+
+struct Compiled {
+  bool ok = false;
+  std::string messages;
+  ir::Model model;
+};
+
+inline Compiled compile(const std::string& text, const std::string& path = "t.sp") {
+  SourceFile file{path, text};
+  Diagnostics diags(file);
+  Compiled c;
+  CompileOptions o;
+  o.warnings = false;
+  c.ok = compile_spec(diags, o, c.model);
+  c.messages = diags.format_all();
+  return c;
+}
+
+}  // namespace sp::testing
