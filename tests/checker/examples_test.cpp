@@ -93,13 +93,9 @@ TEST_P(Examples, VerdictsOfStateproofAndSpin) {
   std::string error;
   const std::optional<ir::PromelaModel> pml = ir::to_promela(m, 0, &error);
   ASSERT_TRUE(pml) << error;
-  char tmpl[] = "/tmp/sp_examples_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::string dir = tmpl;
-  {
-    std::ofstream f(dir + "/model.pml");
-    f << pml->text;
-  }
+  const testing::PanDir pan_dir("sp_examples", pml->text);
+  ASSERT_FALSE(pan_dir.path().empty());
+  const std::string& dir = pan_dir.path();
   std::string log;
   ASSERT_TRUE(testing::BuildPan(dir, "", "-O0 -DSAFETY -DNOREDUCE", &log)) << log;
   const testing::PanRun run = testing::RunPan(dir, "-c0 -m100000 -w20");
@@ -123,8 +119,6 @@ TEST_P(Examples, VerdictsOfStateproofAndSpin) {
   }
   EXPECT_EQ(spin, ours) << ex.file << ": SPIN and stateproof disagree";
   std::printf("  %s: SPIN %llu states\n", ex.file.c_str(), static_cast<unsigned long long>(run.states));
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
 }
 
 INSTANTIATE_TEST_SUITE_P(Classic, Examples, ::testing::ValuesIn(kExamples), TestName);

@@ -79,13 +79,9 @@ TEST(ExprConstructs, SpinAgreesOnVerdictsAndStates) {
   std::string error;
   const std::optional<ir::PromelaModel> pml = ir::to_promela(m, 0, &error);
   ASSERT_TRUE(pml) << error;
-  char tmpl[] = "/tmp/expr_agree_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::string dir = tmpl;
-  {
-    std::ofstream f(dir + "/model.pml");
-    f << pml->text;
-  }
+  const testing::PanDir pan_dir("expr_agree", pml->text);
+  ASSERT_FALSE(pan_dir.path().empty());
+  const std::string& dir = pan_dir.path();
   std::string log;
   ASSERT_TRUE(testing::BuildPan(dir, "", "-O0 -DSAFETY -DNOREDUCE", &log)) << log << pml->text;
   const testing::PanRun spin = testing::RunPan(dir, "-c0 -m100000 -w20");
@@ -101,8 +97,6 @@ TEST(ExprConstructs, SpinAgreesOnVerdictsAndStates) {
     EXPECT_EQ(spin.messages.count("assertion violated " + it->flag) > 0, o.verdict == Verdict::kViolated)
         << o.name << "\n" << spin.output;
   }
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
 }
 
 // `choose`: one transition per value; the engines explore every value.
@@ -143,20 +137,14 @@ TEST(ExprConstructs, ChooseExploresEveryValueInEveryEngine) {
   std::string error;
   const std::optional<ir::PromelaModel> pml = ir::to_promela(m, 0, &error);
   ASSERT_TRUE(pml) << error;
-  char tmpl[] = "/tmp/expr_choose_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::string dir = tmpl;
-  {
-    std::ofstream f(dir + "/model.pml");
-    f << pml->text;
-  }
+  const testing::PanDir pan_dir("expr_choose", pml->text);
+  ASSERT_FALSE(pan_dir.path().empty());
+  const std::string& dir = pan_dir.path();
   std::string log;
   ASSERT_TRUE(testing::BuildPan(dir, "", "-O0 -DSAFETY -DNOREDUCE", &log)) << log;
   const testing::PanRun spin = testing::RunPan(dir, "-c0 -m100000 -w20");
   ASSERT_TRUE(spin.ok) << spin.output;
   EXPECT_EQ(spin.states, r.stats.states) << spin.output;
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
 }
 
 }  // namespace

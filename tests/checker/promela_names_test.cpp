@@ -117,13 +117,9 @@ TEST(PromelaNames, SpinAcceptsAndAgrees) {
   std::string error;
   const std::optional<ir::PromelaModel> p = ir::to_promela(m, 0, &error);
   ASSERT_TRUE(p) << error;
-  char tmpl[] = "/tmp/promela_names_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::string dir = tmpl;
-  {
-    std::ofstream f(dir + "/model.pml");
-    f << p->text;
-  }
+  const testing::PanDir pan_dir("promela_names", p->text);
+  ASSERT_FALSE(pan_dir.path().empty());
+  const std::string& dir = pan_dir.path();
   std::string log;
   ASSERT_TRUE(testing::BuildPan(dir, "-DLIVENESS", "-O0 -DNOREDUCE", &log)) << log;
   ASSERT_TRUE(testing::BuildPan(dir, "", "-O0 -DSAFETY -DNOREDUCE", &log)) << log;
@@ -139,8 +135,6 @@ TEST(PromelaNames, SpinAcceptsAndAgrees) {
   ASSERT_NE(deadlock, nullptr);
   EXPECT_EQ(deadlock->verdict, Verdict::kViolated);
   EXPECT_EQ(r.messages, (std::set<std::string>{"assertion violated prop_no_deadlock"})) << r.output;
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
 }
 
 }  // namespace

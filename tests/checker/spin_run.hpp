@@ -6,12 +6,35 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
 
 namespace sp::checker::testing {
+
+// A fresh directory /tmp/PREFIX_XXXXXX holding `model.pml` (`text`), removed with its
+// contents when the object goes; path() is "" when it could not be made.
+class PanDir {
+ public:
+  PanDir(const std::string& prefix, const std::string& text) {
+    std::string tmpl = "/tmp/" + prefix + "_XXXXXX";
+    if (mkdtemp(tmpl.data()) == nullptr) return;
+    path_ = tmpl;
+    std::ofstream(path_ + "/model.pml") << text;
+  }
+  ~PanDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  PanDir(const PanDir&) = delete;
+  PanDir& operator=(const PanDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 inline bool HaveTool(const std::string& tool) {
   return std::system(("command -v " + tool + " > /dev/null 2>&1").c_str()) == 0;
