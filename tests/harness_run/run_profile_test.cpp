@@ -215,6 +215,8 @@ TEST(RunProfile, Errors) {
             "an RFC without numbered sections, its part: \"RFC 826 (Packet Reception)\")");
   EXPECT_EQ(first_error("deviation d\nat rcv_fin\n"),
             "p.profile:2:4: error: `at` takes Role.transition names (Endpoint.rcv_fin), got `rcv_fin`");
+  EXPECT_EQ(first_error("deviation d\nlater rcv_fin\n"),
+            "p.profile:2:7: error: `later` takes Role.transition names (Endpoint.rcv_fin), got `rcv_fin`");
   EXPECT_EQ(first_error("deviation d\ncite \"RFC 9293 §3.1\"\n"), "p.profile:1: error: deviation d has no `at` line");
   EXPECT_EQ(first_error("tests *\n"),
             "p.profile:1:1: error: `tests` outside an entry (start one with `deviation NAME` or `parameter "
