@@ -79,8 +79,13 @@ class Executor {
   // length) before, with the time since its previous transmission; else "".
   std::string retransmission(const Observed& o) const;
   // Judges every queued packet: allowed ones are recorded, the first other one fails the
-  // test as unexpected (`why`). False when it failed.
-  bool judge_queue(const Event* e, const char* why);
+  // test as unexpected (`why`), unless it is an `or` outcome of the step holding event
+  // `step_event` (-1: none). False when the test ended.
+  bool judge_queue(const Event* e, const char* why, long step_event);
+  // Whether the IUT took an `or` outcome of the step holding events[step_event]: `o` the
+  // packet it sent instead of what the line `e` expects, or null for silence where `e`
+  // expects a packet. Then the test ends, inconclusive, and the answer is true.
+  bool take_alternative(long step_event, const Event* e, const Observed* o);
   // Fails with the packet at the front of the queue as unexpected / malformed.
   void fail_with_packet(const Event* e, const Observed& o, const char* why);
 
@@ -113,6 +118,7 @@ class Executor {
   std::string state_;     // Failure::state: the latest state confirmed by `expect state`
   bool opened_ = false;  // a listen or connect has succeeded
   std::vector<IsnSample> isns_;  // the ISN of the IUT's first SYN towards each tester port
+  long index_ = -1;              // the event running (index in test_.events)
 };
 
 
@@ -124,6 +130,7 @@ TestResult Executor::run() {
   t0_ = target_.now();
   prev_ = t0_;
   for (const Event& e : test_.events) {
+    ++index_;
     double at = e.anchor == Event::Anchor::kStart      ? t0_ + e.time
                 : e.anchor == Event::Anchor::kIutPacket ? last_expected_ + e.time
                                                         : prev_ + e.time;
@@ -358,7 +365,7 @@ void Executor::do_call(const Event& e, double at) {
   prompted_ = prev_;
 }
 
-bool Executor::judge_queue(const Event* e, const char* why) {
+bool Executor::judge_queue(const Event* e, const char* why, long step_event) {
   while (!queue_.empty()) {
     Observed o = std::move(queue_.front());
     queue_.pop_front();
@@ -367,14 +374,60 @@ bool Executor::judge_queue(const Event* e, const char* why) {
       if (e) result_.packets[o.record].line = e->line;
       continue;
     }
-    fail_with_packet(e, o, why);
+    if (!take_alternative(step_event, e, &o)) fail_with_packet(e, o, why);
     return false;
   }
   return true;
 }
 
+bool Executor::take_alternative(long step_event, const Event* e, const Observed* o) {
+  if (step_event < 0 || test_.alternatives.empty()) return false;
+  if (o && o->cls != Observed::Class::kTcp && o->cls != Observed::Class::kArp) return false;
+  const size_t k = static_cast<size_t>(step_event);
+  for (const Alternative& a : test_.alternatives) {
+    if (k < a.first_event || k >= a.end_event) continue;
+    if (o ? a.silent || !match(a.fields, *o).match : !a.silent) continue;
+    std::string observed_state;
+    if (!a.state.empty()) {
+      // The state the alternative leads to, observed as `expect state` does.
+      const double end = target_.now() + kDefaultWithin;
+      while (true) {
+        StateObservation st = target_.tcp_state();
+        if (!st.ok) break;
+        observed_state = st.state;
+        if (st.state == a.state) break;
+        const double now = target_.now();
+        if (now >= end || !pump(std::min(end, now + options_.poll_interval))) break;
+      }
+      if (observed_state != a.state) continue;
+    }
+    Failure f = make_failure(e, "alternative",
+                             "the IUT took " + a.step + ", another outcome the spec allows at this step (line " +
+                                 std::to_string(a.line) + "); the test aims at " +
+                                 (step_.empty() ? std::string("the lines above") : step_));
+    f.fields.push_back({"step", step_.empty() ? "-" : step_, a.step, false});
+    if (o) {
+      PacketRecord& rec = result_.packets[o->record];
+      rec.disposition = "alternative";
+      rec.line = a.line;
+      f.observed = rec.summary;
+      f.fields.push_back({"packet", e && e->type == Event::Type::kExpectPacket ? fields_text(e->fields) : "no packet",
+                          o->cls == Observed::Class::kTcp ? tcp_notation(*o->ip->tcp, ctx_)
+                                                          : arp_notation(*o->arp, options_.book),
+                          false});
+    } else {
+      f.fields.push_back({"packet", e ? fields_text(e->fields) : "-", "nothing", false});
+    }
+    if (!a.state.empty()) f.fields.push_back({"state", a.state, observed_state, true});
+    trace(e, "the IUT took the alternative " + a.step + " (line " + std::to_string(a.line) + ")");
+    fail(Verdict::kInconclusive, std::move(f));
+    return true;
+  }
+  return false;
+}
+
 void Executor::judge_before_inject(const Event& e, double at) {
-  if (pump(at)) judge_queue(&e, "the IUT sent a packet that no line before this inject consumed");
+  if (pump(at)) judge_queue(&e, "the IUT sent a packet that no line before this inject consumed", index_ - 1);
 }
 
 void Executor::do_inject(const Event& e, double at) {
@@ -429,7 +482,7 @@ void Executor::expect_packet(const Event& e, double at) {
           f.observed = allowed_seen;
           f.fields.push_back({"packet", fields_text(e.fields), "only allowed: " + allowed_seen, false});
           fail(Verdict::kInconclusive, std::move(f));
-        } else {
+        } else if (!take_alternative(index_, &e, nullptr)) {
           Failure f = make_failure(&e, "timeout",
                                    "no packet from the IUT within " + seconds_text(within) +
                                        " s of +" + seconds_text(rel(at)));
@@ -489,6 +542,7 @@ void Executor::expect_packet(const Event& e, double at) {
       if (allowed_seen.empty() && !a->unprompted) allowed_seen = rec.summary;
       continue;
     }
+    if (take_alternative(index_, &e, &o)) return;
     rec.disposition = "unexpected";
     rec.line = e.line;
     Failure f = make_failure(&e, "packet", "the packet from the IUT does not match the expect");
@@ -505,7 +559,7 @@ void Executor::expect_none(const Event& e, double at) {
   double within = e.within.value_or(kDefaultWithin);
   double end = at + within;
   while (true) {
-    if (!judge_queue(&e, "the IUT sent a packet while the test expects silence")) return;
+    if (!judge_queue(&e, "the IUT sent a packet while the test expects silence", index_)) return;
     if (target_.now() >= end) break;
     if (!pump(end, true)) return;
     if (queue_.empty()) break;
@@ -598,7 +652,9 @@ void Executor::expect_cache(const Event& e, double at) {
 }
 
 void Executor::finish() {
-  if (pump(target_.now() + options_.settle)) judge_queue(nullptr, "the IUT sent a packet that no expect consumed");
+  if (pump(target_.now() + options_.settle)) {
+    judge_queue(nullptr, "the IUT sent a packet that no expect consumed", static_cast<long>(test_.events.size()) - 1);
+  }
 }
 
 }  // namespace

@@ -38,6 +38,7 @@ struct Failure {
   //   checksum    the IUT sent a packet with a wrong checksum
   //   setup       the harness could not build the namespace, device or sockets
   //   harness     the test asked for something the harness cannot do (error verdict)
+  //   alternative the IUT took an `or` outcome of a step (inconclusive verdict)
   std::string kind;
   int line = 0;               // the test line; 0 = the end of the test
   std::string event;          // that line's text

@@ -169,6 +169,7 @@ class Parser {
   void parse_line(int line, std::string_view raw);
   void parse_header(int line, const std::vector<Token>& t, std::string_view raw);
   void parse_event(int line, const std::vector<Token>& t, std::string_view raw);
+  void parse_alternative(int line, const std::vector<Token>& t, std::string_view raw);
   bool parse_fields(int line, const std::vector<Token>& t, size_t from, size_t to,
                     std::vector<Field>* out);
   std::optional<Value> parse_value(int line, int column, const FieldSpec& spec,
@@ -185,6 +186,7 @@ class Parser {
   // Fields are classified against the wire once the whole file is read.
   std::vector<std::pair<int, size_t>> pending_events_;  // (line, index in events)
   std::vector<std::pair<int, size_t>> pending_allows_;
+  std::vector<std::pair<int, size_t>> pending_alternatives_;
 };
 
 ParseOutcome Parser::run() {
@@ -237,6 +239,16 @@ std::string rest_of_line(std::string_view raw, const std::vector<Token>& t, size
   if (i >= t.size()) return "";
   size_t from = static_cast<size_t>(t[i].column - 1);
   return std::string(raw.substr(from, t.back().end - from));
+}
+
+// The trailing `# comment` of a line, without `#` and the blanks around it; "" if none.
+std::string trailing_comment(std::string_view raw, const std::vector<Token>& t) {
+  size_t hash = raw.find('#', t.back().end);
+  if (hash == std::string_view::npos) return "";
+  std::string_view c = raw.substr(hash + 1);
+  while (!c.empty() && (c.front() == ' ' || c.front() == '\t')) c.remove_prefix(1);
+  while (!c.empty() && (c.back() == ' ' || c.back() == '\t' || c.back() == '\r')) c.remove_suffix(1);
+  return std::string(c);
 }
 
 void Parser::parse_header(int line, const std::vector<Token>& t, std::string_view raw) {
@@ -352,26 +364,72 @@ void Parser::parse_header(int line, const std::vector<Token>& t, std::string_vie
     if (!parse_fields(line, t, 1, end, &a.fields)) return;
     test_.allows.push_back(std::move(a));
     pending_allows_.push_back({line, test_.allows.size() - 1});
+  } else if (d == "or") {
+    parse_alternative(line, t, raw);
   } else if (d == "call" || d == "inject" || d == "expect" || d == "wait") {
     error(line, t[0].column, "event `" + d + "` needs a time first: `+0 " + d + " ...`");
   } else {
     error(line, t[0].column,
           "unknown directive `" + d +
-              "` (expected test, covers, cite, tier, wire, kind, note, isn, sysctl, allow, or "
+              "` (expected test, covers, cite, tier, wire, kind, note, isn, sysctl, allow, or, or "
               "an event starting with +D, @T or iut+D)");
   }
+}
+
+// or STEP (FIELDS | none) [state STATE]: for the step above, from its call or inject.
+void Parser::parse_alternative(int line, const std::vector<Token>& t, std::string_view raw) {
+  size_t first = test_.events.size();
+  while (first > 0 && test_.events[first - 1].type != Event::Type::kCall &&
+         test_.events[first - 1].type != Event::Type::kInject) {
+    --first;
+  }
+  if (first == 0) {
+    error(line, t[0].column,
+          "`or` gives another outcome of the step above it, and no `call` or `inject` comes before it");
+    return;
+  }
+  Alternative a;
+  a.line = line;
+  a.text = rest_of_line(raw, t, 0);
+  a.comment = trailing_comment(raw, t);
+  a.first_event = first - 1;
+  a.end_event = test_.events.size();
+  if (t.size() < 3 || t[1].text.find('=') != std::string::npos || t[1].quoted) {
+    error(line, t[0].column + 2,
+          "expected `or ROLE.TRANSITION FIELDS [state STATE]` or `or ROLE.TRANSITION none [state STATE]`");
+    return;
+  }
+  a.step = t[1].text;
+  size_t end = t.size();
+  if (end >= 4 && t[end - 2].text == "state") {
+    std::optional<std::string> st = canonical_state(t[end - 1].text);
+    if (!st) {
+      error(line, t[end - 1].column, "unknown state `" + t[end - 1].text + "`");
+      return;
+    }
+    a.state = *st;
+    end -= 2;
+  } else if (t[end - 1].text == "state") {
+    error(line, t[end - 1].column, "`state` needs a state name, e.g. state ESTABLISHED");
+    return;
+  }
+  if (end == 3 && t[2].text == "none") {
+    a.silent = true;
+  } else if (end < 3) {
+    error(line, t[1].column, "`or " + a.step + "` needs the packet's fields, or none");
+    return;
+  } else if (!parse_fields(line, t, 2, end, &a.fields)) {
+    return;
+  }
+  test_.alternatives.push_back(std::move(a));
+  if (!test_.alternatives.back().silent) pending_alternatives_.push_back({line, test_.alternatives.size() - 1});
 }
 
 void Parser::parse_event(int line, const std::vector<Token>& t, std::string_view raw) {
   Event e;
   e.line = line;
   e.text = rest_of_line(raw, t, 0);
-  if (size_t hash = raw.find('#', t.back().end); hash != std::string_view::npos) {
-    std::string_view c = raw.substr(hash + 1);
-    while (!c.empty() && (c.front() == ' ' || c.front() == '\t')) c.remove_prefix(1);
-    while (!c.empty() && (c.back() == ' ' || c.back() == '\t' || c.back() == '\r')) c.remove_suffix(1);
-    e.comment = std::string(c);
-  }
+  e.comment = trailing_comment(raw, t);
   const std::string& ts = t[0].text;
   size_t prefix = 1;
   if (ts.starts_with(kIutAnchor)) {
@@ -801,6 +859,12 @@ void Parser::finish() {
     }
   }
   for (auto [line, idx] : pending_allows_) classify(line, test_.allows[idx].fields);
+  for (auto [line, idx] : pending_alternatives_) classify(line, test_.alternatives[idx].fields);
+  for (const Alternative& a : test_.alternatives) {
+    if (test_.wire == Wire::kArp && !a.state.empty()) {
+      error(a.line, 0, "wire arp: an `or` line cannot name a TCP state");
+    }
+  }
   for (const Event& e : test_.events) {
     if (test_.wire == Wire::kArp &&
         (e.type == Event::Type::kExpectState || e.type == Event::Type::kExpectIsn ||

@@ -96,6 +96,23 @@ struct Allow {
 // be the answer to it: an `unprompted` allow does not cover it.
 inline constexpr double kPromptedWithin = 0.1;
 
+// `or STEP (FIELDS | none) [state STATE]`: another outcome the spec allows for the step
+// above it (the lines from the latest `call` or `inject` up to the `or`), where the RFCs
+// leave the IUT a choice: the spec's transition STEP takes the same stimulus and sends
+// that packet, or nothing, and leaves the IUT in STATE. An IUT that takes it makes the
+// test inconclusive (it conforms, but the test's aim is not reached), never a fail.
+struct Alternative {
+  int line = 0;
+  std::string step;             // "Role.transition"
+  bool silent = false;          // `none`: the IUT sends nothing
+  std::vector<Field> fields;    // the packet it sends instead (not silent)
+  std::string state;            // canonical state after it; "" = not observed
+  std::string text;             // the line as written, without comment
+  std::string comment;
+  // The step's lines: events[first_event, end_event) (first_event: its call or inject).
+  size_t first_event = 0, end_event = 0;
+};
+
 struct Sysctl {
   int line = 0;
   std::string name;   // dotted: net.ipv4.tcp_rfc1337
@@ -115,6 +132,7 @@ struct TestCase {
   std::vector<Sysctl> sysctls;
   std::vector<Allow> allows;
   std::vector<Event> events;
+  std::vector<Alternative> alternatives;
   // The target profile's timer parameters that rescaled some of its lines before it ran
   // (harness/profile/timer_parameters.hpp); set by the runner, not written in files.
   std::vector<std::string> timer_parameters;

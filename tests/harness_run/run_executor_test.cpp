@@ -412,6 +412,83 @@ std::vector<uint8_t> arp_frame(uint16_t op, const AddressBook& b, packet::MacAdd
   return packet::build_frame_arp({dst, b.iut_mac, packet::kEtherTypeArp}, a, {true});
 }
 
+// `or` lines: another outcome the spec allows for the step above (RFC alternatives such as
+// RFC 5961 §5.2's ACK for a too-old ACK where RFC 9293 ignores it). The IUT taking it ends
+// the test inconclusive; an outcome no line names still fails.
+TEST(RunExecutor, AlternativeOutcomeOfAStepIsInconclusive) {
+  const std::string head = "test a\ncovers Endpoint.rcv_ack\n+0 call listen\n+0 inject flags=S seq=0\n"
+                           "+0 expect flags=SA seq=0 ack=1                  # rcv_syn\n"
+                           "+0 inject flags=A seq=1 ack=1                   # rcv_ack\n";
+  // The aimed outcome is silence; the IUT sends the alternative's ACK instead.
+  auto acker = [](FakeTarget& t, uint16_t flags) {
+    t.responder = [=](const std::vector<uint8_t>& in) {
+      std::vector<std::pair<double, std::vector<uint8_t>>> out;
+      packet::TcpSegment s = tcp_of(in);
+      if (s.header.has(packet::kTcpSyn)) out.push_back({0.001, iut_segment(packet::kTcpSyn | packet::kTcpAck, kIutIsn, s.header.seq + 1)});
+      if (!s.header.has(packet::kTcpSyn)) out.push_back({0.01, iut_segment(flags, kIutIsn + 1, s.header.seq)});
+      return out;
+    };
+  };
+  {
+    FakeTarget t;
+    acker(t, packet::kTcpAck);
+    t.state = "ESTABLISHED";
+    TestResult r = run(head + "+0 expect none within 0.5\nor Endpoint.rcv_ack_old flags=A seq=1 ack=1 state ESTABLISHED  # RFC 5961 §5.2\n", t);
+    ASSERT_EQ(r.verdict, Verdict::kInconclusive) << r.diff;
+    EXPECT_EQ(r.failure->kind, "alternative");
+    EXPECT_NE(r.failure->message.find("took Endpoint.rcv_ack_old"), std::string::npos) << r.failure->message;
+    EXPECT_NE(r.failure->message.find("aims at Endpoint.rcv_ack"), std::string::npos) << r.failure->message;
+    EXPECT_EQ(r.packets.back().disposition, "alternative");
+  }
+  {
+    // The alternative's packet, but not its state: the original failure stands.
+    FakeTarget t;
+    acker(t, packet::kTcpAck);
+    t.state = "CLOSE_WAIT";
+    TestResult r = run(head + "+0 expect none within 0.5\nor Endpoint.rcv_ack_old flags=A seq=1 ack=1 state ESTABLISHED\n", t);
+    EXPECT_EQ(r.verdict, Verdict::kFail) << r.diff;
+    EXPECT_EQ(r.failure->kind, "unexpected");
+  }
+  {
+    // A packet no `or` line names fails.
+    FakeTarget t;
+    acker(t, packet::kTcpRst);
+    TestResult r = run(head + "+0 expect none within 0.5\nor Endpoint.rcv_ack_old flags=A seq=1 ack=1\n", t);
+    EXPECT_EQ(r.verdict, Verdict::kFail) << r.diff;
+  }
+  {
+    // The aimed outcome is a packet; silence is the alternative.
+    FakeTarget t;
+    listen_like_linux(t);
+    t.state = "ESTABLISHED";
+    TestResult r = run(head + "+0 expect flags=A seq=1 ack=1 within 0.2\nor Endpoint.rcv_ack_held none state ESTABLISHED\n", t);
+    ASSERT_EQ(r.verdict, Verdict::kInconclusive) << r.diff;
+    EXPECT_EQ(r.failure->kind, "alternative");
+    // Without the `or` line, the same silence fails.
+    FakeTarget t2;
+    listen_like_linux(t2);
+    EXPECT_EQ(run(head + "+0 expect flags=A seq=1 ack=1 within 0.2\n", t2).verdict, Verdict::kFail);
+  }
+  {
+    // The alternative's packet in a middle step (no line consumes it before the next
+    // inject) is judged against that step's `or` lines.
+    FakeTarget t;
+    acker(t, packet::kTcpAck);
+    t.state = "ESTABLISHED";
+    TestResult r = run(head + "+0 expect state ESTABLISHED\nor Endpoint.rcv_ack_old flags=A seq=1 ack=1\n"
+                              "+0.1 inject flags=A seq=1 ack=1  # rcv_ack\n+0 expect none\n", t);
+    ASSERT_EQ(r.verdict, Verdict::kInconclusive) << r.diff;
+    // An `or` line applies to its own step only: the same packet drawn by a later step
+    // that has none fails.
+    FakeTarget t2;
+    acker(t2, packet::kTcpAck);
+    t2.state = "ESTABLISHED";
+    TestResult r2 = run(head + "+0 expect flags=A seq=1 ack=1\nor Endpoint.x none\n"
+                               "+0 inject flags=A seq=1 ack=1  # rcv_ack\n+0 expect none\n", t2);
+    EXPECT_EQ(r2.verdict, Verdict::kFail) << r2.diff;
+  }
+}
+
 TEST(RunExecutor, ArpRequestReplyAndCache) {
   AddressBook b;
   FakeTarget t(LinkType::kEthernet);

@@ -153,6 +153,32 @@ TEST(TestcaseParse, UnpromptedAllow) {
   EXPECT_FALSE(t.allows[1].unprompted);
 }
 
+TEST(TestcaseParse, AlternativesBelongToTheStepAbove) {
+  TestCase t = parse_ok(
+      "test a\n"
+      "+0 call listen\n"
+      "+0 inject flags=S seq=0\n"
+      "+0 expect flags=SA seq=0 ack=1\n"
+      "+0 expect state SYN_RCVD\n"
+      "or Endpoint.rcv_syn_other flags=A seq=0 ack=1 state SYN-RECEIVED  # RFC x\n"
+      "or Endpoint.rcv_syn_held none\n"
+      "+0 inject flags=A seq=1 ack=1\n");
+  ASSERT_EQ(t.alternatives.size(), 2u);
+  const Alternative& a = t.alternatives[0];
+  EXPECT_EQ(a.step, "Endpoint.rcv_syn_other");
+  EXPECT_EQ(a.first_event, 1u);  // the inject
+  EXPECT_EQ(a.end_event, 4u);    // up to the `or`
+  EXPECT_EQ(a.state, "SYN_RCVD");
+  EXPECT_FALSE(a.silent);
+  ASSERT_EQ(a.fields.size(), 3u);
+  EXPECT_EQ(a.comment, "RFC x");
+  EXPECT_TRUE(t.alternatives[1].silent);
+  EXPECT_TRUE(t.alternatives[1].state.empty());
+  EXPECT_EQ(t.alternatives[1].first_event, 1u);
+  EXPECT_EQ(t.alternatives[1].end_event, 4u);
+  EXPECT_EQ(t.events.size(), 5u);
+}
+
 TEST(TestcaseParse, HeaderDirectives) {
   TestCase t = parse_ok(
       "test h\n"
@@ -227,7 +253,20 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"test a\ntest b\n", "t.spt:2:1: error: second `test` line; one test per file"},
         Malformed{"test a\nfoo bar\n",
                   "t.spt:2:1: error: unknown directive `foo` (expected test, covers, cite, tier, "
-                  "wire, kind, note, isn, sysctl, allow, or an event starting with +D, @T or iut+D)"},
+                  "wire, kind, note, isn, sysctl, allow, or, or an event starting with +D, @T or iut+D)"},
+        Malformed{"test a\nor E.t none\n",
+                  "t.spt:2:1: error: `or` gives another outcome of the step above it, and no `call` or "
+                  "`inject` comes before it"},
+        Malformed{"test a\n+0 inject flags=S\nor flags=A\n",
+                  "t.spt:3:3: error: expected `or ROLE.TRANSITION FIELDS [state STATE]` or `or "
+                  "ROLE.TRANSITION none [state STATE]`"},
+        Malformed{"test a\n+0 inject flags=S\nor E.t\n",
+                  "t.spt:3:3: error: expected `or ROLE.TRANSITION FIELDS [state STATE]` or `or "
+                  "ROLE.TRANSITION none [state STATE]`"},
+        Malformed{"test a\n+0 inject flags=S\nor E.t none state OPENISH\n",
+                  "t.spt:3:19: error: unknown state `OPENISH`"},
+        Malformed{"test a\n+0 inject flags=S\nor E.t flags=A state\n",
+                  "t.spt:3:16: error: `state` needs a state name, e.g. state ESTABLISHED"},
         Malformed{"test a\ncall listen\n",
                   "t.spt:2:1: error: event `call` needs a time first: `+0 call ...`"},
         Malformed{"test a\n+x call listen\n",
