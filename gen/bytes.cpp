@@ -137,7 +137,7 @@ TestCase ByteReader::test() {
   tc.events.resize(count());
   for (Event& e : tc.events) {
     const uint64_t kind = u64();
-    if (kind > static_cast<uint64_t>(Event::Kind::kExpectIsn)) throw ByteError("bad event kind");
+    if (kind > static_cast<uint64_t>(Event::Kind::kAlternative)) throw ByteError("bad event kind");
     e.kind = static_cast<Event::Kind>(kind);
     e.name = str();
     e.args = strs();

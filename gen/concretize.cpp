@@ -103,6 +103,9 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
     pc = pc && *in.extra;
   }
   std::vector<std::string> tc_notes;
+  // Steps where another transition takes the same stimulus: the test writes their
+  // outcomes as `or` lines (docs/test-format.md, "Alternatives").
+  std::vector<char> open_step(steps.size(), 0);
   z3::check_result r = ex_.check_current();
   if (r != z3::sat) {
     *why = r == z3::unsat ? "constraints unsatisfiable" : "solver gave up (unknown)";
@@ -119,9 +122,7 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
       ++pushes;
       ex_.assume(ex);
     } else {
-      tc_notes.push_back("step " + std::to_string(i + 1) + " (" +
-                         role.transitions[steps[i]->transition].name +
-                         "): the spec also lets another transition take this stimulus");
+      open_step[i] = 1;
     }
   }
 
@@ -300,6 +301,86 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
   }();
   tc.wire = tcp_wire ? "tcp" : "arp";
 
+  // An expected field's value in `mod`, relative to its ISN for a TCP seq or ack, and
+  // whether the path (plus whatever the solver holds now) determines it.
+  auto expected_value = [&](const ir::Message& msg, const ir::Field& fd, const z3::expr& val, const z3::model& mod,
+                            bool* determined) {
+    z3::expr rel = val;
+    if (msg.wire == "tcp" && enc.is_seq(fd.type) && (fd.name == "seq" || fd.name == "ack")) {
+      rel = val - enc.coerce(fd.name == "seq" ? enc.iut_isn() : T, val.get_sort());
+    }
+    const uint64_t v = Value(mod, rel);
+    z3::expr vv = rel.is_bool() ? c.bool_val(v != 0) : c.bv_val(v, rel.get_sort().bv_size());
+    z3::expr folded = rel.substitute(fixed_src, fixed_dst).simplify();
+    *determined = folded.is_numeral() || folded.is_true() || folded.is_false() || ex_.check(rel != vv) == z3::unsat;
+    return v;
+  };
+
+  // The `or` lines of step i: every other transition that takes the step's stimulus in
+  // its state, with the test's values fixed, and what it sends (one wire packet or none)
+  // and the state it leads to. False when some outcome sends more than one packet, which
+  // an `or` line cannot state.
+  auto alternatives = [&](size_t i, std::vector<Event>* out) {
+    const Node& n = *steps[i];
+    const ir::Transition& tr = role.transitions[n.transition];
+    const SymState& pre = Pre(ex_, steps, i);
+    bool all = true;
+    for (size_t o = 0; o < role.transitions.size(); ++o) {
+      const ir::Transition& ot = role.transitions[o];
+      if (static_cast<int>(o) == n.transition || !ot.from[pre.control] || ot.event != tr.event ||
+          ot.event_index != tr.event_index) {
+        continue;
+      }
+      for (const Outcome& oc : execute(enc, static_cast<int>(o), pre, n.stimulus)) {
+        const z3::expr cond = oc.condition();
+        if (ex_.check(cond) != z3::sat) continue;
+        std::vector<const SymSend*> wire;
+        for (const SymSend& snd : oc.sends) {
+          if (!model.messages[snd.message].wire.empty()) wire.push_back(&snd);
+        }
+        if (wire.size() > 1) {
+          all = false;
+          continue;
+        }
+        s.push();
+        ex_.assume(cond);
+        if (ex_.check_current() != z3::sat) {
+          s.pop();
+          all = false;
+          continue;
+        }
+        const z3::model am = s.get_model();
+        Event alt;
+        alt.kind = Event::Kind::kAlternative;
+        alt.name = role.name + "." + ot.name;
+        if (!wire.empty()) {
+          const ir::Message& msg = model.messages[wire[0]->message];
+          uint64_t flags = 0;
+          for (size_t f = 0; f < msg.fields.size(); ++f) {
+            const ir::Field& fd = msg.fields[f];
+            bool determined = false;
+            const uint64_t v = expected_value(msg, fd, wire[0]->fields[f], am, &determined);
+            if (msg.wire == "tcp" && fd.name == "flags") {
+              flags = flag_bits(model, fd.type, v);
+              alt.fields.emplace_back(fd.name, flag_letters(model, fd.type, v));
+            } else {
+              alt.fields.emplace_back(fd.name, determined ? value_text(model, fd.type, v) : "*");
+            }
+          }
+          // As for an expect: no `ack` on a segment without ACK (RFC 9293 §3.1).
+          if (msg.wire == "tcp" && !(flags & 0x10)) {
+            std::erase_if(alt.fields, [](const auto& fv) { return fv.first == "ack"; });
+          }
+        }
+        s.pop();
+        if (tc.wire == "tcp") alt.args.push_back(role.states[oc.state.control]);
+        alt.comment = ot.cite;
+        out->push_back(std::move(alt));
+      }
+    }
+    return all;
+  };
+
   double now = 0;
   // The latest step that sent a wire packet, and the step that last (re)started each
   // timer: a timer started where the IUT sent its latest packet is timed from that
@@ -471,15 +552,8 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
       for (size_t f = 0; f < msg.fields.size(); ++f) {
         const ir::Field& fd = msg.fields[f];
         z3::expr val = snd.fields[f];
-        z3::expr rel = val;
-        if (msg.wire == "tcp" && enc.is_seq(fd.type) && (fd.name == "seq" || fd.name == "ack")) {
-          rel = val - enc.coerce(fd.name == "seq" ? enc.iut_isn() : T, val.get_sort());
-        }
-        uint64_t v = Value(m, rel);
-        z3::expr vv = rel.is_bool() ? c.bool_val(v != 0) : c.bv_val(v, rel.get_sort().bv_size());
-        z3::expr folded = rel.substitute(fixed_src, fixed_dst).simplify();
-        const bool determined = folded.is_numeral() || folded.is_true() || folded.is_false() ||
-                                ex_.check(rel != vv) == z3::unsat;
+        bool determined = false;
+        const uint64_t v = expected_value(msg, fd, val, m, &determined);
         std::string text;
         if (msg.wire == "tcp" && fd.name == "flags") {
           text = flag_letters(model, fd.type, v);
@@ -602,6 +676,17 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
           dup |= tc.events[x].kind == Event::Kind::kExpectCache && tc.events[x].name == e.name;
         }
         if (!dup) tc.events.push_back(std::move(e));
+      }
+    }
+    if (open_step[i]) {
+      std::vector<Event> alts;
+      const bool all = tr.event != ir::EventKind::kTimeout && !n.ignored && alternatives(i, &alts);
+      if (all && !alts.empty()) {
+        for (Event& a : alts) tc.events.push_back(std::move(a));
+      } else {
+        tc.notes.push_back("step " + std::to_string(i + 1) + " (" + tr.name +
+                           "): the spec also lets another transition take this stimulus" +
+                           (tr.event == ir::EventKind::kTimeout ? "" : ", with an outcome an `or` line cannot state"));
       }
     }
     tc.replay.push_back(std::move(rs));

@@ -202,6 +202,11 @@ class Writer {
         pending_ += e.seconds;
         o_ += "// wait " + seconds_text(e.seconds) + " s (" + e.comment + ")\n";
         break;
+      case Event::Kind::kAlternative:
+        // packetdrill scripts have one outcome per step.
+        o_ += "// or " + e.name + (e.fields.empty() ? std::string(": no answer") : std::string(": another answer")) +
+              " (the spec allows it; packetdrill cannot accept it)\n";
+        break;
     }
   }
 

@@ -20,6 +20,13 @@ std::string Pad(const std::string& s, size_t n) {
 }
 
 std::string Line(const Event& e) {
+  if (e.kind == Event::Kind::kAlternative) {
+    std::string s = "or     " + e.name;
+    for (const auto& [k, v] : e.fields) s += " " + k + "=" + v;
+    if (e.fields.empty()) s += " none";
+    if (!e.args.empty()) s += " state " + e.args[0];
+    return e.comment.empty() ? s : Pad(s, 56) + "# " + e.comment;
+  }
   std::string s = e.after_iut_packet ? "iut+0  " : "+0     ";
   switch (e.kind) {
     case Event::Kind::kCall:
@@ -50,6 +57,8 @@ std::string Line(const Event& e) {
     case Event::Kind::kWait:
       s += "wait " + seconds_text(e.seconds);
       break;
+    case Event::Kind::kAlternative:
+      break;  // above
   }
   if (e.within) s += " within " + seconds_text(*e.within);
   if (!e.timer.empty()) {

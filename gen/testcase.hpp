@@ -12,8 +12,11 @@
 namespace sp::gen {
 
 struct Event {
-  // kExpectIsn: `expect isn unpredictable` (gen/isn.cpp).
-  enum class Kind { kCall, kInject, kExpect, kExpectNone, kExpectState, kExpectCache, kWait, kExpectIsn };
+  // kExpectIsn: `expect isn unpredictable` (gen/isn.cpp). kAlternative: `or STEP
+  // FIELDS|none [state S]`, another outcome the spec allows for the step above it: name
+  // is the transition ("Role.t"), fields the packet sent (empty: none), args the state
+  // after it (empty: not observed).
+  enum class Kind { kCall, kInject, kExpect, kExpectNone, kExpectState, kExpectCache, kWait, kExpectIsn, kAlternative };
   Kind kind = Kind::kCall;
   std::string name;                                    // call name, state, cache key
   std::vector<std::string> args;                       // call arguments; cache: value/absent

@@ -275,6 +275,7 @@ void add_wmethod_tests(SuiteContext& sc, int jobs) {
               state = e.name;
               continue;
             }
+            if (e.kind == Event::Kind::kAlternative) e.args.clear();  // the state is not observed
             if (!state.empty() && !e.comment.empty()) {
               const size_t colon = e.comment.find(':');
               e.comment = colon == std::string::npos

@@ -10,6 +10,8 @@
 //   RFC 9293 §3.10.7.3  in SYN-SENT                   §3.10.7.4 in the other states
 //   RFC 9293 §3.10.8    timeouts: user timeout, retransmission, TIME-WAIT
 //   RFC 5961 §3.2, §4.2 challenge ACK for in-window RST not at RCV.NXT, and for SYN
+//   RFC 5961 §5.2       ACK validation against MAX.SND.WND (an alternative, MAY-12)
+//   RFC 5681 §4.2       immediate duplicate ACK of an out-of-order segment (an alternative)
 //   RFC 1122 §4.2.2.13  closing; the 2xMSL TIME-WAIT linger (now RFC 9293 §3.6.1, MUST-13)
 //   RFC 6298 §2         initial RTO of 1 second
 //
@@ -29,9 +31,19 @@
 //    combinations is handled in every state (what a conformance tester may send).
 //  - Receive processing is one transition per (state, outcome): the guards of the
 //    transitions of one state partition all segments, so a received segment is always
-//    consumed, and exactly one way. In-window segments that do not start at RCV.NXT
-//    are not held for later (§3.10.7.4 SHLD-31): a FIN is processed only when SEG.SEQ
-//    = RCV.NXT, as in the SPIN model.
+//    consumed, and exactly one way -- except where a later RFC gives the implementation
+//    another outcome (the "RFC alternatives" below). In-window segments that do not
+//    start at RCV.NXT are not held for later (§3.10.7.4 SHLD-31): a FIN is processed
+//    only when SEG.SEQ = RCV.NXT, as in the SPIN model.
+//  - RFC alternatives. Where RFC 9293 and a later RFC both allow an outcome, both are
+//    transitions taking the same segment in the same state, and the implementation may
+//    take either, segment by segment: RFC 5961 §5.2's ACK validation (rcv_ack_too_old and
+//    rcv_ack_ahead_last_ack, beside RFC 9293's "it can be ignored") and RFC 5681 §4.2's immediate duplicate ACK
+//    of an out-of-order FIN (rcv_fin_ahead_*, beside holding it silently). Generated
+//    tests accept either outcome at such a step (an `or` line, docs/test-format.md). The
+//    per-instance `rfc_alternatives` enables them; `pair` sets it from RFC_ALTERNATIVES
+//    (false by default, as tcp_close.pml has neither; --const RFC_ALTERNATIVES=1 checks
+//    every property with them).
 //  - Timers are untimed in checking: the retransmission timer `rtx` may fire at any time
 //    while a SYN, SYN-ACK or FIN is unacknowledged (which covers every delay and every
 //    spurious retransmission); the MAX_RETX+1st expiry is the user timeout (R2 of
@@ -51,8 +63,8 @@
 //    per-instance constant `early_close` (default true; false in `pair`). Calls that
 //    only return an error ("connection already exists", "connection closing") change
 //    nothing and are not modelled: the environment cannot make them.
-//  - The SEND and RECEIVE calls, URG, PUSH, security/compartment checks, the RFC 5961
-//    §5 ACK-range check and TIME-WAIT reopening by SYN (MAY-2) are out of scope.
+//  - The SEND and RECEIVE calls, URG, PUSH, security/compartment checks and TIME-WAIT
+//    reopening by SYN (MAY-2) are out of scope.
 //
 // The RFC's tests are named predicates of the role (`def`, expanded where they are used),
 // each citing its section: in_window(SEG.SEQ) is IN_WINDOW, ack_ok(SEG.ACK) is ACK_OK,
@@ -66,6 +78,13 @@ const RCV_WND = 2                 // RCV.WND, constant
 const QSZ = 6 * MAX_RETX + 2      // channel capacity: the SPIN model's exact maximum occupancy
 const MSL: duration = 2min        // RFC 9293 §3.4.2: "an MSL of 2 minutes"; TIME-WAIT lasts 2 MSL (MUST-13)
 const RTO: duration = 1s          // RFC 6298 §2.1: RTO <- 1 second before any RTT sample
+// MAX.SND.WND (RFC 9293 §3.10.7.4, RFC 5961 §5.2): the largest window the peer has
+// advertised. Segments carry no window here; 65535 is the largest without window scaling
+// (RFC 7323 §2.2), the window a conformance tester advertises. At 3 bits no ACK is that
+// far behind, so rcv_ack_too_old never fires in checking at the default width.
+const MAX_SND_WND = 65535
+// The RFC alternatives in `pair` (see the header): off, to mirror tcp_close.pml.
+const RFC_ALTERNATIVES = false
 // Initial sequence numbers (RFC 9293 §3.4.1). Checked at 3 bits they are 6 and 2; at
 // --seq-bits 32, --const CLIENT_ISS=4294967294 --const SERVER_ISS=4294967290 gives the
 // same run with both sequence spaces wrapping past 2^32 within the first segments
@@ -122,11 +141,19 @@ role Endpoint {
   // window segments that do not start at RCV.NXT are not held for later (SHLD-31), so a
   // FIN is processed only when SEG.SEQ = RCV.NXT, as in the SPIN model.
   def fin_here(flags: Flags, sn: Seq): bool = FIN in flags && sn == rcv_nxt
+  // An in-window FIN beyond RCV.NXT: an out-of-order segment (SEG.LEN = 1), which RFC
+  // 5681 §4.2 acknowledges at once.
+  def fin_ahead(flags: Flags, sn: Seq): bool = FIN in flags && sn != rcv_nxt
+  // RFC 5961 §5.2: "the ACK value is acceptable only if it is in the range of ((SND.UNA
+  // - MAX.SND.WND) =< SEG.ACK =< SND.NXT)". An ACK behind SND.UNA (serial `<`) by more
+  // than MAX.SND.WND is outside it.
+  def ack_too_old(ack: Seq): bool = ack < snd_una && snd_una - ack > MAX_SND_WND
 
   // Per-instance configuration (never assigned by a transition).
   var iss: Seq                            // initial send sequence number (§3.4.1)
   var early_close: bool = true            // the user may CLOSE before ESTABLISHED
   var defer_until_open: bool = false      // segments wait for the user's OPEN
+  var rfc_alternatives: bool = true       // the RFC alternatives (header) may be taken
 
   // The TCB.
   var snd_una, snd_nxt, rcv_nxt: Seq
@@ -602,6 +629,33 @@ role Endpoint {
     send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
   }
 
+  // An RFC alternative. RFC 9293 §3.10.7.4 (MAY-12): "RFC 5961, Section 5 describes a
+  // potential blind data injection attack, and mitigation that implementations MAY choose
+  // to include." RFC 5961 §5.2: "TCP stacks that implement RFC 5961 MUST add an input
+  // check that the ACK value is acceptable only if it is in the range of ((SND.UNA -
+  // MAX.SND.WND) =< SEG.ACK =< SND.NXT). All incoming segments whose ACK value doesn't
+  // satisfy the above condition MUST be discarded and an ACK sent back." The transitions
+  // below take the same segments the RFC 9293 way ("If the ACK is a duplicate (SEG.ACK =<
+  // SND.UNA), it can be ignored", and a FIN on it is processed).
+  rcv_ack_too_old: from { ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK }
+      on recv net(s)
+      if rfc_alternatives && in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && ack_too_old(s.ack)
+      -> same cite "RFC 5961 §5.2" {
+    send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
+  }
+
+  // ... and the upper edge of that range, SEG.ACK > SND.NXT, in LAST-ACK, where RFC 9293
+  // has no "send an ACK, drop the segment" of its own (rcv_ack_ahead does it in the other
+  // synchronized states but TIME-WAIT): rcv_ack_last_ack takes the segment, a FIN on it
+  // processed.
+  rcv_ack_ahead_last_ack: from LAST_ACK on recv net(s)
+      if rfc_alternatives && in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && ack_ahead(s.ack)
+      -> same cite "RFC 5961 §5.2" {
+    send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
+  }
+
   // ESTABLISHED: "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. ... If the
   // ACK is a duplicate (SEG.ACK =< SND.UNA), it can be ignored."
   rcv_ack_established: from ESTABLISHED on recv net(s)
@@ -692,6 +746,53 @@ role Endpoint {
     if ack_ok(s.ack) {
       snd_una = s.ack
     }
+  }
+
+  // RFC alternatives: an out-of-order FIN acknowledged at once. RFC 5681 §4.2: "A TCP
+  // receiver SHOULD send an immediate duplicate ACK when an out-of-order segment arrives."
+  // The transitions above hold such a FIN silently (RFC 9293 §3.10.7.4: "Segments with
+  // higher beginning sequence numbers SHOULD be held for later processing"); these take
+  // the same segments, do the same ACK processing, and send <SEQ=SND.NXT><ACK=RCV.NXT>.
+  rcv_fin_ahead_syn_rcvd: from SYN_RCVD on recv net(s)
+      if rfc_alternatives && in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && ack_ok(s.ack)
+         && fin_ahead(s.flags, s.seq)
+      -> ESTABLISHED cite "RFC 5681 §4.2" {
+    snd_una = s.ack
+    stop rtx
+    send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
+  }
+
+  rcv_fin_ahead_established: from { ESTABLISHED, FIN_WAIT_2 } on recv net(s)
+      if rfc_alternatives && in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && !ack_ahead(s.ack)
+         && fin_ahead(s.flags, s.seq)
+      -> same cite "RFC 5681 §4.2" {
+    if ack_ok(s.ack) {
+      snd_una = s.ack
+    }
+    send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
+  }
+
+  rcv_fin_ahead_fin_wait_1: from FIN_WAIT_1 on recv net(s)
+      if rfc_alternatives && in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && !ack_ahead(s.ack) && s.ack != snd_nxt
+         && fin_ahead(s.flags, s.seq)
+      -> same cite "RFC 5681 §4.2" {
+    if ack_ok(s.ack) {
+      snd_una = s.ack
+    }
+    send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
+  }
+
+  rcv_fin_ahead_ack_of_fin_fin_wait_1: from FIN_WAIT_1 on recv net(s)
+      if rfc_alternatives && in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && s.ack == snd_nxt
+         && fin_ahead(s.flags, s.seq)
+      -> FIN_WAIT_2 cite "RFC 5681 §4.2" {
+    snd_una = s.ack
+    stop rtx
+    send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
   }
 
   // Eighth step, "FIN-WAIT-2 STATE: Enter the TIME-WAIT state. Start the time-wait timer,
@@ -864,8 +965,10 @@ role Endpoint {
 // The connection pair of tcp_close.pml (N_CONN = 1).
 // ---------------------------------------------------------------------------------------
 system pair {
-  instance client: Endpoint { iss = CLIENT_ISS, early_close = false, defer_until_open = true }
-  instance server: Endpoint { iss = SERVER_ISS, early_close = false, defer_until_open = true }
+  instance client: Endpoint { iss = CLIENT_ISS, early_close = false, defer_until_open = true,
+                              rfc_alternatives = RFC_ALTERNATIVES }
+  instance server: Endpoint { iss = SERVER_ISS, early_close = false, defer_until_open = true,
+                              rfc_alternatives = RFC_ALTERNATIVES }
   // Lossy FIFO channels: each direction may lose MAX_LOSS segments (--const MAX_LOSS=2).
   channel client.net -> server.net capacity QSZ lossy MAX_LOSS
   channel server.net -> client.net capacity QSZ lossy MAX_LOSS

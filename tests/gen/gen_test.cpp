@@ -16,6 +16,7 @@
 #include "gen/pcap_writer.hpp"
 #include "gen/replay.hpp"
 #include "gen/spt_writer.hpp"
+#include "harness/suite/parse.hpp"
 
 namespace sp::gen {
 namespace {
@@ -280,6 +281,49 @@ TEST(GenTcp, NonTimerTestsAllowRetransmissionsOfUnacknowledgedSegments) {
       EXPECT_TRUE(t.allows.empty()) << t.name;
     }
   }
+}
+
+// Where the spec lets two transitions take one stimulus in one state (an RFC alternative),
+// the test aims at one and writes the other's outcome as an `or` line (packet or none,
+// and the state after it), which the harness accepts as inconclusive; where the test can
+// choose a stimulus only its own transition takes, it does, and writes none.
+TEST(GenTcp, RfcAlternativesBecomeOrLines) {
+  ir::Model m = Spec("tcp.sp");
+  GenResult r = Gen(m, "Endpoint");
+  auto spt = [&](const char* name) { return SptOf(r, name); };
+  // RFC 5961 §5.2 beside RFC 9293's "it can be ignored".
+  const std::string old = spt("rcv_ack_too_old");
+  EXPECT_NE(old.find("+0     expect flags=A seq=1 ack=1                       # rcv_ack_too_old\n"
+                     "+0     expect state ESTABLISHED\n"
+                     "or     Endpoint.rcv_ack_established none state ESTABLISHED # RFC 9293 §3.10.7.4\n"),
+            std::string::npos)
+      << old;
+  // RFC 5681 §4.2's immediate ACK of an out-of-order FIN beside holding it: the same
+  // ACK processing, so the same state.
+  const std::string ahead = spt("rcv_fin_ahead_ack_of_fin_fin_wait_1");
+  EXPECT_NE(ahead.find("or     Endpoint.rcv_ack_of_fin_fin_wait_1 none state FIN_WAIT_2"), std::string::npos) << ahead;
+  // The RFC 9293 transitions' own tests pick a segment the alternative does not take.
+  for (const char* t : {"rcv_ack_established", "rcv_ack_of_fin_fin_wait_1", "rcv_fin_established"}) {
+    EXPECT_EQ(spt(t).find("\nor "), std::string::npos) << spt(t);
+  }
+  for (const TestCase& t : r.tests) {
+    for (const std::string& n : t.notes) EXPECT_EQ(n.find("another transition"), std::string::npos) << t.name << ": " << n;
+    ASSERT_TRUE(harness::parse_test(to_spt(t), t.name).test) << to_spt(t);
+  }
+}
+
+// `choose` makes one transition per value taking the same stimulus: each test names the
+// other values' outcomes.
+TEST(GenCoverage, ChoiceValuesAreAlternativesOfEachOther) {
+  const std::string spec = std::string(kToy).replace(std::string(kToy).find("  rst: from OPEN"), 0,
+      "  probe: from OPEN on recv net(s) if PSH in s.flags -> same {\n"
+      "    choose k in 0..1 { if k == 1 { send net { flags = {ACK}, seq = nxt, ack = rnxt } } }\n"
+      "  }\n");
+  ir::Model m = Compile(spec);
+  GenResult r = Gen(m, "Peer");
+  const std::string zero = SptOf(r, "probe[k=0]"), one = SptOf(r, "probe[k=1]");
+  EXPECT_NE(zero.find("\nor     Peer.probe[k=1] flags=A seq=1 ack=1 state OPEN"), std::string::npos) << zero;
+  EXPECT_NE(one.find("\nor     Peer.probe[k=0] none state OPEN"), std::string::npos) << one;
 }
 
 TEST(GenTcp, BoundarySuiteReplaysAndIsFast) {
