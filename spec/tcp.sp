@@ -12,6 +12,7 @@
 //   RFC 5961 §3.2, §4.2 challenge ACK for in-window RST not at RCV.NXT, and for SYN
 //   RFC 5961 §5.2       ACK validation against MAX.SND.WND (an alternative, MAY-12)
 //   RFC 5681 §4.2       immediate duplicate ACK of an out-of-order segment (an alternative)
+//   RFC 5961 §7         challenge ACK throttling (an alternative)
 //   RFC 1122 §4.2.2.13  closing; the 2xMSL TIME-WAIT linger (now RFC 9293 §3.6.1, MUST-13)
 //   RFC 6298 §2         initial RTO of 1 second
 //
@@ -38,12 +39,13 @@
 //  - RFC alternatives. Where RFC 9293 and a later RFC both allow an outcome, both are
 //    transitions taking the same segment in the same state, and the implementation may
 //    take either, segment by segment: RFC 5961 §5.2's ACK validation (rcv_ack_too_old and
-//    rcv_ack_ahead_last_ack, beside RFC 9293's "it can be ignored") and RFC 5681 §4.2's immediate duplicate ACK
-//    of an out-of-order FIN (rcv_fin_ahead_*, beside holding it silently). Generated
-//    tests accept either outcome at such a step (an `or` line, docs/test-format.md). The
-//    per-instance `rfc_alternatives` enables them; `pair` sets it from RFC_ALTERNATIVES
-//    (false by default, as tcp_close.pml has neither; --const RFC_ALTERNATIVES=1 checks
-//    every property with them).
+//    rcv_ack_ahead_last_ack, beside RFC 9293's "it can be ignored"), RFC 5681 §4.2's
+//    immediate duplicate ACK of an out-of-order FIN (rcv_fin_ahead_*, beside holding it
+//    silently) and RFC 5961 §7's throttling of challenge ACKs (rcv_*_challenge_throttled,
+//    once a challenge ACK was sent). Generated tests accept either outcome at such a step
+//    (an `or` line, docs/test-format.md). The per-instance `rfc_alternatives` enables
+//    them; `pair` sets it from RFC_ALTERNATIVES (false by default, as tcp_close.pml has
+//    none of them; --const RFC_ALTERNATIVES=1 checks every property with them).
 //  - Timers are untimed in checking: the retransmission timer `rtx` may fire at any time
 //    while a SYN, SYN-ACK or FIN is unacknowledged (which covers every delay and every
 //    spurious retransmission); the MAX_RETX+1st expiry is the user timeout (R2 of
@@ -159,6 +161,7 @@ role Endpoint {
   var snd_una, snd_nxt, rcv_nxt: Seq
   var retx: int[0..MAX_RETX] = 0          // retransmissions of the head of the queue
   var passive: bool = false               // the connection came from LISTEN (passive OPEN)
+  var challenged: bool = false            // sent an RFC 5961 challenge ACK (with rfc_alternatives)
 
   // Ghosts (read by properties only).
   var closed_first: bool = false          // sent our FIN before receiving the peer's FIN
@@ -288,6 +291,7 @@ role Endpoint {
     snd_nxt = 0
     rcv_nxt = 0
     retx = 0
+    challenged = false
     passive = false
     closed_first = false
     stop rtx
@@ -301,6 +305,7 @@ role Endpoint {
     snd_nxt = 0
     rcv_nxt = 0
     retx = 0
+    challenged = false
     passive = false
     closed_first = false
     stop rtx
@@ -483,6 +488,7 @@ role Endpoint {
     snd_nxt = 0
     rcv_nxt = 0
     retx = 0
+    challenged = false
     stop rtx
   }
 
@@ -496,6 +502,7 @@ role Endpoint {
     snd_nxt = 0
     rcv_nxt = 0
     retx = 0
+    challenged = false
     closed_first = false
     stop rtx
   }
@@ -510,6 +517,7 @@ role Endpoint {
     snd_nxt = 0
     rcv_nxt = 0
     retx = 0
+    challenged = false
     passive = false
     closed_first = false
     stop rtx
@@ -525,6 +533,7 @@ role Endpoint {
     snd_nxt = 0
     rcv_nxt = 0
     retx = 0
+    challenged = false
     passive = false
     closed_first = false
     stop rtx
@@ -540,6 +549,7 @@ role Endpoint {
       if in_window(s.seq) && RST in s.flags && s.seq != rcv_nxt
       -> same cite "RFC 5961 §3.2" {
     send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
+    challenged = rfc_alternatives
   }
 
   // ---- Third, check security: not modelled --------------------------------------------
@@ -556,6 +566,7 @@ role Endpoint {
     snd_nxt = 0
     rcv_nxt = 0
     retx = 0
+    challenged = false
     stop rtx
   }
 
@@ -563,6 +574,7 @@ role Endpoint {
       if in_window(s.seq) && !(RST in s.flags) && SYN in s.flags && !passive
       -> same cite "RFC 5961 §4.2" {
     send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
+    challenged = rfc_alternatives
   }
 
   // Synchronized states: "RFC 5961 recommends that in these synchronized states, if the
@@ -574,7 +586,22 @@ role Endpoint {
       if in_window(s.seq) && !(RST in s.flags) && SYN in s.flags
       -> same cite "RFC 5961 §4.2" {
     send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
+    challenged = rfc_alternatives
   }
+  // RFC alternatives: a challenge ACK withheld. RFC 5961 §7: "An implementation SHOULD
+  // include an ACK throttling mechanism to be conservative": a limit on the challenge ACKs
+  // sent in a time window, both numbers tunable ("in any 5 second window, no more than 10
+  // challenge ACKs"). The spec keeps no time, so once a connection has sent a challenge ACK
+  // (RFC 5961 §3.2, §4.2 or §5.2), any later RST or SYN that draws one may instead be
+  // dropped silently. The first is never withheld, so a stack that sends none still fails.
+  rcv_rst_challenge_throttled: from SEQ_CHECKED on recv net(s)
+      if challenged && in_window(s.seq) && RST in s.flags && s.seq != rcv_nxt
+      -> same cite "RFC 5961 §7"
+
+  rcv_syn_challenge_throttled: from SYNCHRONIZED on recv net(s)
+      if challenged && in_window(s.seq) && !(RST in s.flags) && SYN in s.flags
+      -> same cite "RFC 5961 §7"
+
 
   // ---- Fifth, check the ACK field ------------------------------------------------------
   // "if the ACK bit is off, drop the segment and return"
@@ -643,6 +670,7 @@ role Endpoint {
          && ACK in s.flags && ack_too_old(s.ack)
       -> same cite "RFC 5961 §5.2" {
     send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
+    challenged = rfc_alternatives
   }
 
   // ... and the upper edge of that range, SEG.ACK > SND.NXT, in LAST-ACK, where RFC 9293
@@ -654,6 +682,7 @@ role Endpoint {
          && ACK in s.flags && ack_ahead(s.ack)
       -> same cite "RFC 5961 §5.2" {
     send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
+    challenged = rfc_alternatives
   }
 
   // ESTABLISHED: "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. ... If the
@@ -867,6 +896,7 @@ role Endpoint {
     snd_nxt = 0
     rcv_nxt = 0
     retx = 0
+    challenged = false
     passive = false
     closed_first = false
     stop rtx
@@ -944,6 +974,7 @@ role Endpoint {
     snd_nxt = 0
     rcv_nxt = 0
     retx = 0
+    challenged = false
     passive = false
     closed_first = false
   }
@@ -956,6 +987,7 @@ role Endpoint {
     snd_nxt = 0
     rcv_nxt = 0
     retx = 0
+    challenged = false
     passive = false
     closed_first = false
   }

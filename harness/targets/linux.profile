@@ -134,20 +134,6 @@ reason "(SYN-RECEIVED) without a RST."
 tests  *syn_rcvd* *SYN_RCVD*
 match  kind=timeout expected="flags=R seq=1"
 
-deviation challenge_ack_rate_limited
-at     Endpoint.rcv_syn_challenge
-tests  wp.*
-cite   "RFC 5961 §4.2"
-cite   "RFC 5961 §7"
-rfc    "If the SYN bit is set, irrespective of the sequence number, TCP MUST send an ACK"
-rfc    "(also referred to as challenge ACK) to the remote peer"
-reason "Linux sends at most one challenge ACK (or ACK of an ACK for unsent data) per"
-reason "connection every net.ipv4.tcp_invalid_ratelimit = 500 ms (tcp_oow_rate_limited): the"
-reason "ACK throttling RFC 5961 §7 suggests, which spec/tcp.sp does not model. The W-method's"
-reason "identifying sequences send a SYN a few milliseconds after a probe that drew such an"
-reason "ACK, and that SYN draws nothing."
-match  kind=timeout expected="flags=A seq=1 ack=[12]" stimulus="*inject flags=S seq=[12] ack=1 *"
-
 deviation abort_in_time_wait_keeps_time_wait
 at     Endpoint.abort_closing
 later  Endpoint.active_open Endpoint.rcv_closed_no_ack

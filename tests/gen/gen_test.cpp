@@ -302,6 +302,13 @@ TEST(GenTcp, RfcAlternativesBecomeOrLines) {
   // ACK processing, so the same state.
   const std::string ahead = spt("rcv_fin_ahead_ack_of_fin_fin_wait_1");
   EXPECT_NE(ahead.find("or     Endpoint.rcv_ack_of_fin_fin_wait_1 none state FIN_WAIT_2"), std::string::npos) << ahead;
+  // RFC 5961 §7: once a challenge ACK was sent, the next may be withheld.
+  const std::string throttled = spt("rcv_syn_challenge_throttled");
+  EXPECT_NE(throttled.find("# rcv_syn_challenge_throttled: no answer\n+0     expect state ESTABLISHED\n"
+                           "or     Endpoint.rcv_syn_challenge flags=A seq=1 ack=1 state ESTABLISHED"),
+            std::string::npos)
+      << throttled;
+  EXPECT_EQ(spt("rcv_syn_challenge").find("\nor "), std::string::npos) << spt("rcv_syn_challenge");
   // The RFC 9293 transitions' own tests pick a segment the alternative does not take.
   for (const char* t : {"rcv_ack_established", "rcv_ack_of_fin_fin_wait_1", "rcv_fin_established"}) {
     EXPECT_EQ(spt(t).find("\nor "), std::string::npos) << spt(t);
