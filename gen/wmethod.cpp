@@ -276,7 +276,7 @@ void add_wmethod_tests(SuiteContext& sc, int jobs) {
               continue;
             }
             if (e.kind == Event::Kind::kAlternative) e.args.clear();  // the state is not observed
-            if (!state.empty() && !e.comment.empty()) {
+            if (!state.empty() && !e.comment.empty() && e.kind != Event::Kind::kAlternative) {
               const size_t colon = e.comment.find(':');
               e.comment = colon == std::string::npos
                               ? e.comment + ": in " + state

@@ -592,7 +592,7 @@ role Endpoint {
   // include an ACK throttling mechanism to be conservative": a limit on the challenge ACKs
   // sent in a time window, both numbers tunable ("in any 5 second window, no more than 10
   // challenge ACKs"). The spec keeps no time, so once a connection has sent a challenge ACK
-  // (RFC 5961 §3.2, §4.2 or §5.2), any later RST or SYN that draws one may instead be
+  // (RFC 5961 §3.2, §4.2 or §5.2), any later segment that draws one may instead be
   // dropped silently. The first is never withheld, so a stack that sends none still fails.
   rcv_rst_challenge_throttled: from SEQ_CHECKED on recv net(s)
       if challenged && in_window(s.seq) && RST in s.flags && s.seq != rcv_nxt
@@ -600,6 +600,15 @@ role Endpoint {
 
   rcv_syn_challenge_throttled: from SYNCHRONIZED on recv net(s)
       if challenged && in_window(s.seq) && !(RST in s.flags) && SYN in s.flags
+      -> same cite "RFC 5961 §7"
+
+  // ... and RFC 5961 §5.2's ACK for an ACK outside ((SND.UNA - MAX.SND.WND) =< SEG.ACK =<
+  // SND.NXT), which a stack that implements RFC 5961 sends as a challenge ACK: the segment
+  // dropped silently (a FIN on it not processed).
+  rcv_ack_challenge_throttled: from { ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK }
+      on recv net(s)
+      if challenged && in_window(s.seq) && !(RST in s.flags) && !(SYN in s.flags)
+         && ACK in s.flags && (ack_too_old(s.ack) || ack_ahead(s.ack))
       -> same cite "RFC 5961 §7"
 
 
@@ -654,6 +663,7 @@ role Endpoint {
          && ACK in s.flags && ack_ahead(s.ack)
       -> same cite "RFC 9293 §3.10.7.4" {
     send net { flags = {ACK}, seq = snd_nxt, ack = rcv_nxt }
+    challenged = rfc_alternatives         // RFC 5961 §5.2: SEG.ACK > SND.NXT is outside its range too
   }
 
   // An RFC alternative. RFC 9293 §3.10.7.4 (MAY-12): "RFC 5961, Section 5 describes a
