@@ -62,7 +62,16 @@ class KernelSuites : public ::testing::Test {
     std::string results = slurp(json);
     EXPECT_EQ(results.find("\"verdict\": \"fail\""), std::string::npos) << r.out;
     EXPECT_EQ(results.find("\"verdict\": \"error\""), std::string::npos) << r.out;
-    EXPECT_EQ(results.find("\"verdict\": \"inconclusive\""), std::string::npos) << r.out;
+    // Inconclusive only where the kernel took an outcome the spec allows at a step (an `or`
+    // line: an RFC alternative the test does not aim at).
+    size_t inconclusive = 0, alternative = 0;
+    for (size_t at = 0; (at = results.find("\"verdict\": \"inconclusive\"", at)) != std::string::npos; ++at) {
+      ++inconclusive;
+    }
+    for (size_t at = 0; (at = results.find("\"kind\": \"alternative\"", at)) != std::string::npos; ++at) {
+      ++alternative;
+    }
+    EXPECT_EQ(inconclusive, alternative) << r.out;
     EXPECT_NE(results.find("\"verdict\": \"pass\""), std::string::npos) << results.substr(0, 400);
   }
 
