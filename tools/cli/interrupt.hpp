@@ -1,9 +1,9 @@
-// SIGINT and SIGTERM for the commands that run long (check, gen, replay). One flag, set by
-// the handler: the searches poll it (checker::Options::cancel, the symbolic engine's
-// watchdog) and stop, and the command prints what it did so far and exits 128 + the
-// signal (130 for SIGINT). A second signal, or one during work that has no stopping point
-// (InterruptMode with a message: the default), ends the process at once. `stateproof run` has its own handling
-// (harness/runner), which kills and reaps its workers.
+// SIGINT and SIGTERM. One flag, set by the handler: the searches of `check` poll it
+// (checker::Options::cancel, the symbolic engine's watchdog) and stop, and the command
+// prints what it did so far and exits 128 + the signal (130 for SIGINT). A second signal,
+// or one during work that has no stopping point (InterruptMode with a message: the
+// default, and `gen` while generating), ends the process at once. `stateproof run` has
+// its own handling (harness/runner), which kills and reaps its workers.
 #pragma once
 
 #include <atomic>
