@@ -133,6 +133,19 @@ TEST(BadInput, RunFilterThatSelectsNothingOrIsNoPattern) {
   ExpectOneLine("run " + suite + " --target linux-tap --filter 'a\\' -q", 2, "a trailing `\\` escapes nothing");
 }
 
+TEST(BadInput, SettleLongerThanTheBudgetMarginDoesNotKillTheTest) {
+  // The worker's budget is the test's own time plus a 10 s margin; --settle 12 fits only
+  // because the budget counts the settle time too.
+  const char* suites = std::getenv("STATEPROOF_E2E_SUITES");
+  const std::string test = std::string(suites ? suites : "") + "/arp/rcv_not_for_me.spt";
+  ASSERT_TRUE(std::filesystem::exists(test)) << test;
+  CommandResult r = run(bin() + " run " + test + " --target linux-tap --settle 12 -q");
+  if (r.status == 3) GTEST_SKIP() << r.out;
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("1 tests in 12."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(": 1 pass"), std::string::npos) << r.out;
+}
+
 TEST(BadInput, SuiteDirectoryOddEntriesAreNamedOnStderr) {
   const std::filesystem::path dir = Tmp("suite");
   std::filesystem::remove_all(dir);
