@@ -189,6 +189,44 @@ Json LabelJson(const ir::TransitionSystem& ts, const ir::Label& l, const std::op
 // The keys of a recorded step that replay matches against a successor's label.
 const char* const kLabelKeys[] = {"instance", "transition", "received", "args", "sends", "error"};
 
+constexpr int kTraceVersion = 1;
+
+// What makes the document no trace this code reads, or "": the header fields, and the
+// type of every field the replay reads (so a malformed file is told apart from a trace
+// that does not replay).
+std::string Malformed(const Json& j) {
+  if (!j.is_object() || j.value("format", Json()) != "stateproof-trace") {
+    return "not a stateproof trace (no \"format\": \"stateproof-trace\")";
+  }
+  if (!j.contains("version") || !j["version"].is_number_integer() || j["version"] != kTraceVersion) {
+    return "trace version " + (j.contains("version") ? j["version"].dump() : std::string("missing")) +
+           " (this stateproof reads version " + std::to_string(kTraceVersion) + ")";
+  }
+  if (!j.contains("system") || !j["system"].is_string()) return "the trace names no system";
+  for (const char* key : {"property", "end", "verdict"}) {
+    if (j.contains(key) && !j[key].is_string()) return std::string("\"") + key + "\" is not a string";
+  }
+  if (!ParseEnd(j.value("end", std::string("none")))) return "unknown \"end\": " + j["end"].dump();
+  for (const char* key : {"initial", "consts"}) {
+    if (j.contains(key) && !j[key].is_object()) return std::string("\"") + key + "\" is not an object";
+  }
+  if (j.contains("seq_bits") && !j["seq_bits"].is_number_integer()) return "\"seq_bits\" is not an integer";
+  if (j.contains("loop_start") && !j["loop_start"].is_null() && !j["loop_start"].is_number_unsigned()) {
+    return "\"loop_start\" is neither null nor a step index";
+  }
+  if (!j.contains("steps") || !j["steps"].is_array()) return "the trace has no \"steps\" array";
+  for (size_t k = 0; k < j["steps"].size(); ++k) {
+    const Json& step = j["steps"][k];
+    const std::string where = "step " + std::to_string(k + 1) + ": ";
+    if (!step.is_object()) return where + "not an object";
+    for (const char* key : {"instance", "transition"}) {
+      if (!step.contains(key) || !step[key].is_string()) return where + "no string \"" + key + "\"";
+    }
+    if (step.contains("state") && !step["state"].is_object()) return where + "\"state\" is not an object";
+  }
+  return "";
+}
+
 std::string Short(const Json& j) {
   std::string s = j.dump();
   if (s.size() > 160) s = s.substr(0, 157) + "...";
@@ -223,7 +261,7 @@ std::string trace_to_json(const ir::TransitionSystem& ts, const Trace& trace, co
   const std::vector<SlotFmt> fmts = SlotFormats(ts);
   OJson j;
   j["format"] = "stateproof-trace";
-  j["version"] = 1;
+  j["version"] = kTraceVersion;
   j["protocol"] = m.protocol;
   if (!info.spec.empty()) j["spec"] = info.spec;
   if (!info.engine.empty()) j["engine"] = info.engine;
@@ -279,12 +317,9 @@ std::string trace_to_json(const ir::TransitionSystem& ts, const Trace& trace, co
 std::optional<std::string> trace_file_system(const std::string& json_text, std::string* error) {
   try {
     Json j = Json::parse(json_text);
-    if (!j.is_object() || j.value("format", std::string()) != "stateproof-trace") {
-      if (error) *error = "not a stateproof trace (no \"format\": \"stateproof-trace\")";
-      return std::nullopt;
-    }
-    if (!j.contains("system") || !j["system"].is_string()) {
-      if (error) *error = "the trace names no system";
+    const std::string why = Malformed(j);
+    if (!why.empty()) {
+      if (error) *error = why;
       return std::nullopt;
     }
     return j["system"].get<std::string>();
@@ -321,24 +356,14 @@ ReplayResult replay_trace(const ir::TransitionSystem& ts, const std::string& jso
     return r;
   }
   try {
-    if (!j.is_object() || j.value("format", std::string()) != "stateproof-trace") {
-      r.mismatch = "not a stateproof trace (no \"format\": \"stateproof-trace\")";
-      return r;
-    }
+    r.mismatch = Malformed(j);
+    if (!r.mismatch.empty()) return r;
     if (j.value("system", std::string()) != ts.system().name) {
       r.mismatch = "the trace is of system '" + j.value("system", std::string()) + "', not '" +
                    ts.system().name + "'";
       return r;
     }
     std::optional<TraceEnd> end = ParseEnd(j.value("end", std::string("none")));
-    if (!end) {
-      r.mismatch = "unknown \"end\": " + j["end"].dump();
-      return r;
-    }
-    if (!j.contains("steps") || !j["steps"].is_array()) {
-      r.mismatch = "the trace has no \"steps\" array";
-      return r;
-    }
     r.parsed = true;
     const std::vector<SlotFmt> fmts = SlotFormats(ts);
     Trace& t = r.trace;
@@ -516,6 +541,7 @@ ReplayResult replay_trace(const ir::TransitionSystem& ts, const std::string& jso
     t.verdict = r.verdict;
   } catch (const Json::exception& e) {
     r.mismatch = std::string("malformed trace: ") + e.what();
+    r.parsed = false;
     r.replayed = false;
   }
   return r;

@@ -45,7 +45,9 @@ std::string Diagnostics::format(const Diagnostic& d) const {
   }
   out += ": ";
   out += kNames[static_cast<int>(d.severity)];
-  out += ": " + d.message + "\n";
+  // A message quotes source text (a name, a literal), which may be as long as a line.
+  out += ": " + (d.message.size() > 2 * kMaxEchoedLine ? d.message.substr(0, 2 * kMaxEchoedLine) + "..." : d.message) +
+         "\n";
   if (loc.line == 0) return out;
   // The source line, tabs kept so the caret lines up.
   const std::string& text = file_->text;
@@ -57,12 +59,19 @@ std::string Diagnostics::format(const Diagnostic& d) const {
   }
   size_t end = text.find('\n', start);
   if (end == std::string::npos) end = text.size();
-  std::string line = text.substr(start, end - start);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  out += "  " + line + "\n  ";
-  for (uint32_t i = 1; i < loc.col && i - 1 < line.size(); ++i) {
-    out += line[i - 1] == '\t' ? '\t' : ' ';
+  if (end > start && text[end - 1] == '\r') --end;
+  // A long line is shown as a window of it around the column, cut with "...".
+  const size_t col = std::min<size_t>(loc.col - 1, end - start);
+  size_t from = start, to = end;
+  if (end - start > kMaxEchoedLine) {
+    from = start + (col > kMaxEchoedLine / 2 ? col - kMaxEchoedLine / 2 : 0);
+    to = std::min(end, from + kMaxEchoedLine);
+    from = to - kMaxEchoedLine;
   }
+  const std::string before = from > start ? "..." : "";
+  out += "  " + before + text.substr(from, to - from) + (to < end ? "..." : "") + "\n  ";
+  out += std::string(before.size(), ' ');
+  for (size_t i = from; i < start + col; ++i) out += text[i] == '\t' ? '\t' : ' ';
   out += "^\n";
   return out;
 }

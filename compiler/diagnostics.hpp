@@ -24,6 +24,10 @@ struct Diagnostic {
   std::string message;
 };
 
+// The most characters of a source line a diagnostic echoes: a longer line is shown as a
+// window of this many around the column, cut with "..." (the caret still under it).
+inline constexpr size_t kMaxEchoedLine = 120;
+
 // Collects diagnostics for one source file. Not thread-safe.
 class Diagnostics {
  public:

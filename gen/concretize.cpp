@@ -8,6 +8,7 @@
 #include "gen/allows.hpp"
 #include "gen/spt_writer.hpp"
 #include "gen/wire_format.hpp"
+#include "util/z3_context.hpp"
 
 namespace sp::gen {
 
@@ -62,6 +63,7 @@ bool SendsSyn(const ir::Model& model, const Node& n) {
 }  // namespace
 
 Concretizer::Concretizer(Explorer& ex) : ex_(ex), validity_(ex.encoder().ctx()) {
+  leave_sigint_alone(validity_);
   z3::params p(ex.encoder().ctx());
   if (ex.options().query_rlimit) p.set("rlimit", ex.options().query_rlimit);
   validity_.set(p);

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "gen/suite.hpp"
+#include "util/z3_context.hpp"
 
 namespace sp::gen {
 
@@ -62,6 +63,7 @@ std::string Explain(SuiteContext& sc, int t) {
     env.side = &side;
     z3::expr g = sc.enc.truth(sc.enc.eval(tr.guard, env));
     z3::solver s(sc.enc.ctx());
+    leave_sigint_alone(s);
     s.add(g && dom);
     if (s.check() == z3::unsat) return "guard unsatisfiable for every state and stimulus";
   }

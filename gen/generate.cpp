@@ -13,6 +13,7 @@
 #include "gen/pcap_writer.hpp"
 #include "gen/spt_writer.hpp"
 #include "gen/suite.hpp"
+#include "util/z3_context.hpp"
 
 namespace sp::gen {
 
@@ -74,8 +75,9 @@ std::optional<Node> respond(SuiteContext& sc, int parent, int transition,
   return n;
 }
 
-bool generate(const ir::Model& model, const GenOptions& options, GenResult* out,
-              std::string* error) {
+namespace {
+
+bool Generate(const ir::Model& model, const GenOptions& options, GenResult* out, std::string* error) {
   auto t0 = std::chrono::steady_clock::now();
   const int role = model.find_role(options.role);
   if (role < 0) {
@@ -89,7 +91,12 @@ bool generate(const ir::Model& model, const GenOptions& options, GenResult* out,
   }
   *out = GenResult();
   out->role = options.role;
-  z3::context ctx;
+  std::unique_ptr<z3::context> made = make_z3_context(error);
+  if (!made) {
+    out->out_of_memory = true;
+    return false;
+  }
+  z3::context& ctx = *made;
   Encoder enc(model, role, ctx);
   // The solver: Z3's default (combined) incremental solver, or -- for measurements --
   // STATEPROOF_GEN_SOLVER=simple (the SMT kernel alone) / qfbv (the QF_BV logic solver).
@@ -97,6 +104,7 @@ bool generate(const ir::Model& model, const GenOptions& options, GenResult* out,
   z3::solver solver = kind && std::string(kind) == "simple" ? z3::solver(ctx, z3::solver::simple())
                       : kind && std::string(kind) == "qfbv" ? z3::solver(ctx, "QF_BV")
                                                             : z3::solver(ctx);
+  leave_sigint_alone(solver);
   ExploreOptions eo;
   eo.depth = options.depth;
   eo.per_key = options.per_key;
@@ -127,7 +135,10 @@ bool generate(const ir::Model& model, const GenOptions& options, GenResult* out,
     if (options.coverage == Coverage::kWMethod) add_wmethod_tests(sc, jobs);
   } catch (const z3::exception& e) {
     *error = std::string("solver error: ") + e.msg();
+    out->out_of_memory = std::string(e.msg()).find("out of memory") != std::string::npos;
     return false;
+  } catch (const std::bad_alloc&) {
+    throw;
   } catch (const std::exception& e) {
     *error = e.what();
     return false;
@@ -144,6 +155,20 @@ bool generate(const ir::Model& model, const GenOptions& options, GenResult* out,
   out->total_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return true;
+}
+
+}  // namespace
+
+bool generate(const ir::Model& model, const GenOptions& options, GenResult* out, std::string* error) {
+  try {
+    return Generate(model, options, out, error);
+  } catch (const std::bad_alloc&) {
+    *error = "out of memory";
+  } catch (const z3::exception& e) {
+    *error = std::string("solver error: ") + e.msg();
+  }
+  out->out_of_memory = true;
+  return false;
 }
 
 std::string GenResult::report() const {

@@ -59,11 +59,13 @@ struct GenResult {
   double solver_seconds = 0, total_seconds = 0, explore_seconds = 0;
   int nodes = 0, depth = 0, states_reached = 0, states = 0;
   bool truncated = false;
+  bool out_of_memory = false;         // generate() failed for want of memory (Z3's or ours)
 
   std::string report() const;         // coverage.txt
 };
 
-// Returns false with *error set for a usage problem (no such role).
+// Returns false with *error set for a usage problem (no such role), or when memory ran
+// out (out->out_of_memory).
 bool generate(const ir::Model& model, const GenOptions& options, GenResult* out,
               std::string* error);
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "util/z3_context.hpp"
+
 namespace sp::checker::symbolic {
 
 unsigned Deadline::query_ms() const {
@@ -13,7 +15,9 @@ unsigned Deadline::query_ms() const {
 z3::solver make_solver(z3::context& ctx) {
   // The QF_BV solver (bit-blasting to SAT, incremental): about 5x faster on tcp.sp than
   // the default SMT core (docs/checker.md, "Symbolic engine").
-  return z3::solver(ctx, "QF_BV");
+  z3::solver s(ctx, "QF_BV");
+  leave_sigint_alone(s);
+  return s;
 }
 
 void set_query_timeout(z3::solver& s, const Deadline& d) {
@@ -74,7 +78,7 @@ BaseSearch::Status BaseSearch::check_targets(std::string* why) {
     const z3::check_result r = solver_.check(assume);
     if (r == z3::unsat) break;
     if (r == z3::unknown) {
-      *why = deadline_.expired() ? "timeout" : "z3: " + solver_.reason_unknown();
+      *why = deadline_.expired() ? deadline_.why() : "z3: " + solver_.reason_unknown();
       status = Status::kLimit;
       break;
     }

@@ -4,6 +4,7 @@
 // found (a property answered is dropped and the rest asked again).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -15,18 +16,22 @@ namespace sp::checker::symbolic {
 // Wall-clock budget; Z3 queries get what is left.
 class Deadline {
  public:
-  explicit Deadline(double seconds)
-      : seconds_(seconds), start_(std::chrono::steady_clock::now()) {}
+  explicit Deadline(double seconds, const std::atomic<bool>* cancel = nullptr)
+      : seconds_(seconds), cancel_(cancel), start_(std::chrono::steady_clock::now()) {}
   bool limited() const { return seconds_ > 0; }
   double elapsed() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
-  bool expired() const { return limited() && elapsed() >= seconds_; }
+  bool cancelled() const { return cancel_ != nullptr && cancel_->load(std::memory_order_relaxed); }
+  // The time is up, or the search was cancelled (why(): which).
+  bool expired() const { return cancelled() || (limited() && elapsed() >= seconds_); }
+  const char* why() const { return cancelled() ? "interrupted" : "timeout"; }
   // Milliseconds left for one query (Z3's "timeout" parameter; 0 means none).
   unsigned query_ms() const;
 
  private:
   double seconds_;
+  const std::atomic<bool>* cancel_;
   std::chrono::steady_clock::time_point start_;
 };
 

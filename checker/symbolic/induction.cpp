@@ -50,7 +50,7 @@ InductionStep::Answer InductionStep::prove(size_t t, const std::vector<size_t>& 
   const z3::check_result r = solver_.check(assume);
   if (r == z3::unsat) return Answer::kProved;
   if (r == z3::unknown) {
-    *why = deadline_.expired() ? "timeout" : "z3: " + solver_.reason_unknown();
+    *why = deadline_.expired() ? deadline_.why() : "z3: " + solver_.reason_unknown();
     return Answer::kLimit;
   }
   // The counterexample to induction: k+2 states, the property true in all but the last.

@@ -15,12 +15,15 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
+#include <new>
 #include <set>
 #include <stdexcept>
 #include <thread>
 
 #include "checker/symbolic/induction.hpp"
+#include "util/z3_context.hpp"
 
 namespace sp::checker::symbolic {
 
@@ -57,8 +60,9 @@ void RunBmc(Encoding& enc, std::vector<Target>& targets, std::vector<Outcome>& o
   for (int k = 0;; ++k) {
     std::string why;
     if (deadline.expired() || base.check_targets(&why) == BaseSearch::Status::kLimit) {
-      Unknown(targets, outcomes, why.empty() ? "timeout" : why + " at depth " + std::to_string(k), deadline, k - 1);
-      res.result.limit = why.empty() ? "timeout" : why;
+      Unknown(targets, outcomes, why.empty() ? deadline.why() : why + " at depth " + std::to_string(k), deadline,
+              k - 1);
+      res.result.limit = why.empty() ? deadline.why() : why;
       return;
     }
     res.depth = k;
@@ -97,7 +101,7 @@ void RunKind(Encoding& enc, std::vector<Target>& targets, std::vector<Outcome>& 
     // Base case at depth k (the proved-but-pending targets are done with it).
     std::string why;
     if (deadline.expired() || base.check_targets(&why) == BaseSearch::Status::kLimit) {
-      limit = why.empty() ? "timeout" : why;
+      limit = why.empty() ? deadline.why() : why;
       break;
     }
     res.depth = k;
@@ -106,7 +110,7 @@ void RunKind(Encoding& enc, std::vector<Target>& targets, std::vector<Outcome>& 
     base.extend();
     const z3::check_result longer = base.path_exists();
     if (longer == z3::unknown) {
-      limit = deadline.expired() ? "timeout" : "z3 gave up";
+      limit = deadline.expired() ? deadline.why() : "z3 gave up";
       break;
     }
     if (longer == z3::unsat) {
@@ -125,7 +129,7 @@ void RunKind(Encoding& enc, std::vector<Target>& targets, std::vector<Outcome>& 
     for (size_t t = 0; t < targets.size(); ++t) {
       if (!targets[t].open) continue;
       if (deadline.expired()) {  // building a query's terms takes time too
-        limit = "timeout";
+        limit = deadline.why();
         break;
       }
       std::vector<size_t> lemmas = lemma_set(false);
@@ -208,13 +212,22 @@ void RunKind(Encoding& enc, std::vector<Target>& targets, std::vector<Outcome>& 
 // the search reports the open properties as unknown (timeout).
 class Watchdog {
  public:
-  Watchdog(z3::context& ctx, const Deadline& deadline, double seconds) {
-    if (seconds <= 0) return;
-    thread_ = std::thread([this, &ctx, &deadline, seconds] {
+  Watchdog(z3::context& ctx, const Deadline& deadline, double seconds, const std::atomic<bool>* cancel) {
+    if (seconds <= 0 && cancel == nullptr) return;
+    thread_ = std::thread([this, &ctx, &deadline, seconds, cancel] {
       std::unique_lock<std::mutex> lock(mu_);
-      const auto until = std::chrono::steady_clock::now() +
-                         std::chrono::duration<double>(std::max(0.0, seconds - deadline.elapsed()));
-      if (!cv_.wait_until(lock, until, [this] { return done_; })) ctx.interrupt();
+      const auto until = seconds > 0 ? std::chrono::steady_clock::now() +
+                                           std::chrono::duration<double>(std::max(0.0, seconds - deadline.elapsed()))
+                                     : std::chrono::steady_clock::time_point::max();
+      // Wakes every 50 ms to look at the cancel flag (set from a signal handler).
+      while (!done_) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= until || (cancel != nullptr && cancel->load())) {
+          ctx.interrupt();
+          return;
+        }
+        cv_.wait_for(lock, std::chrono::milliseconds(50));
+      }
     });
   }
   ~Watchdog() {
@@ -241,12 +254,14 @@ class Watchdog {
 SymbolicResult check_symbolic(const ir::TransitionSystem& ts, const std::vector<int>& properties,
                               const SymbolicOptions& options) {
   SymbolicResult res;
-  const Deadline deadline(options.timeout_seconds);
+  const Deadline deadline(options.timeout_seconds, options.cancel);
   std::vector<Target> targets;
   make_targets(ts, properties, options.check_errors, res.result.outcomes, targets);
   try {
-    z3::context ctx;
-    Watchdog watchdog(ctx, deadline, options.timeout_seconds);
+    std::unique_ptr<z3::context> made = make_z3_context(&res.error);
+    if (!made) throw std::bad_alloc();
+    z3::context& ctx = *made;
+    Watchdog watchdog(ctx, deadline, options.timeout_seconds, options.cancel);
     try {
       Encoding enc(ts, ctx);
       if (options.engine == Engine::kBmc) {
@@ -257,11 +272,18 @@ SymbolicResult check_symbolic(const ir::TransitionSystem& ts, const std::vector<
     } catch (const z3::exception&) {
       if (!deadline.expired()) throw;
       // Interrupted by the watchdog while building or simplifying a formula.
-      Unknown(targets, res.result.outcomes, "timeout at depth " + std::to_string(res.depth), deadline, res.depth);
-      res.result.limit = "timeout";
+      Unknown(targets, res.result.outcomes, deadline.why() + std::string(" at depth ") + std::to_string(res.depth),
+              deadline, res.depth);
+      res.result.limit = deadline.why();
     }
   } catch (const z3::exception& e) {
-    throw std::runtime_error(std::string("z3: ") + e.msg());
+    res.error = std::string("z3: ") + e.msg();
+  } catch (const std::bad_alloc&) {
+    if (res.error.empty()) res.error = "out of memory";
+  }
+  if (!res.error.empty()) {
+    Unknown(targets, res.result.outcomes, res.error, deadline, res.depth);
+    res.result.limit = res.error;
   }
   res.result.stats.seconds = deadline.elapsed();
   res.result.stats.max_depth = static_cast<uint64_t>(res.depth);

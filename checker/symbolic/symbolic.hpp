@@ -5,6 +5,7 @@
 // the explicit interpreter (so they print, serialize and replay like explicit ones).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ struct SymbolicOptions {
   bool check_errors = true;      // the implicit property "no checking errors"
   // Called after each depth with a short status line ("depth 7: 3 open").
   std::function<void(const std::string&)> progress;
+  const std::atomic<bool>* cancel = nullptr;  // set to stop early (open verdicts unknown)
 };
 
 struct SymbolicResult {
@@ -34,10 +36,12 @@ struct SymbolicResult {
   // Per outcome: k-induction's counterexample to induction when the verdict is unknown
   // (the states of a path that keeps the property until its last state), or "".
   std::vector<std::string> cti;
+  // Z3 failed ("out of memory", "z3: ..."; the open verdicts are unknown with it), or "".
+  std::string error;
 };
 
-// Never throws for a limit (timeouts give unknown verdicts); throws std::runtime_error
-// when Z3 fails.
+// Never throws: a limit, a cancellation and a failure of Z3 (out of memory, when even its
+// context cannot be made) give unknown verdicts.
 SymbolicResult check_symbolic(const ir::TransitionSystem& ts, const std::vector<int>& properties,
                               const SymbolicOptions& options);
 

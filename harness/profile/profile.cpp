@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "harness/suite/lex.hpp"
+#include "util/read_file.hpp"
 
 namespace sp::harness {
 namespace {
@@ -361,14 +362,12 @@ std::optional<Profile> parse_profile(std::string_view text, const std::string& p
 }
 
 std::optional<Profile> read_profile(const std::string& path, std::vector<ParseError>* errors) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    errors->push_back({path, 0, 0, std::string("cannot read: ") + std::strerror(errno)});
+  std::string text, error;
+  if (!read_file_bounded(path, &text, &error)) {
+    errors->push_back({path, 0, 0, "cannot read: " + error});
     return std::nullopt;
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return parse_profile(buf.str(), path, errors);
+  return parse_profile(text, path, errors);
 }
 
 void check_profile_steps(const Profile& profile, const TransitionsByRole& roles, std::vector<ParseError>* errors) {

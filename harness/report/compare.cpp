@@ -4,6 +4,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <type_traits>
+
+#include "util/read_file.hpp"
 
 namespace sp::harness {
 namespace {
@@ -48,6 +51,28 @@ std::string reduce_summary(const std::string& summary) {
   return colon == std::string::npos ? summary : summary.substr(colon + 2);
 }
 
+namespace {
+
+// A field's value, or `fallback` when the field is absent or null; a value of another
+// type sets *error (naming the field) and returns false.
+template <typename T>
+bool field(const Json& object, const char* key, const std::string& where, T fallback, T* out, std::string* error) {
+  *out = fallback;
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return true;
+  const bool ok = std::is_same_v<T, std::string> ? it->is_string() : it->is_number_integer();
+  if (!ok) {
+    const std::string type = it->type_name();
+    *error = where + "\"" + key + "\" must be " + (std::is_same_v<T, std::string> ? "a string" : "an integer") +
+             " (it is " + (type[0] == 'a' || type[0] == 'o' ? "an " : "a ") + type + ")";
+    return false;
+  }
+  *out = it->get<T>();
+  return true;
+}
+
+}  // namespace
+
 bool parse_results(const std::string& text, const std::string& path, ResultsFile* out, std::string* error) {
   Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
@@ -59,10 +84,11 @@ bool parse_results(const std::string& text, const std::string& path, ResultsFile
     return false;
   }
   out->path = path;
-  out->target = j.value("target", "");
+  if (!field<std::string>(j, "target", path + ": ", "", &out->target, error)) return false;
   out->tests.clear();
   size_t i = 0;
   for (const Json& t : j["tests"]) {
+    const std::string where = path + ": test " + std::to_string(i) + ": ";
     if (!t.is_object() || !t.contains("name") || !t["name"].is_string() || !t.contains("verdict") ||
         !t["verdict"].is_string()) {
       *error = path + ": test " + std::to_string(i) + " lacks a string \"name\" or \"verdict\"";
@@ -73,17 +99,25 @@ bool parse_results(const std::string& text, const std::string& path, ResultsFile
     o.verdict = t["verdict"];
     if (t.contains("failure") && t["failure"].is_object()) {
       const Json& f = t["failure"];
-      o.failure_kind = f.value("kind", "");
-      o.failure_line = f.value("line", 0);
-      o.failure_message = f.value("message", "");
+      if (!field<std::string>(f, "kind", where + "failure: ", "", &o.failure_kind, error) ||
+          !field<int>(f, "line", where + "failure: ", 0, &o.failure_line, error) ||
+          !field<std::string>(f, "message", where + "failure: ", "", &o.failure_message, error)) {
+        return false;
+      }
     }
-    o.deviation = t.value("deviation", "");
+    if (!field<std::string>(t, "deviation", where, "", &o.deviation, error)) return false;
     if (t.contains("packets") && t["packets"].is_array()) {
       for (const Json& p : t["packets"]) {
-        if (!p.is_object() || p.value("from", "") != "iut") continue;
-        std::string fate = p.value("disposition", "");
+        std::string from, fate, summary;
+        if (!p.is_object()) continue;
+        if (!field<std::string>(p, "from", where + "packet: ", "", &from, error) ||
+            !field<std::string>(p, "disposition", where + "packet: ", "", &fate, error) ||
+            !field<std::string>(p, "summary", where + "packet: ", "", &summary, error)) {
+          return false;
+        }
+        if (from != "iut") continue;
         if (fate == "harness") continue;  // the harness's own frames (ARP for the tester)
-        o.behaviour.push_back(reduce_summary(p.value("summary", "")) + " [" + fate + "]");
+        o.behaviour.push_back(reduce_summary(summary) + " [" + fate + "]");
       }
     }
     out->tests.push_back(std::move(o));
@@ -93,14 +127,12 @@ bool parse_results(const std::string& text, const std::string& path, ResultsFile
 }
 
 bool load_results(const std::string& path, ResultsFile* out, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = "cannot read " + path;
+  std::string text, why;
+  if (!read_file_bounded(path, &text, &why)) {
+    *error = "cannot read " + path + ": " + why;
     return false;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_results(ss.str(), path, out, error);
+  return parse_results(text, path, out, error);
 }
 
 Comparison compare_results(const ResultsFile& a, const ResultsFile& b) {

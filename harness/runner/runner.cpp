@@ -404,7 +404,7 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
       close(p[1]);
       fcntl(p[0], F_SETFL, O_NONBLOCK);
       if (options.on_start) options.on_start(test);
-      running.push_back({pid, p[0], i, monotonic_now() + time_budget(test, options.timeout_margin), {}});
+      running.push_back({pid, p[0], i, monotonic_now() + time_budget(test, options.timeout_margin + options.execute.settle), {}});
       slots.take(i, test);
     }
     if (running.empty()) break;

@@ -82,7 +82,8 @@ struct RunOutcome {
 RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& options);
 
 // The time a test may take before its worker is killed: the sum of its event times,
-// waits and tolerances, plus the margin.
+// waits and tolerances, plus the margin (the runner adds --settle to it: the listening
+// after the last event).
 double time_budget(const TestCase& test, double margin);
 
 }  // namespace sp::harness

@@ -102,6 +102,9 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
     return usage("--shard " + options.shard + ": expected I/N with 1 <= I <= N");
   }
   if (options.jobs < 0) return usage("--jobs must be at least 1");
+  if (std::string why = glob_error(options.filter); !why.empty()) {
+    return usage("--filter " + options.filter + ": not a valid pattern: " + why);
+  }
 
   std::optional<Profile> profile;
   if (options.profile != "none") {
@@ -119,8 +122,9 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
     }
   }
 
-  std::vector<std::string> file_errors;
-  std::vector<std::string> files = collect_test_files(options.paths, &file_errors);
+  std::vector<std::string> file_errors, file_warnings;
+  std::vector<std::string> files = collect_test_files(options.paths, &file_errors, &file_warnings);
+  for (const std::string& w : file_warnings) err << "stateproof run: warning: " << w << "\n";
   for (const std::string& e : file_errors) err << "stateproof run: " << e << "\n";
   if (!file_errors.empty()) {
     report.exit_code = kRunBadInput;
@@ -129,6 +133,12 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   if (files.empty()) return usage("no test files (*.spt) found");
   Suite suite = load_suite(files, selection);
   for (const ParseError& e : suite.errors) err << e.format() << "\n";
+  // A filter that selects nothing is a mistake (a typo), not an empty success; a shard may
+  // hold none of the tests it selects.
+  if (!options.filter.empty() && suite.matched == 0 && selection.shard_count <= 1 && !suite.bad_input) {
+    return usage("--filter " + options.filter + ": no test matches (" + std::to_string(files.size()) +
+                 " test files)");
+  }
   if (profile) {
     std::vector<ParseError> errors;
     check_profile_steps(*profile, options.spec_transitions, &errors);

@@ -14,6 +14,7 @@
 #include "harness/packet/address.hpp"
 #include "harness/packet/tcp.hpp"
 #include "harness/suite/lex.hpp"
+#include "util/read_file.hpp"
 
 namespace sp::harness {
 
@@ -890,14 +891,9 @@ ParseOutcome parse_test(std::string_view text, const std::string& path) {
 }
 
 ParseOutcome read_test_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return {std::nullopt, {{path, 0, 0, std::string("cannot read: ") + std::strerror(errno)}}};
-  }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return {std::nullopt, {{path, 0, 0, "cannot read"}}};
-  return parse_test(buf.str(), path);
+  std::string text, error;
+  if (!read_file_bounded(path, &text, &error)) return {std::nullopt, {{path, 0, 0, "cannot read: " + error}}};
+  return parse_test(text, path);
 }
 
 }  // namespace sp::harness

@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <filesystem>
 #include <map>
@@ -12,8 +13,66 @@ namespace sp::harness {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> collect_test_files(const std::vector<std::string>& paths,
-                                            std::vector<std::string>* errors) {
+namespace {
+
+// Every *.spt under `dir`, recursively; what is skipped goes to *warnings.
+void walk(const fs::path& dir, std::set<std::string>* files, std::vector<std::string>* warnings) {
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec), end;
+  if (ec) {
+    warnings->push_back(dir.string() + ": cannot read the directory (" + ec.message() + "), skipped");
+    return;
+  }
+  for (; it != end; it.increment(ec)) {
+    if (ec) {
+      warnings->push_back(dir.string() + ": " + ec.message() + ", the rest of the directory skipped");
+      return;
+    }
+    const fs::path& p = it->path();
+    const bool spt = p.extension() == ".spt";
+    std::error_code lec, sec;
+    const fs::file_status link = it->symlink_status(lec);
+    const fs::file_status target = it->status(sec);
+    if (fs::is_symlink(link) && sec) {
+      warnings->push_back(p.string() + ": " +
+                          (sec.value() == ELOOP ? "a loop of symbolic links" : "a dangling symbolic link") +
+                          ", skipped");
+    } else if (fs::is_directory(target)) {
+      if (fs::is_symlink(link)) {
+        warnings->push_back(p.string() + ": a symbolic link to a directory, not followed");
+      } else {
+        walk(p, files, warnings);
+      }
+    } else if (spt && !fs::is_regular_file(target)) {
+      warnings->push_back(p.string() + ": not a regular file, skipped");
+    } else if (spt) {
+      files->insert(p.lexically_normal().string());
+    }
+  }
+}
+
+}  // namespace
+
+std::string glob_error(const std::string& pattern) {
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      if (++i == pattern.size()) return "a trailing `\\` escapes nothing";
+    } else if (pattern[i] == '[') {
+      size_t j = i + 1;
+      if (j < pattern.size() && (pattern[j] == '!' || pattern[j] == '^')) ++j;
+      if (j < pattern.size() && pattern[j] == ']') ++j;  // `]` first is a member
+      j = pattern.find(']', j);
+      if (j == std::string::npos) return "the `[` at column " + std::to_string(i + 1) + " is not closed";
+      i = j;
+    }
+  }
+  return "";
+}
+
+std::vector<std::string> collect_test_files(const std::vector<std::string>& paths, std::vector<std::string>* errors,
+                                            std::vector<std::string>* warnings) {
+  std::vector<std::string> ignored;
+  if (warnings == nullptr) warnings = &ignored;
   std::set<std::string> files;
   for (const std::string& p : paths) {
     std::error_code ec;
@@ -23,20 +82,12 @@ std::vector<std::string> collect_test_files(const std::vector<std::string>& path
       continue;
     }
     if (fs::is_directory(st)) {
-      fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
+      fs::directory_iterator probe(p, ec);
       if (ec) {
         errors->push_back(p + ": " + ec.message());
         continue;
       }
-      for (; it != end; it.increment(ec)) {
-        if (ec) {
-          errors->push_back(p + ": " + ec.message());
-          break;
-        }
-        if (it->is_regular_file(ec) && it->path().extension() == ".spt") {
-          files.insert(it->path().lexically_normal().string());
-        }
-      }
+      walk(p, &files, warnings);
     } else {
       files.insert(fs::path(p).lexically_normal().string());
     }
@@ -71,6 +122,7 @@ Suite load_suite(const std::vector<std::string>& files, const Selection& selecti
     }
     TestCase& t = *parsed.test;
     if (!selection.filter.empty() && fnmatch(selection.filter.c_str(), t.name.c_str(), 0) != 0) continue;
+    ++suite.matched;
     auto [it, fresh] = names.emplace(t.name, t.path);
     if (!fresh) {
       suite.bad_input = true;

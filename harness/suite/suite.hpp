@@ -23,12 +23,19 @@ struct Suite {
   std::vector<TestResult> not_run;      // bad files (error) and slow tests under --fast (skipped)
   std::vector<ParseError> errors;       // every parse error, for stderr
   bool bad_input = false;               // some file could not be read or parsed, or names clash
+  size_t matched = 0;                   // tests that passed --filter (every parsed test without one)
 };
 
 // Files named directly, and every *.spt under directories (recursively), sorted and
-// without duplicates. A path that does not exist is an error.
-std::vector<std::string> collect_test_files(const std::vector<std::string>& paths,
-                                            std::vector<std::string>* errors);
+// without duplicates. A path that does not exist is an error. What a directory holds but
+// cannot be a test is skipped with a warning naming it: a dangling symbolic link or a
+// loop of them, a *.spt that is not a regular file (a FIFO, a socket, a device), a
+// subdirectory that cannot be read, a symbolic link to a directory (not followed).
+std::vector<std::string> collect_test_files(const std::vector<std::string>& paths, std::vector<std::string>* errors,
+                                            std::vector<std::string>* warnings = nullptr);
+
+// Why `pattern` is no valid --filter glob (an unclosed `[`, a trailing `\`), or "".
+std::string glob_error(const std::string& pattern);
 
 // Parses `shard` of the files and applies the selection.
 Suite load_suite(const std::vector<std::string>& files, const Selection& selection);

@@ -136,7 +136,10 @@ TEST(Compare, RejectsWhatIsNotAResultsFile) {
   EXPECT_FALSE(parse_results("{\"tests\": [{\"name\": 3}]}", "x.json", &r, &error));
   EXPECT_NE(error.find("test 0 lacks"), std::string::npos);
   EXPECT_FALSE(load_results("/nonexistent/results.json", &r, &error));
-  EXPECT_EQ(error, "cannot read /nonexistent/results.json");
+  EXPECT_EQ(error, "cannot read /nonexistent/results.json: No such file or directory");
+  EXPECT_FALSE(parse_results("{\"tests\": [{\"name\": \"a\", \"verdict\": \"fail\", \"failure\": {\"line\": \"x\"}}]}", "x.json",
+                             &r, &error));
+  EXPECT_EQ(error, "x.json: test 0: failure: \"line\" must be an integer (it is a string)");
 }
 
 }  // namespace

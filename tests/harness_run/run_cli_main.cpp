@@ -25,6 +25,6 @@ int main(int argc, char** argv) {
     return run();
   } catch (const std::exception& e) {
     std::cerr << "stateproof: internal error: " << e.what() << "\n";
-    return 70;
+    return sp::cli::kInternal;
   }
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -20,6 +21,8 @@
 #include "compiler/ir/system.hpp"
 #include "tools/cli/check_engine.hpp"
 #include "tools/cli/common.hpp"
+#include "tools/cli/interrupt.hpp"
+#include "tools/cli/numbers.hpp"
 
 // ---- The LTL hook: the one place where `check` reaches the LTL engine. ----------------
 // The engine (checker/ltl/, another module) declares in checker/ltl/ltl_check.hpp:
@@ -195,7 +198,10 @@ int RunCheck(const CheckOptions& co) {
     }
   }
 
+  // From here a signal stops the search; the verdicts so far are printed (exit 128 + signal).
+  InterruptMode polled(nullptr);
   checker::Options opt;
+  opt.cancel = interrupt_flag();
   opt.search = co.dfs ? checker::Search::kDfs : checker::Search::kBfs;
   opt.jobs = co.jobs;
   opt.max_states = co.max_states;
@@ -222,6 +228,10 @@ int RunCheck(const CheckOptions& co) {
   bool any_unchecked = false;
   for (const auto& [s, props] : selected) {
     const std::string& sname = m.systems[static_cast<size_t>(s)].name;
+    if (interrupt_signal()) {
+      std::cout << "system " << sname << ": not checked (interrupted)\n";
+      continue;
+    }
     if (!m.systems[static_cast<size_t>(s)].errors.empty()) {
       // Only this system is out: the others are checked (docs/language.md, "Channels").
       std::cout << "system " << sname << ": not checked:\n";
@@ -245,7 +255,7 @@ int RunCheck(const CheckOptions& co) {
     if (engine.name != "explicit") {
       trace_engine = engine.name == "bmc" ? "bmc" : "k-induction";
       if (!safety.empty() || co.properties.empty()) {
-        SymbolicRun r = run_symbolic(ts, safety, engine.name, co.depth, co.timeout, live, std::cout);
+        SymbolicRun r = run_symbolic(ts, safety, engine.name, co.depth, co.timeout, opt.cancel, live, std::cout);
         for (checker::Outcome& out : r.outcomes) outcomes.push_back(std::move(out));
         ctis = std::move(r.cti);
       }
@@ -272,6 +282,7 @@ int RunCheck(const CheckOptions& co) {
       if (st.states > 0) std::cout << " (" << Fixed(static_cast<double>(st.peak_memory_bytes) / st.states, 1) << " B/state)";
       std::cout << (r.complete         ? ""
                     : r.limit.empty() ? ", stopped: every property answered"
+                    : interrupt_signal() ? ", stopped: interrupted"
                                       : ", stopped: " + r.limit)
                 << "\n";
       for (const std::string& n : r.notes) std::cout << "  note: " << n << "\n";
@@ -294,6 +305,14 @@ int RunCheck(const CheckOptions& co) {
       for (checker::Outcome& out : r.outcomes) outcomes.push_back(std::move(out));
     }
 
+    if (interrupt_signal()) {
+      for (checker::Outcome& out : outcomes) {
+        if (out.verdict == checker::Verdict::kUnknown &&
+            (out.message.find("cancel") != std::string::npos || out.message.find("interrupt") != std::string::npos)) {
+          out.message = "interrupted";  // the searches' "cancelled"
+        }
+      }
+    }
     size_t w = 20;
     for (const checker::Outcome& out : outcomes) w = std::max(w, out.name.size() + 2);
     std::cout << "  " << Pad("property", w) << Pad("verdict", 22) << Pad("states", 13, true)
@@ -342,6 +361,12 @@ int RunCheck(const CheckOptions& co) {
     }
   }
   std::cout << traces.str();
+  if (const int sig = interrupt_signal()) {
+    std::cout << std::flush;
+    std::cerr << "stateproof: interrupted by signal " << sig << " (" << strsignal(sig)
+              << "): the verdicts above are as far as the search got\n";
+    return 128 + sig;
+  }
   if (any_violated || any_unchecked) return kFailed;
   if (any_unknown) return kLimit;
   return kOk;
@@ -362,12 +387,13 @@ void add_check(CLI::App& app, Action* run) {
   auto* dfs = cmd->add_flag("--dfs", co->dfs, "depth-first search (single-threaded)");
   bfs->excludes(dfs);
   cmd->add_option("--jobs,-j", co->jobs, "worker threads for BFS (default: every core)")
-      ->check(CLI::Range(0, 1024));
-  cmd->add_option("--max-states", co->max_states, "stop after storing this many states");
+      ->check(integer_in(0, 1024));
+  cmd->add_option("--max-states", co->max_states, "stop after storing this many states (0: no limit)")
+      ->check(integer_in(0, INT64_MAX));
   cmd->add_option("--max-memory", co->max_memory_mb,
                   "memory for the state store and queues, in MB (default: half the RAM)")
-      ->check(CLI::Range(1.0, 1e9));
-  cmd->add_option("--timeout", co->timeout, "stop after this many seconds")->check(CLI::Range(0.0, 1e9));
+      ->check(real_in(1, 1e9));
+  cmd->add_option("--timeout", co->timeout, "stop after this many seconds (0: no limit)")->check(real_in(0, 1e9));
   cmd->add_option("--trace-out", co->trace_out, "write the (first) counterexample as JSON");
   cmd->add_flag("--quiet,-q", co->quiet, "no progress line");
   auto* hc = cmd->add_flag("--hash-compact", co->hash_compact,
@@ -376,15 +402,15 @@ void add_check(CLI::App& app, Action* run) {
                            "bitstate hashing (supertrace, depth-first): a few bits per state, may omit states");
   hc->excludes(bs);
   cmd->add_option("--bitstate-bits", co->bitstate_bits, "log2 of the bitstate array size (default 30)")
-      ->check(CLI::Range(10, 40));
-  cmd->add_option("--bitstate-k", co->bitstate_k, "bitstate hash functions (default 3)")->check(CLI::Range(1, 16));
+      ->check(integer_in(10, 40));
+  cmd->add_option("--bitstate-k", co->bitstate_k, "bitstate hash functions (default 3)")->check(integer_in(1, 16));
   cmd->add_flag("--no-msc", co->no_msc, "do not print counterexamples as charts");
   cmd->add_option("--engine", co->engine,
                   "explicit, bmc (bounded, Z3), kind (k-induction, Z3) or auto (default: explicit unless "
                   "sequence numbers are wider than " + std::to_string(kAutoExplicitSeqBits) + " bits)")
       ->check(CLI::IsMember({"explicit", "bmc", "kind", "auto"}));
   cmd->add_option("--depth", co->depth, "bmc: deepest step; kind: largest k (default 20)")
-      ->check(CLI::Range(0, 100000));
+      ->check(integer_in(0, 100000));
   cmd->callback([=] {
     *run = [=] { return RunCheck(*co); };
   });

@@ -21,11 +21,12 @@ EngineChoice choose_engine(const std::string& requested, const ir::TransitionSys
 }
 
 SymbolicRun run_symbolic(const ir::TransitionSystem& ts, const std::vector<int>& safety, const std::string& engine,
-                         int depth, double timeout, bool live, std::ostream& out) {
+                         int depth, double timeout, const std::atomic<bool>* cancel, bool live, std::ostream& out) {
   checker::symbolic::SymbolicOptions o;
   o.engine = engine == "bmc" ? checker::symbolic::Engine::kBmc : checker::symbolic::Engine::kKind;
   o.depth = depth;
   o.timeout_seconds = timeout;
+  o.cancel = cancel;
   bool shown = false;
   if (live) {
     o.progress = [&](const std::string& line) {
@@ -35,6 +36,7 @@ SymbolicRun run_symbolic(const ir::TransitionSystem& ts, const std::vector<int>&
   }
   checker::symbolic::SymbolicResult r = checker::symbolic::check_symbolic(ts, safety, o);
   if (shown) std::cerr << "\r\033[K" << std::flush;
+  if (!r.error.empty()) std::cerr << "stateproof: " << ts.system().name << ": the solver failed: " << r.error << "\n";
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.2f s", r.result.stats.seconds);
   out << "  symbolic search (" << checker::symbolic::engine_name(o.engine) << ", Z3): "

@@ -2,6 +2,7 @@
 // (explicit state, BMC, k-induction) and the symbolic engines' part of the report.
 #pragma once
 
+#include <atomic>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -29,7 +30,9 @@ struct SymbolicRun {
 
 // Runs BMC ("bmc") or k-induction ("kind") on `safety` (plus "no checking errors"),
 // printing the search line and progress (when `live`) like the explicit search does.
+// When Z3 fails (out of memory: no context, or an allocation in a query) it says so on
+// stderr in one line; the open properties are unknown with that reason.
 SymbolicRun run_symbolic(const ir::TransitionSystem& ts, const std::vector<int>& safety, const std::string& engine,
-                         int depth, double timeout, bool live, std::ostream& out);
+                         int depth, double timeout, const std::atomic<bool>* cancel, bool live, std::ostream& out);
 
 }  // namespace sp::cli

@@ -1,20 +1,23 @@
 #include "tools/cli/common.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "compiler/diagnostics.hpp"
+#include "tools/cli/numbers.hpp"
+#include "util/read_file.hpp"
 
 namespace sp::cli {
 
 void SpecOptions::add_to(CLI::App& app) {
   app.add_option("spec", path, "the spec file (.sp)")->required();
-  app.add_option("--seq-bits", seq_bits,
-                 "width of every seq<N> in checking (default 3; 2..32)");
+  app.add_option("--seq-bits", seq_bits, "width of every seq<N> in checking (default 3; 2..32)")
+      ->check(integer_in(2, 32));
   app.add_option("--const", consts, "override a constant: NAME=VALUE (repeatable)");
   app.add_flag("--no-warnings", no_warnings, "do not print compiler warnings");
 }
@@ -22,26 +25,12 @@ void SpecOptions::add_to(CLI::App& app) {
 std::optional<ir::Model> load_spec(const SpecOptions& options, int* exit_code) {
   SourceFile file;
   file.path = options.path;
-  std::error_code ec;
-  if (std::filesystem::is_directory(options.path, ec)) {
-    std::cerr << "stateproof: cannot read " << options.path << ": it is a directory\n";
+  std::string error;
+  if (!read_file_bounded(options.path, &file.text, &error)) {
+    std::cerr << "stateproof: cannot read " << options.path << ": " << error << "\n";
     *exit_code = kUsage;
     return std::nullopt;
   }
-  std::ifstream in(options.path, std::ios::binary);
-  if (!in) {
-    std::cerr << "stateproof: cannot read " << options.path << ": " << std::strerror(errno) << "\n";
-    *exit_code = kUsage;
-    return std::nullopt;
-  }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) {
-    std::cerr << "stateproof: cannot read " << options.path << "\n";
-    *exit_code = kUsage;
-    return std::nullopt;
-  }
-  file.text = buf.str();
   CompileOptions copts;
   copts.seq_bits = options.seq_bits;
   copts.warnings = !options.no_warnings;
@@ -49,25 +38,13 @@ std::optional<ir::Model> load_spec(const SpecOptions& options, int* exit_code) {
     size_t eq = c.find('=');
     std::string name = c.substr(0, eq);
     std::string value = eq == std::string::npos ? "" : c.substr(eq + 1);
-    int64_t v = 0;
-    size_t used = 0;
-    bool ok = eq != std::string::npos && !name.empty() && !value.empty();
-    if (ok) {
-      try {
-        v = std::stoll(value, &used, 0);
-      } catch (const std::exception&) {
-        ok = false;
-      }
-      ok = ok && used == value.size();
-    }
-    if (value == "true") ok = true, v = 1;
-    if (value == "false") ok = true, v = 0;
-    if (!ok) {
+    std::optional<int64_t> v = value == "true" ? 1 : value == "false" ? 0 : parse_integer(value);
+    if (eq == std::string::npos || name.empty() || !v) {
       std::cerr << "stateproof: --const " << c << ": expected NAME=INTEGER\n";
       *exit_code = kUsage;
       return std::nullopt;
     }
-    copts.const_overrides.emplace_back(name, v);
+    copts.const_overrides.emplace_back(name, *v);
   }
   Diagnostics diags(file);
   ir::Model model;
@@ -82,6 +59,24 @@ std::optional<ir::Model> load_spec(const SpecOptions& options, int* exit_code) {
     return std::nullopt;
   }
   return model;
+}
+
+std::string unwritable_dir(const std::string& dir) {
+  std::filesystem::path p = dir.empty() ? "." : dir;
+  for (;;) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) == 0) {
+      const std::string what = p.string() == dir ? "" : p.string() + ": ";
+      if (!S_ISDIR(st.st_mode)) return what + "not a directory";
+      if (::access(p.c_str(), W_OK | X_OK) != 0) return what + std::strerror(errno);
+      return "";
+    }
+    if (errno != ENOENT) return std::strerror(errno);
+    std::filesystem::path parent = p.parent_path();
+    if (parent.empty()) parent = ".";
+    if (parent == p) return std::strerror(ENOENT);
+    p = parent;
+  }
 }
 
 std::optional<int> pick_system(const ir::Model& model, const std::string& name) {

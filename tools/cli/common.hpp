@@ -18,8 +18,10 @@ enum Exit : int {
   kFailed = 1,       // a bad spec, a violated property, a failed test
   kUsage = 2,        // bad flags or unreadable input
   kEnvironment = 3,  // missing privileges, devices or tools
-  kLimit = 4,        // a limit was reached before an answer
+  kLimit = 4,        // a limit was reached before an answer (memory included)
+  kInternal = 70,    // an uncaught exception: a bug
 };
+// A signal (SIGINT, SIGTERM) stops a command with 128 + the signal (tools/cli/interrupt.hpp).
 
 // Options every subcommand that reads a spec takes.
 struct SpecOptions {
@@ -35,6 +37,10 @@ struct SpecOptions {
 // use on failure (kUsage for unreadable files or bad --const, kFailed for a bad spec) in
 // *exit_code and nullopt, or the model.
 std::optional<ir::Model> load_spec(const SpecOptions& options, int* exit_code);
+
+// Why files cannot be created in directory `dir` (made when missing), or "": it, or the
+// nearest ancestor that exists, must be a writable directory. Checked before long work.
+std::string unwritable_dir(const std::string& dir);
 
 // Resolves --system: the named system, or the only one; prints an error otherwise.
 std::optional<int> pick_system(const ir::Model& model, const std::string& name);

@@ -7,6 +7,8 @@
 
 #include "gen/generate.hpp"
 #include "tools/cli/common.hpp"
+#include "tools/cli/interrupt.hpp"
+#include "tools/cli/numbers.hpp"
 
 namespace sp::cli {
 
@@ -22,9 +24,12 @@ void add_gen(CLI::App& app, Action* run) {
   cmd->add_option("--out", *out, "directory for the .spt files and coverage.txt")->required();
   cmd->add_option("--coverage", *coverage, "transition (default), boundary or wmethod")
       ->check(CLI::IsMember({"transition", "boundary", "wmethod"}));
-  cmd->add_option("--seed", g->seed, "pick among solutions (same seed, same suite; default 0)");
-  cmd->add_option("--depth", g->depth, "exploration depth in tester actions (default 10)");
-  cmd->add_option("--extra-states", g->extra_states, "W-method: states beyond the spec's (default 0)");
+  cmd->add_option("--seed", g->seed, "pick among solutions (same seed, same suite; default 0)")
+      ->check(integer_in(0, INT64_MAX));
+  cmd->add_option("--depth", g->depth, "exploration depth in tester actions (default 10)")
+      ->check(integer_in(1, 1000));
+  cmd->add_option("--extra-states", g->extra_states, "W-method: states beyond the spec's (default 0)")
+      ->check(integer_in(0, 100));
   cmd->add_option("--prefer-via", g->prefer_via,
                   "control states a preamble passes through when a path of the same length "
                   "can (repeatable; e.g. ESTABLISHED: FIN-WAIT-1 by connect/SYN-ACK/close, not "
@@ -32,12 +37,17 @@ void add_gen(CLI::App& app, Action* run) {
       ->delimiter(',');
   cmd->add_option("--jobs,-j", g->jobs,
                   "worker processes (default: one per CPU; the suite does not depend on it)")
-      ->check(CLI::Range(1, 256));
+      ->check(integer_in(1, 256));
   cmd->add_flag("--pcap", g->pcap, "also write each test's expected exchange as a pcap");
   cmd->add_flag("--packetdrill", g->packetdrill, "also write packetdrill scripts (wire tcp)");
   cmd->add_flag("-q,--quiet", *quiet, "print nothing but errors");
   cmd->callback([=] {
     *run = [=]() -> int {
+      const std::string unwritable = unwritable_dir(*out);
+      if (!unwritable.empty()) {
+        std::cerr << "stateproof: --out " << *out << ": cannot write there: " << unwritable << "\n";
+        return kUsage;
+      }
       int code = kOk;
       std::optional<ir::Model> model = load_spec(*opts, &code);
       if (!model) return code;
@@ -46,13 +56,26 @@ void add_gen(CLI::App& app, Action* run) {
                                              : gen::Coverage::kTransition;
       gen::GenResult result;
       std::string error;
-      if (!gen::generate(*model, *g, &result, &error)) {
-        std::cerr << "stateproof: " << error << "\n";
-        return kUsage;
+      {
+        // The solver and the worker processes have no stopping point: a signal ends them.
+        InterruptMode at_once("stateproof gen: interrupted; nothing written\n");
+        if (!gen::generate(*model, *g, &result, &error)) {
+          std::cerr << "stateproof: " << error << "\n";
+          return result.out_of_memory ? kLimit : kUsage;
+        }
       }
-      if (!gen::write_suite(*model, result, *g, *out, &error)) {
-        std::cerr << "stateproof: " << error << "\n";
-        return kEnvironment;
+      InterruptMode polled(nullptr);
+      {
+        DeferInterrupts whole_files;  // a signal waits until the suite is written
+        if (!gen::write_suite(*model, result, *g, *out, &error)) {
+          std::cerr << "stateproof: " << error << "\n";
+          return kUsage;
+        }
+      }
+      if (const int sig = interrupt_signal()) {
+        std::cerr << "stateproof gen: interrupted by signal " << sig << " after writing the suite ("
+                  << result.tests.size() << " tests in " << *out << ")\n";
+        return 128 + sig;
       }
       if (!*quiet) {
         std::cout << result.report();

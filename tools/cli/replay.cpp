@@ -4,7 +4,6 @@
 // fairness) against the spec as it is now. The spec is compiled with the constants and
 // --seq-bits the trace records, unless given on the command line; any constant that still
 // differs is named, since a different constant is the usual reason a trace stops matching.
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -13,6 +12,7 @@
 #include "checker/trace_json.hpp"
 #include "compiler/ir/system.hpp"
 #include "tools/cli/common.hpp"
+#include "util/read_file.hpp"
 
 namespace sp::cli {
 
@@ -97,15 +97,11 @@ std::optional<ir::Model> LoadAsRecorded(const ReplayOptions& ro, const checker::
 }
 
 int RunReplay(const ReplayOptions& ro) {
-  std::ifstream in(ro.trace, std::ios::binary);
-  if (!in) {
-    std::cerr << "stateproof: cannot read " << ro.trace << "\n";
+  std::string text, err;
+  if (!read_file_bounded(ro.trace, &text, &err)) {
+    std::cerr << "stateproof: cannot read " << ro.trace << ": " << err << "\n";
     return kUsage;
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  const std::string text = buf.str();
-  std::string err;
   std::optional<std::string> recorded = checker::trace_file_system(text, &err);
   if (!recorded) {
     std::cerr << "stateproof: " << ro.trace << ": " << err << "\n";

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "tools/cli/common.hpp"
+#include "tools/cli/numbers.hpp"
 
 #ifdef STATEPROOF_HAVE_HARNESS_RUN
 #include "harness/runner/suite_run.hpp"
@@ -26,7 +27,8 @@ void add_run(CLI::App& app, Action* run) {
   cmd->add_option("--agent", o->agent,
                   "raw:IFACE only: the stack's upper tester, an agent command started per test or IPV4:PORT "
                   "of a running agent (docs/agent-protocol.md)");
-  cmd->add_option("--jobs,-j", o->jobs, "tests run at once (default: 8 per CPU; tests mostly wait for the IUT)");
+  cmd->add_option("--jobs,-j", o->jobs, "tests run at once (default: 8 per CPU; tests mostly wait for the IUT)")
+      ->check(integer_in(1, 4096));
   cmd->add_option("--junit", o->junit, "write a JUnit XML report");
   cmd->add_option("--pcap", o->pcap_dir, "write DIR/<test>.pcap for every test");
   cmd->add_option("--results", o->results_json, "write verdicts, diffs and packets as JSON");
@@ -44,7 +46,8 @@ void add_run(CLI::App& app, Action* run) {
   cmd->add_option("--shard", o->shard, "run shard I of N (I/N, 1-based) of the test files");
   cmd->add_option("--settle", o->execute.settle,
                   "seconds to keep listening for trailing packets after a test's last event")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(real_in(0, 3600));
   cmd->add_flag("--fast", o->fast, "skip slow tests (tier slow: those that wait for timers)");
   cmd->add_flag("--quiet,-q", o->quiet, "no progress and no per-test lines");
   cmd->add_flag("--verbose,-v", o->verbose, "print the report of every test");

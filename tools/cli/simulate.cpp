@@ -5,6 +5,7 @@
 #include "compiler/ir/system.hpp"
 #include "compiler/ir/views.hpp"
 #include "tools/cli/common.hpp"
+#include "tools/cli/numbers.hpp"
 
 namespace sp::cli {
 
@@ -17,9 +18,9 @@ void add_simulate(CLI::App& app, Action* run) {
   auto steps = std::make_shared<int>(50);
   opts->add_to(*cmd);
   cmd->add_option("--system", *system, "the system to run (default: the only one)");
-  cmd->add_option("--seed", *seed, "random seed (default 1)");
+  cmd->add_option("--seed", *seed, "random seed (default 1)")->check(integer_in(0, INT64_MAX));
   cmd->add_option("--steps", *steps, "maximum number of steps (default 50)")
-      ->check(CLI::Range(0, 10000000));
+      ->check(integer_in(0, 10000000));
   cmd->callback([=] {
     *run = [=] {
       int code = kOk;
