@@ -34,10 +34,20 @@ std::vector<Allow> retransmission_allows(const TestCase& tc, bool has_timeout) {
     // RFC 9293 §3.4: SYN and FIN each occupy one sequence number; acknowledged once the
     // tester's ACK covers the segment's end.
     const uint32_t end = p.seq + p.len + ((p.flags & kSyn) ? 1 : 0) + ((p.flags & kFin) ? 1 : 0);
+    // ... by an acceptable ACK: one that acknowledges nothing beyond the IUT's SND.NXT
+    // (the end of everything it has sent so far; RFC 9293 §3.10.7.4: SND.UNA < SEG.ACK
+    // =< SND.NXT). An ACK of unsent data leaves the segment unacknowledged.
     bool acked = false;
+    uint32_t snd_nxt = end;
     for (size_t j = i + 1; j < tc.packets.size() && !acked; ++j) {
       const Packet& q = tc.packets[j];
-      acked = !q.from_iut && (q.flags & kAck) && static_cast<int32_t>(q.ack - end) >= 0;
+      if (q.from_iut) {
+        const uint32_t q_end = q.seq + q.len + ((q.flags & kSyn) ? 1 : 0) + ((q.flags & kFin) ? 1 : 0);
+        if (static_cast<int32_t>(q_end - snd_nxt) > 0) snd_nxt = q_end;
+        continue;
+      }
+      acked = (q.flags & kAck) && static_cast<int32_t>(q.ack - end) >= 0 &&
+              static_cast<int32_t>(snd_nxt - q.ack) >= 0;
     }
     const std::string flags = field(*e, "flags"), seq = field(*e, "seq");
     if (acked || flags.empty() || seq.empty() || seq == "*") continue;

@@ -213,14 +213,15 @@ match  kind=unexpected actual="flags=A seq=1 ack=1 win=* len=0*" stimulus="*inje
 
 deviation out_of_window_ack_rate_limited
 at     Endpoint.rcv_unacceptable
-tests  rcv_syn_challenge_throttled.b1.*
+tests  rcv_syn_challenge_throttled.b1.* rcv_ack_challenge_throttled.b1.*
 cite   "RFC 9293 §3.10.7.4"
 rfc    "If an incoming segment is not acceptable, an acknowledgment should be sent in reply"
 reason "tcp_validate_incoming() sends the ACK for an unacceptable SYN or pure ACK through"
 reason "tcp_oow_rate_limited(): at most one such ACK, or challenge ACK, per connection every"
-reason "net.ipv4.tcp_invalid_ratelimit = 500 ms. Here the SYN outside the window comes a few"
-reason "milliseconds after a challenge ACK and draws nothing."
+reason "net.ipv4.tcp_invalid_ratelimit = 500 ms. Here the SYN or ACK outside the window comes"
+reason "a few milliseconds after a challenge ACK and draws nothing."
 match  kind=timeout expected="flags=A seq=1 ack=1" stimulus="*inject flags=S *"
+match  kind=timeout expected="flags=A seq=1 ack=1" stimulus="*inject flags=A *"
 
 deviation unacceptable_segment_without_ack_dropped
 at     Endpoint.rcv_unacceptable

@@ -72,7 +72,7 @@ rfc    "If an incoming segment is not acceptable, an acknowledgment should be se
 rfc    "... After sending the acknowledgment, drop the unacceptable segment and return."
 reason "A segment outside the window whose ACK is also beyond SND.NXT draws two ACKs: one"
 reason "for the acknowledgment (tcp_receive) and one for the sequence number."
-tests  rcv_ack_ahead.b1.* rcv_ack_ahead_last_ack.b1.*
+tests  rcv_ack_ahead.b1.* rcv_ack_ahead_last_ack.b1.* rcv_ack_challenge_throttled.b1.*
 match  kind=unexpected actual="flags=A seq=[12] ack=[12] win=* len=0 (retransmission after 0.0?? s)"
 
 deviation rst_always_carries_ack
@@ -265,15 +265,17 @@ match  kind=call field=call expected=ok actual="connect: ERR_USE*" state=CLOSED 
 match  kind=packet field=flags expected=RA actual=A state=CLOSED
 
 deviation syn_in_time_wait_draws_rst
-at     Endpoint.rcv_syn_challenge
+at     Endpoint.rcv_syn_challenge Endpoint.rcv_syn_challenge_throttled
 cite   "RFC 5961 §4.2"
 cite   "RFC 9293 §3.10.7.4"
 rfc    "If the SYN bit is set, irrespective of the sequence number, TCP MUST send an ACK"
 rfc    "(also referred to as challenge ACK) to the remote peer: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"
 reason "tcp_timewait_input() answers a SYN in the window with a reset (RFC 793's \"If the SYN"
 reason "is in the window it is an error, send a reset\"), RST+ACK acknowledging the SYN, not"
-reason "the challenge ACK of RFC 5961 §4, which RFC 9293 adopted."
+reason "the challenge ACK of RFC 5961 §4, which RFC 9293 adopted (nor withholds it, as RFC"
+reason "5961 §7 would allow after an earlier challenge ACK)."
 match  kind=packet field=flags expected=A actual=RA field=ack expected=2 actual="3 (absolute *)" state=TIME_WAIT
+match  kind=unexpected actual="flags=RA seq=2 ack=3 win=* len=0" state=TIME_WAIT stimulus="*inject flags=S *"
 
 deviation isn_predictable
 at     Endpoint.rcv_rst_syn_rcvd_passive

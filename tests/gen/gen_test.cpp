@@ -387,8 +387,8 @@ TEST(GenTcp, PreamblesPassThroughEstablished) {
     EXPECT_EQ(s.find("close_syn_rcvd"), std::string::npos) << s;
   }
   // What is left: close_syn_rcvd's own test, and branches only that path reaches (an ACK
-  // of our SYN but not of our FIN in FIN-WAIT-1).
-  EXPECT_LE(through_syn_rcvd_close, 6) << r.report();
+  // of our SYN but not of our FIN in FIN-WAIT-1, also with an out-of-order FIN).
+  EXPECT_LE(through_syn_rcvd_close, 7) << r.report();
 
   text.replace(text.find(directive), directive.size(), "");
   ir::Model without = Compile(text, "tcp.sp");
