@@ -214,7 +214,7 @@ void Lowerer::declare_roles() {
         std::optional<ir::TypeId> t = resolve_type(p.type, "");
         if (!t) continue;
         ir::TypeKind k = m_.types[*t].kind;
-        if (k == ir::TypeKind::kMap || k == ir::TypeKind::kDuration) {
+        if (k == ir::TypeKind::kMap || k == ir::TypeKind::kDuration || k == ir::TypeKind::kList) {
           diags_.error(p.type.loc, "a call parameter cannot be a " + type_name(*t));
           continue;
         }
