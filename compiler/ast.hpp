@@ -70,7 +70,7 @@ struct EnumItem {
 struct TypeExpr {
   TypeKind kind = TypeKind::kBool;
   Loc loc;
-  std::vector<Expr> bounds;      // kInt: {lo, hi}; kMap, kList: {capacity}
+  std::vector<Expr> bounds;      // kInt: {lo, hi}; kMap, kList: {capacity}; kSeq: {M} (`seq mod M`)
   std::vector<EnumItem> items;   // kEnum
   std::vector<TypeExpr> args;    // kSet, kList: {element}; kMap: {key, value}
   int64_t bits = 0;              // kSeq

@@ -428,7 +428,10 @@ auto const type_def = nest[here[set(&TypeExpr::loc)] >> (
     | kw("enum")[kind(TypeKind::kEnum)] > tok("{")
         > comma_list(enum_item[push(&TypeExpr::items)]) > tok("}")
     | kw("set")[kind(TypeKind::kSet)] > tok("<") > type[push(&TypeExpr::args)] > tok(">")
-    | kw("seq")[kind(TypeKind::kSeq)] > tok("<") > integer[set(&TypeExpr::bits)] > tok(">")
+    // `seq<BITS>` or `seq mod M` (`mod` is not reserved; M a primary, so --const reaches it)
+    | kw("seq")[kind(TypeKind::kSeq)] > named("'<' or 'mod'")[
+          tok("<") > integer[set(&TypeExpr::bits)] > tok(">")
+        | kw("mod") > primary[push(&TypeExpr::bounds)]]
     | kw("mac")[kind(TypeKind::kMac)]
     | kw("ip4")[kind(TypeKind::kIp4)]
     | kw("duration")[kind(TypeKind::kDuration)]

@@ -94,6 +94,15 @@ std::optional<ir::Expr> Lowerer::coerce(ir::Expr e, ir::TypeId to, const ast::Lo
   if (e.type == to) return e;
   const ir::Type& from_t = m_.types[e.type];
   const ir::Type& to_t = m_.types[to];
+  if (seq_mod(e.type) || seq_mod(to)) {
+    // An int becomes a `seq mod M` by wrapping; nothing else converts to or from one.
+    if (!seq_mod(e.type) && from_t.kind == ir::TypeKind::kInt) return modulo(std::move(e), seq_mod(to), to);
+    diags_.error(loc, what + ": expected " + to_t.name + ", found " + from_t.name +
+                          (seq_mod(e.type) && to_t.kind == ir::TypeKind::kInt
+                               ? " (subtract two sequence numbers for a distance)"
+                               : ""));
+    return std::nullopt;
+  }
   if (from_t.kind == ir::TypeKind::kInt && to_t.kind == ir::TypeKind::kInt) {
     if (e.op == ir::Op::kConst && (e.value < to_t.lo || e.value > to_t.hi)) {
       diags_.error(loc, what + ": " + std::to_string(e.value) + " is out of range " + to_t.name);
@@ -579,6 +588,7 @@ std::optional<ir::Expr> Lowerer::binary_expr(const ast::Expr& e, const Scope& sc
     }
     return r;
   }
+  if (seq_mod(a->type) || seq_mod(b->type)) return seq_mod_binary(e, std::move(*a), std::move(*b));
   if (arith && ka == ir::TypeKind::kList) {
     // Concatenation; appending one element is `l + [x]`.
     if (op != "+" || a->type != b->type) return mismatch();

@@ -264,8 +264,8 @@ std::optional<ir::Expr> Lowerer::builtin_call(const ast::Expr& e, const Scope& s
     std::optional<ir::Expr> x = expr(a, scope, hint);
     if (!x) return std::nullopt;
     ir::TypeKind k = m_.types[x->type].kind;
-    if (k != ir::TypeKind::kInt && k != ir::TypeKind::kDuration) {
-      std::string why = k == ir::TypeKind::kSeq
+    if ((k != ir::TypeKind::kInt && k != ir::TypeKind::kDuration) || seq_mod(x->type)) {
+      std::string why = k == ir::TypeKind::kSeq || seq_mod(x->type)
                             ? " (sequence numbers are ordered only pairwise: compare them with '<')"
                             : "";
       diags_.error(a.loc, "'" + e.name + "' takes integers, not " + type_name(x->type) + why);

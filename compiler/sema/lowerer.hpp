@@ -96,6 +96,11 @@ class Lowerer {
   std::optional<ir::Expr> list_index(const ast::Expr& e, ir::Expr list, const Scope& scope);
   std::optional<ir::Expr> list_fn(const ast::Expr& e, const std::string& fn, ir::Expr list);
   bool is_list(ir::TypeId t) const;
+  // ---- seq_mod.cpp: `seq mod M`, lowered to integer operators
+  ir::TypeId seq_mod_type(int64_t modulus);
+  int64_t seq_mod(ir::TypeId t) const;  // M, or 0 when t is not a `seq mod M`
+  ir::Expr modulo(ir::Expr x, int64_t modulus, ir::TypeId type);
+  std::optional<ir::Expr> seq_mod_binary(const ast::Expr& e, ir::Expr a, ir::Expr b);
   std::optional<ir::Expr> quantifier(const ast::Expr& e, const Scope& scope);
   // ---- channel_expr.cpp: len(p), empty(p), full(p), nfull(p)
   std::optional<ir::Expr> channel_fn(const ast::Expr& e, const Scope& scope);
@@ -162,6 +167,7 @@ class Lowerer {
   ir::TypeId bool_ = -1, int_ = -1, duration_ = -1, mac_ = -1, ip4_ = -1;
   std::map<std::string, ConstValue> consts_;
   std::map<std::string, ir::TypeId> named_types_;
+  std::map<ir::TypeId, int64_t> seq_mods_;  // `seq mod M` types (int ranges 0..M-1): M
   // Enum items by name: (enum type, item index); more than one entry = ambiguous.
   std::map<std::string, std::vector<std::pair<ir::TypeId, int>>> enum_items_;
   std::vector<ir::TypeId> state_types_;  // per role: an enum of its control states

@@ -55,7 +55,9 @@ void Lowerer::init_builtin_types() {
 ir::TypeId Lowerer::int_type(int64_t lo, int64_t hi) {
   for (size_t i = 0; i < m_.types.size(); ++i) {
     const ir::Type& t = m_.types[i];
-    if (t.kind == ir::TypeKind::kInt && t.lo == lo && t.hi == hi) return static_cast<int>(i);
+    if (t.kind == ir::TypeKind::kInt && t.lo == lo && t.hi == hi && !seq_mods_.count(static_cast<int>(i))) {
+      return static_cast<int>(i);
+    }
   }
   ir::Type t;
   t.kind = ir::TypeKind::kInt;
@@ -336,6 +338,16 @@ std::optional<ir::TypeId> Lowerer::resolve_type(const ast::TypeExpr& t,
       return s;
     }
     case ast::TypeKind::kSeq: {
+      if (!t.bounds.empty()) {
+        // `seq mod M`: any modulus, exactly (no --seq-bits reduction).
+        std::optional<int64_t> m = const_int(t.bounds[0], "a sequence number modulus");
+        if (!m) return std::nullopt;
+        if (*m < 2 || *m > (int64_t{1} << 32)) {
+          diags_.error(t.bounds[0].loc, "seq mod " + std::to_string(*m) + ": the modulus must be 2..2^32");
+          return std::nullopt;
+        }
+        return seq_mod_type(*m);
+      }
       if (t.bits < 2 || t.bits > 64) {
         diags_.error(t.loc, "seq<" + std::to_string(t.bits) + ">: width must be 2..64 bits");
         return std::nullopt;
