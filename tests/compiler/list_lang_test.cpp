@@ -155,6 +155,9 @@ TEST(ListSema, ExpressionErrors) {
   expect_error("list<int[0..3], 3>", "l = m.items",
                "l.sp:9:39: error: assignment to l: expected list<int[0..3], 3>, found list<int[0..3], 2>");
   expect_error(t, "k = k[0]", "l.sp:9:39: error: only a map variable or a list can be indexed, not int[0..3]");
+  expect_error(t, "l[0] = k",
+               "l.sp:9:35: error: 'l' is a list<int[0..3], 2>: a list is assigned as a whole (l = [x] + tail(l)), not "
+               "by element");
 }
 
 TEST(ListSema, NotACallParameterOrQuantifierDomain) {
