@@ -38,6 +38,8 @@ enum class ExprKind {
   kUnary,     // op args[0]             op: "-", "!", "always", "never", "eventually", "next"
   kBinary,    // args[0] op args[1]     op: + - * / % == != < <= > >= && || -> in until
   kSet,       // { args... }
+  kList,      // [ args... ]
+  kLet,       // let name = args[0] in args[1]   (op_loc: the name)
   kForall,    // forall name : type_name . args[0]
   kExists,    // exists name : type_name . args[0]
   kCall,      // name ( args... ): a `def` or a built-in (min, max)
@@ -58,7 +60,7 @@ struct Expr {
 
 // ---------------------------------------------------------------------------------
 // Types.
-enum class TypeKind { kBool, kInt, kEnum, kSet, kSeq, kMac, kIp4, kDuration, kMap, kNamed };
+enum class TypeKind { kBool, kInt, kEnum, kSet, kSeq, kMac, kIp4, kDuration, kMap, kList, kNamed };
 
 struct EnumItem {
   Ident name;
@@ -68,9 +70,9 @@ struct EnumItem {
 struct TypeExpr {
   TypeKind kind = TypeKind::kBool;
   Loc loc;
-  std::vector<Expr> bounds;      // kInt: {lo, hi}; kMap: {capacity}
+  std::vector<Expr> bounds;      // kInt: {lo, hi}; kMap, kList: {capacity}; kSeq: {M} (`seq mod M`)
   std::vector<EnumItem> items;   // kEnum
-  std::vector<TypeExpr> args;    // kSet: {element}; kMap: {key, value}
+  std::vector<TypeExpr> args;    // kSet, kList: {element}; kMap: {key, value}
   int64_t bits = 0;              // kSeq
   Ident name;                    // kNamed
 };

@@ -95,6 +95,20 @@ std::string Text(const ir::Model& m, const ir::Role& r, const ir::Expr& e, bool 
     case ir::Op::kMax:
       return std::string(e.op == ir::Op::kMin ? "min(" : "max(") + Text(m, r, e.args[0], true) +
              ", " + Text(m, r, e.args[1], true) + ")";
+    case ir::Op::kListLit: {
+      std::string s = "[";
+      for (size_t i = 0; i < e.args.size(); ++i) s += (i ? ", " : "") + Text(m, r, e.args[i], true);
+      return s + "]";
+    }
+    case ir::Op::kListCat:
+      return (top ? "" : "(") + Sub(m, r, e.args[0]) + " + " + Sub(m, r, e.args[1]) + (top ? "" : ")");
+    case ir::Op::kListGet:
+      return Sub(m, r, e.args[0]) + "[" + Text(m, r, e.args[1], true) + "]";
+    case ir::Op::kListLen:
+    case ir::Op::kListHead:
+    case ir::Op::kListTail:
+      return std::string(e.op == ir::Op::kListLen ? "len(" : e.op == ir::Op::kListHead ? "head(" : "tail(") +
+             Text(m, r, e.args[0], true) + ")";
     case ir::Op::kPortLen:
     case ir::Op::kPortFull: {
       const std::string port = e.index >= 0 && e.index < static_cast<int>(r.ports.size()) ? r.ports[e.index].name : "?";

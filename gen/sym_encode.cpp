@@ -9,6 +9,12 @@ namespace sp::gen {
 
 namespace {
 
+// Lists stay in the spec's model of the peer: a generated test's state is what one
+// implementation holds, in wire-sized values (docs/language.md, "Lists").
+constexpr const char* kListsUnsupported =
+    "lists are not supported by the test generator: the role under test may not hold or read a list<T, N> "
+    "(check the spec with `stateproof check`)";
+
 bool IsComparison(ir::Op op) {
   return op == ir::Op::kEq || op == ir::Op::kNe || op == ir::Op::kLt || op == ir::Op::kLe ||
          op == ir::Op::kGt || op == ir::Op::kGe;
@@ -49,6 +55,8 @@ z3::sort Encoder::sort_of(ir::TypeId type) const {
       return ctx_->bv_sort(32);
     case ir::TypeKind::kMac:
       return ctx_->bv_sort(48);
+    case ir::TypeKind::kList:
+      throw std::runtime_error(kListsUnsupported);
     default:
       return ctx_->bv_sort(64);
   }
@@ -282,6 +290,13 @@ z3::expr Encoder::eval(const ir::Expr& e, Env& env) const {
       // spec instances are not part of a test's state.
       throw std::runtime_error("len, empty, full and nfull are not supported by the test generator "
                                "(a channel's contents are not part of a generated test)");
+    case Op::kListLit:
+    case Op::kListCat:
+    case Op::kListLen:
+    case Op::kListGet:
+    case Op::kListHead:
+    case Op::kListTail:
+      throw std::runtime_error(kListsUnsupported);
     default:
       throw std::runtime_error("expression not supported in a role: op " +
                                std::to_string(static_cast<int>(e.op)));

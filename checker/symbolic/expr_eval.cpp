@@ -100,6 +100,48 @@ z3::expr ExprEval::Apply(Op op, const z3::expr& a, const z3::expr& b, uint64_t m
   return bv(0);
 }
 
+// kListLit .. kListTail: the interpreter's ApplyList on the one-integer encoding.
+z3::expr ExprEval::list(const ir::Expr& e, const EvalEnv& env, const z3::expr& pc, z3::expr* err) const {
+  auto arg = [&](size_t k, const z3::expr& at) { return k < e.args.size() ? eval(e.args[k], env, at, err) : bv(0); };
+  if (e.op == Op::kListLit) {
+    // ListShape (value_range.hpp): the length, then each element above it.
+    const ir::detail::ListShape ls = ir::detail::ListShapeOf(*m_, e.type);
+    z3::expr v = bv(static_cast<int64_t>(e.args.size()));
+    for (size_t k = 0; k < e.args.size(); ++k) {
+      const z3::expr x = fit(ls.elem, arg(k, pc), pc, err);
+      const z3::expr stored = (x - bv(ls.range.lo)) & bv(ls.elem_mask());
+      v = v | z3::shl(stored, bv(ls.len_bits + static_cast<int>(k) * ls.elem_bits));
+    }
+    return v;
+  }
+  const ir::detail::ListShape ls = ir::detail::ListShapeOf(*m_, e.args.empty() ? -1 : e.args[0].type);
+  const z3::expr l = arg(0, pc);
+  const z3::expr len = l & bv(ls.len_mask());
+  const z3::expr bits = bv(ls.len_bits), eb = bv(ls.elem_bits);
+  auto elem_at = [&](const z3::expr& shift) { return (z3::lshr(l, shift) & bv(ls.elem_mask())) + bv(ls.range.lo); };
+  switch (e.op) {
+    case Op::kListLen:
+      return len;
+    case Op::kListGet: {
+      const z3::expr i = arg(1, pc);
+      *err = *err || (pc && (z3::slt(i, bv(0)) || z3::sge(i, len)));
+      return elem_at(bits + i * eb);
+    }
+    case Op::kListHead:
+      *err = *err || (pc && len == bv(0));
+      return elem_at(bits);
+    case Op::kListTail:
+      *err = *err || (pc && len == bv(0));
+      return z3::shl(z3::lshr(l, bits + eb), bits) | (len - bv(1));
+    default: {  // kListCat
+      const z3::expr b = arg(1, pc);
+      const z3::expr lb = b & bv(ls.len_mask());
+      *err = *err || (pc && z3::sgt(len + lb, bv(ls.capacity)));
+      return (l & ~bv(ls.len_mask())) | z3::shl(z3::lshr(b, bits), bits + len * eb) | (len + lb);
+    }
+  }
+}
+
 z3::expr ExprEval::eval(const ir::Expr& e, const EvalEnv& env, const z3::expr& pc, z3::expr* err) const {
   const std::vector<z3::expr>& s = *env.state;
   auto fail = [&]() {
@@ -107,6 +149,7 @@ z3::expr ExprEval::eval(const ir::Expr& e, const EvalEnv& env, const z3::expr& p
     return bv(0);
   };
   auto arg = [&](size_t k, const z3::expr& at) { return k < e.args.size() ? eval(e.args[k], env, at, err) : bv(0); };
+  if (ir::detail::IsListOp(e.op)) return list(e, env, pc, err);
   switch (e.op) {
     case Op::kConst:
       return bv(e.value);

@@ -36,6 +36,7 @@ class ExprEval {
   // The value stored into a slot of `type`: sequence numbers wrap, checked ranges raise
   // an overflow error (added to *err under pc).
   z3::expr fit(ir::TypeId type, const z3::expr& v, const z3::expr& pc, z3::expr* err) const;
+  z3::expr list(const ir::Expr& e, const EvalEnv& env, const z3::expr& pc, z3::expr* err) const;
 
   // The slot of variable `v` of instance `inst` (-1 when there is none).
   int var_slot(int inst, int v) const;

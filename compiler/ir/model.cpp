@@ -1,7 +1,10 @@
 // Model look-ups and the spec-style rendering of values.
 #include "compiler/ir/model.hpp"
 
+#include <algorithm>
 #include <cstdio>
+
+#include "compiler/ir/value_range.hpp"
 
 namespace sp::ir {
 
@@ -92,6 +95,13 @@ std::string format_value(const Model& m, TypeId type, int64_t value) {
       return FormatDuration(value);
     case TypeKind::kMap:
       return "<" + t.name + ">";
+    case TypeKind::kList: {
+      const detail::ListShape s = detail::ListShapeOf(m, type);
+      std::string out = "[";
+      const int64_t len = std::min<int64_t>(detail::ListLen(s, value), s.capacity);
+      for (int64_t k = 0; k < len; ++k) out += (k ? ", " : "") + format_value(m, s.elem, detail::ListAt(s, value, k));
+      return out + "]";
+    }
   }
   return std::to_string(value);
 }

@@ -19,7 +19,7 @@ namespace sp::ir {
 
 using TypeId = int;
 
-enum class TypeKind { kBool, kInt, kEnum, kSet, kSeq, kMac, kIp4, kDuration, kMap };
+enum class TypeKind { kBool, kInt, kEnum, kSet, kSeq, kMac, kIp4, kDuration, kMap, kList };
 
 struct Type {
   TypeKind kind = TypeKind::kBool;
@@ -30,8 +30,8 @@ struct Type {
   std::vector<int64_t> item_codes;    // kEnum: wire codes (default: the index)
   int seq_bits = 0;          // kSeq: width in checking (after --seq-bits)
   int seq_wire_bits = 0;     // kSeq: declared width (32 for seq<32>)
-  TypeId key = -1, value = -1;  // kMap
-  int capacity = 0;          // kMap
+  TypeId key = -1, value = -1;  // kMap; kList: `value` is the element type
+  int capacity = 0;          // kMap, kList
 };
 
 // The concrete addresses a mac or ip4 value can take in checking: index 0 is the zero
@@ -68,6 +68,14 @@ enum class Op {
                  // >= 0): the summed length of every queue towards it (`len(p)`)
   kPortFull,     // a send on port `index` of the current instance (or of `instance` >= 0)
                  // would not fit: some queue it reaches is at capacity (`full(p)`)
+  // Lists (`list<T, N>`, one integer each; ListShape in value_range.hpp). A result longer
+  // than N, an index outside 0..len-1 and head/tail of an empty list are checking errors.
+  kListLit,      // [args...] of the list type `type`
+  kListCat,      // args[0] + args[1]: concatenation (append is `l + [x]`)
+  kListLen,      // len(args[0])
+  kListGet,      // args[0][args[1]], 0-based
+  kListHead,     // head(args[0])
+  kListTail,     // tail(args[0]): all but the first element
 };
 
 struct Expr {

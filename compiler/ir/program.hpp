@@ -32,6 +32,8 @@ enum class Code : uint8_t {
   kAll, kAny,  // `&&` / `||` chains: children a .. a + b - 1, left to right
   kPortLen, kPortFull,  // port `a` of instance `slot` (rel: the acting one): Program::port_in/out
   kSetOr, kSetAnd, kSetAndNot,  // set union, intersection, difference (bit masks)
+  kListLit,  // children a .. a + b - 1; `map`: the list's shape in Program::lists
+  kListCat, kListLen, kListGet, kListHead, kListTail,  // children a (and b); `map`: the shape
 };
 
 struct Node {
@@ -40,7 +42,7 @@ struct Node {
   int32_t a = -1;      // first child; kLoad*: slot; kMsg / kArg: index
   int32_t b = -1;      // second child; kSetLit: child count
   int32_t slot = 0;    // kMap*: the map's size slot
-  int32_t map = -1;    // kMap*: index into Program::maps
+  int32_t map = -1;    // kMap*: index into Program::maps; kList*: into Program::lists
   int64_t v = 0;       // kConst
   uint64_t mask = 0;   // sequence width: arithmetic wraps, comparisons are serial
 };
@@ -103,6 +105,7 @@ struct Program {
   std::vector<int32_t> ints;
   std::vector<Check> checks;
   std::vector<MapRef> maps;
+  std::vector<ListShape> lists;
 
   void clear() {
     nodes.clear();
@@ -110,6 +113,7 @@ struct Program {
     ints.clear();
     checks.clear();
     maps.clear();
+    lists.clear();
   }
 };
 
@@ -253,6 +257,56 @@ __attribute__((always_inline)) inline int64_t Apply(Code code, int64_t a, int64_
     case Code::kLe: return a <= b;
     case Code::kGt: return a > b;
     default: return a >= b;
+  }
+}
+
+inline Code ListCode(Op op) {
+  switch (op) {
+    case Op::kListLit: return Code::kListLit;
+    case Op::kListCat: return Code::kListCat;
+    case Op::kListLen: return Code::kListLen;
+    case Op::kListGet: return Code::kListGet;
+    case Op::kListHead: return Code::kListHead;
+    default: return Code::kListTail;
+  }
+}
+
+// An element of a list literal, fitted to the element type: seq wraps, a range is checked.
+inline int64_t ListElement(const ListShape& s, int64_t v) {
+  if (s.range.seq_mask) return static_cast<int64_t>(static_cast<uint64_t>(v) & s.range.seq_mask);
+  if (s.range.checked && (v < s.range.lo || v > s.range.hi)) {
+    throw StepFailure{"list element: " + (s.elem_name ? *s.elem_name : std::string("element")) + " overflows: " +
+                      std::to_string(v)};
+  }
+  return v;
+}
+
+// kListCat .. kListTail on evaluated operands: b is the second list (kListCat) or the
+// index (kListGet), unused otherwise.
+inline int64_t ApplyList(Code code, const ListShape& s, int64_t a, int64_t b) {
+  const int64_t len = ListLen(s, a);
+  switch (code) {
+    case Code::kListLen:
+      return len;
+    case Code::kListCat: {
+      const int64_t lb = ListLen(s, b);
+      if (len + lb > s.capacity) {
+        throw StepFailure{"list is full: " + std::to_string(len) + " + " + std::to_string(lb) +
+                          " elements exceed its capacity " + std::to_string(s.capacity)};
+      }
+      return ListCat(s, a, b);
+    }
+    case Code::kListGet:
+      if (b < 0 || b >= len) {
+        throw StepFailure{"list index " + std::to_string(b) + " is out of range (length " + std::to_string(len) + ")"};
+      }
+      return ListAt(s, a, b);
+    case Code::kListHead:
+    case Code::kListTail:
+      if (len == 0) throw StepFailure{std::string(code == Code::kListHead ? "head" : "tail") + " of an empty list"};
+      return code == Code::kListHead ? ListAt(s, a, 0) : ListTail(s, a);
+    default:
+      throw StepFailure{"unknown list operation"};
   }
 }
 
@@ -435,6 +489,24 @@ class Compiler {
         node().code = Code::kSetLit;
         node().a = c;
         node().b = static_cast<int>(e.args.size());
+        return;
+      }
+      case Op::kListLit:
+      case Op::kListCat:
+      case Op::kListLen:
+      case Op::kListGet:
+      case Op::kListHead:
+      case Op::kListTail: {
+        // A literal has its elements as children; the others one list (and an operand).
+        const bool lit = e.op == Op::kListLit;
+        const size_t count = lit ? e.args.size() : (e.op == Op::kListCat || e.op == Op::kListGet) ? 2 : 1;
+        const int c = Children(e.args, count);
+        p_.lists.push_back(ListShapeOf(m_, lit ? e.type : e.args.empty() ? -1 : e.args[0].type));
+        Node& x = node();
+        x.code = ListCode(e.op);
+        x.a = c;
+        x.b = lit ? static_cast<int>(count) : count == 2 ? c + 1 : -1;
+        x.map = static_cast<int>(p_.lists.size()) - 1;
         return;
       }
       case Op::kPortLen:
@@ -709,6 +781,20 @@ inline int64_t Run(const Program& p, int n, const Frame& f) {
       }
       return static_cast<int64_t>(bits);
     }
+    case Code::kListLit: {
+      const ListShape& s = p.lists[static_cast<size_t>(x.map)];
+      int64_t v = 0;
+      for (int k = 0; k < x.b; ++k) v = ListPush(s, v, ListElement(s, Fetch(p, x.a + k, f)));
+      return v;
+    }
+    case Code::kListCat:
+    case Code::kListLen:
+    case Code::kListGet:
+    case Code::kListHead:
+    case Code::kListTail: {
+      const int64_t a = Fetch(p, x.a, f);
+      return ApplyList(x.code, p.lists[static_cast<size_t>(x.map)], a, x.b >= 0 ? Fetch(p, x.b, f) : 0);
+    }
     case Code::kPortLen:
     case Code::kPortFull: {
       const int i = x.rel ? f.acting : x.slot;
@@ -839,6 +925,7 @@ class PropertyEval {
       : m_(m), sys_(sys), l_(l), ranges_(ranges), s_(s) {}
 
   int64_t operator()(const sp::ir::Expr& e) const {
+    if (IsListOp(e.op)) return List(e);
     switch (e.op) {
       case Op::kConst:
         return e.value;
@@ -911,6 +998,17 @@ class PropertyEval {
 
  private:
   int64_t Arg(const sp::ir::Expr& e, size_t k) const { return k < e.args.size() ? (*this)(e.args[k]) : 0; }
+
+  int64_t List(const sp::ir::Expr& e) const {
+    if (e.op == Op::kListLit) {
+      const ListShape s = ListShapeOf(m_, e.type);
+      int64_t v = 0;
+      for (const sp::ir::Expr& a : e.args) v = ListPush(s, v, ListElement(s, (*this)(a)));
+      return v;
+    }
+    const int64_t a = Arg(e, 0);
+    return ApplyList(ListCode(e.op), ListShapeOf(m_, e.args.empty() ? -1 : e.args[0].type), a, Arg(e, 1));
+  }
 
   const InstanceLayout& Instance(int i) const {
     if (i < 0 || i >= static_cast<int>(l_.instances.size())) throw StepFailure{"no such instance"};

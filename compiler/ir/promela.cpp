@@ -333,6 +333,7 @@ void Writer::Declarations() {
         continue;
       }
       const detail::ValueRange r = x_->Range(var.type);
+      if (type != nullptr && type->kind == TypeKind::kList) x_->CheckListWidth(var.type);
       if (std::max(std::abs(r.lo), std::abs(r.hi)) > promela::kMaxMagnitude) {
         throw Unsupported("variable " + sys_.instances[i].name + "." + var.name + " has values beyond 2^30");
       }
@@ -496,7 +497,7 @@ std::string Writer::Fit(TypeId t, const Expr& e, const Scope& s, const std::stri
                         const std::string& what) const {
   const Interval b = x_->Bounds(e);
   const std::string d = Defined(e, s);
-  if (!d.empty()) pre.push_back("assert(" + d + ")\t/* checking error: absent map key or division by zero */");
+  if (!d.empty()) pre.push_back("assert(" + d + ")\t/* checking error: absent map key, division by zero, or a list index, head, tail or append out of range */");
   const std::string v = x_->Print(e, s);
   const detail::ValueRange& r = x_->Range(t);
   if (r.seq_mask) return b.lo >= 0 && b.hi <= static_cast<int64_t>(r.seq_mask) ? v : "(" + v + " & " + std::to_string(r.seq_mask) + ")";

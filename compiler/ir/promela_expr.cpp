@@ -31,6 +31,16 @@ int64_t Clamp(__int128 v) {
 
 Interval Bool() { return Interval{0, 1}; }
 
+// List values (ListShape in value_range.hpp) in Promela's bit operators.
+std::string ListLenText(const detail::ListShape& s, const std::string& l) {
+  return Bin(l, "&", std::to_string(s.len_mask()));
+}
+
+// The element at bit `shift` (an expression), as a value of the element type.
+std::string ListElemText(const detail::ListShape& s, const std::string& l, const std::string& shift) {
+  return Bin(Bin(Bin(l, ">>", shift), "&", std::to_string(s.elem_mask())), "+", Num(s.range.lo));
+}
+
 }  // namespace
 
 std::optional<std::string> AndDefined(const std::optional<std::string>& a, const std::optional<std::string>& b) {
@@ -219,6 +229,39 @@ std::string ExprWriter::Print(const Expr& e, const Scope& s) const {
       return Bin(arg(0), "&", arg(1));
     case Op::kSetDiff:
       return Bin(arg(0), "&", "~" + arg(1));
+    case Op::kListLit: {
+      const detail::ListShape ls = detail::ListShapeOf(m_, e.type);
+      std::string out = std::to_string(e.args.size());
+      for (size_t k = 0; k < e.args.size(); ++k) {
+        const std::string stored = Bin(Bin(arg(k), "-", Num(ls.range.lo)), "&", std::to_string(ls.elem_mask()));
+        out += " | " + Bin(stored, "<<", std::to_string(ls.len_bits + static_cast<int>(k) * ls.elem_bits));
+      }
+      return "(" + out + ")";
+    }
+    case Op::kListCat:
+    case Op::kListLen:
+    case Op::kListGet:
+    case Op::kListHead:
+    case Op::kListTail: {
+      const detail::ListShape ls = detail::ListShapeOf(m_, e.args.empty() ? -1 : e.args[0].type);
+      const std::string l = arg(0), len = ListLenText(ls, l), bits = std::to_string(ls.len_bits);
+      const std::string eb = std::to_string(ls.elem_bits);
+      switch (e.op) {
+        case Op::kListLen:
+          return len;
+        case Op::kListGet:
+          return ListElemText(ls, l, Bin(bits, "+", Bin(arg(1), "*", eb)));
+        case Op::kListHead:
+          return ListElemText(ls, l, bits);
+        case Op::kListTail:
+          return Bin(Bin(Bin(l, ">>", std::to_string(ls.len_bits + ls.elem_bits)), "<<", bits), "|", Bin(len, "-", "1"));
+        default: {  // kListCat: a's elements, then b's after them, and the summed length
+          const std::string b = arg(1);
+          const std::string elems = Bin(Bin(b, ">>", bits), "<<", Bin(bits, "+", Bin(len, "*", eb)));
+          return Bin(Bin(Bin(l, "-", len), "|", elems), "|", Bin(len, "+", ListLenText(ls, b)));
+        }
+      }
+    }
     case Op::kPortLen:
     case Op::kPortFull: {
       // The IR's queues are arrays with a length variable, not Promela channels: len(p) is
@@ -270,12 +313,53 @@ std::optional<std::string> ExprWriter::Defined(const Expr& e, const Scope& s) co
       const std::string key = e.args.empty() ? "0" : Print(e.args[0], s);
       return AndDefined(d(0), MapHas(i, e.index, key));
     }
+    case Op::kListLit: {
+      // Each element within the element type (seq elements wrap).
+      const detail::ListShape ls = detail::ListShapeOf(m_, e.type);
+      std::optional<std::string> out;
+      for (size_t k = 0; k < e.args.size(); ++k) {
+        out = AndDefined(out, d(k));
+        if (!ls.range.checked || ls.range.seq_mask) continue;
+        const Interval in = Bounds(e.args[k]);
+        if (in.lo >= ls.range.lo && in.hi <= ls.range.hi) continue;
+        const std::string x = Print(e.args[k], s);
+        out = AndDefined(out, Bin(Bin(x, ">=", Num(ls.range.lo)), "&&", Bin(x, "<=", Num(ls.range.hi))));
+      }
+      return out;
+    }
+    case Op::kListCat:
+    case Op::kListGet:
+    case Op::kListHead:
+    case Op::kListTail: {
+      const detail::ListShape ls = detail::ListShapeOf(m_, e.args.empty() ? -1 : e.args[0].type);
+      const std::string len = ListLenText(ls, e.args.empty() ? "0" : Print(e.args[0], s));
+      std::string ok;
+      if (e.op == Op::kListCat) {
+        ok = Bin(Bin(len, "+", ListLenText(ls, Print(e.args.at(1), s))), "<=", std::to_string(ls.capacity));
+      } else if (e.op == Op::kListGet) {
+        const std::string i = Print(e.args.at(1), s);
+        ok = Bin(Bin(i, ">=", "0"), "&&", Bin(i, "<", len));
+      } else {
+        ok = Bin(len, ">", "0");
+      }
+      std::optional<std::string> out;
+      for (size_t k = 0; k < e.args.size(); ++k) out = AndDefined(out, d(k));
+      return AndDefined(out, ok);
+    }
     default: {
       std::optional<std::string> out;
       for (size_t k = 0; k < e.args.size(); ++k) out = AndDefined(out, d(k));
       return out;
     }
   }
+}
+
+void ExprWriter::CheckListWidth(TypeId t) const {
+  const detail::ListShape ls = detail::ListShapeOf(m_, t);
+  if (ls.total_bits() <= 30) return;
+  throw Unsupported(m_.types.at(static_cast<size_t>(t)).name + " takes " + std::to_string(ls.total_bits()) +
+                    " bits: not expressible in Promela, whose int holds 30 (lower the capacity or narrow the "
+                    "element type)");
 }
 
 Interval ExprWriter::Bounds(const Expr& e) const {
@@ -369,6 +453,21 @@ Interval ExprWriter::Bounds(const Expr& e) const {
       out = typed(e.type);
       if (out.lo > 0) out.lo = 0;  // an absent key reads as 0 (and is a checking error)
       break;
+    case Op::kListLit:
+    case Op::kListCat:
+    case Op::kListTail:
+    case Op::kListGet:
+    case Op::kListHead:
+    case Op::kListLen: {
+      for (size_t k = 0; k < e.args.size(); ++k) b(k);
+      const TypeId list = e.op == Op::kListLit ? e.type : e.args.empty() ? -1 : e.args[0].type;
+      const detail::ListShape ls = detail::ListShapeOf(m_, list);
+      CheckListWidth(list);
+      out = e.op == Op::kListLen ? Interval{0, ls.capacity} : typed(e.type);
+      // An element is read as (bits & mask) + lo: within the element type's range.
+      if (e.op == Op::kListGet || e.op == Op::kListHead) out = Interval{ls.range.lo, ls.range.lo + ls.elem_mask()};
+      break;
+    }
   }
   if (std::max(std::abs(out.lo), std::abs(out.hi)) > kMaxMagnitude) {
     throw Unsupported("an expression may exceed Promela's 32-bit int (values up to 2^30 are exported; lower "

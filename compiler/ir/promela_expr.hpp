@@ -60,6 +60,8 @@ class ExprWriter {
   std::optional<std::string> Defined(const Expr& e, const Scope& s) const;
   // The values `e` and its subexpressions can take (throws Unsupported beyond 2^30).
   Interval Bounds(const Expr& e) const;
+  // Throws Unsupported when `t` is a list wider than Promela's int holds.
+  void CheckListWidth(TypeId t) const;
   // A constant of type `t` as the model writes it (an enum item's macro, a set's bits).
   std::string Constant(TypeId t, int64_t v) const;
 

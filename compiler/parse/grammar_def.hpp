@@ -215,6 +215,10 @@ auto const start_set = [](auto& ctx) {
   _val(ctx).e.kind = ExprKind::kSet;
   _val(ctx).e.loc = _attr(ctx);
 };
+auto const start_list = [](auto& ctx) {
+  _val(ctx).e.kind = ExprKind::kList;
+  _val(ctx).e.loc = _attr(ctx);
+};
 // name "(": a call of a `def` or a built-in; the arguments follow (push_arg).
 auto const start_call = [](auto& ctx) {
   Ident& id = _attr(ctx);
@@ -241,6 +245,14 @@ auto const start_channel_fn = [](auto& ctx) {
   _val(ctx).e.op_loc = _attr(ctx).loc;
 };
 auto const set_bound_var = [](auto& ctx) { _val(ctx).e.name = std::move(_attr(ctx).name); };
+// `let NAME =`: the start of an expression-form let.
+auto const start_let = [](auto& ctx) {
+  Node& val = _val(ctx);
+  val.e.kind = ExprKind::kLet;
+  val.e.loc = fusion::at_c<0>(_attr(ctx));
+  val.e.name = std::move(fusion::at_c<1>(_attr(ctx)).name);
+  val.e.op_loc = fusion::at_c<1>(_attr(ctx)).loc;
+};
 auto const set_domain = [](auto& ctx) { _val(ctx).e.type_name = std::move(_attr(ctx).name); };
 
 // Declarations.
@@ -297,6 +309,8 @@ x3::rule<struct unary_id, Node> const unary = "expression";
 x3::rule<struct postfix_id, Node> const postfix = "expression";
 x3::rule<struct primary_id, Node> const primary = "expression";
 x3::rule<struct set_literal_id, Node> const set_literal = "'{'";
+x3::rule<struct list_literal_id, Node> const list_literal = "'['";
+x3::rule<struct let_expr_id, Node> const let_expr = "'let'";
 x3::rule<struct quantifier_id, Node> const quantifier = "'forall' or 'exists'";
 x3::rule<struct call_expr_id, Node> const call_expr = "a call";
 x3::rule<struct channel_fn_id, Node> const channel_fn = "'len', 'empty', 'full' or 'nfull'";
@@ -377,6 +391,8 @@ auto const primary_def =
     | kw_bool_value[make_bool]
     | (tok("(") > expr > tok(")"))[set_val]
     | set_literal[set_val]
+    | list_literal[set_val]
+    | let_expr[set_val]  // before name_ref: `let` is not reserved
     | quantifier[set_val]
     | channel_fn[set_val]  // before call_expr: len(p) is a channel condition, not a def
     | call_expr[set_val]
@@ -387,6 +403,14 @@ auto const call_expr_def =
 // "{" [ expr { "," expr } ] "}"
 auto const set_literal_def =
     (here >> tok("{"))[start_set] > -comma_list(expr[push_arg]) > tok("}");
+// "[" [ expr { "," expr } ] "]"
+auto const list_literal_def =
+    (here >> tok("["))[start_list] > -comma_list(expr[push_arg]) > tok("]");
+// "let" IDENT "=" additive "in" expr: the value is an additive expression, because `in`
+// after a comparison would be membership; the body extends as far right as possible.
+// `let` stays a name (`let == 1`, `let in s`): only `let NAME =` starts one.
+auto const let_expr_def = (here >> kw("let") >> var_name >> tok("="))[start_let] > additive[push_arg] > kw("in")
+    > expr[push_arg];
 // ("forall" | "exists") IDENT ":" (IDENT | "bool" | "mac" | "ip4") "." expr
 auto const quantifier_def =
     kw_quantifier[start_quantifier] > var_name[set_bound_var] > tok(":")
@@ -404,13 +428,20 @@ auto const type_def = nest[here[set(&TypeExpr::loc)] >> (
     | kw("enum")[kind(TypeKind::kEnum)] > tok("{")
         > comma_list(enum_item[push(&TypeExpr::items)]) > tok("}")
     | kw("set")[kind(TypeKind::kSet)] > tok("<") > type[push(&TypeExpr::args)] > tok(">")
-    | kw("seq")[kind(TypeKind::kSeq)] > tok("<") > integer[set(&TypeExpr::bits)] > tok(">")
+    // `seq<BITS>` or `seq mod M` (`mod` is not reserved; M a primary, so --const reaches it)
+    | kw("seq")[kind(TypeKind::kSeq)] > named("'<' or 'mod'")[
+          tok("<") > integer[set(&TypeExpr::bits)] > tok(">")
+        | kw("mod") > primary[push(&TypeExpr::bounds)]]
     | kw("mac")[kind(TypeKind::kMac)]
     | kw("ip4")[kind(TypeKind::kIp4)]
     | kw("duration")[kind(TypeKind::kDuration)]
     | kw("map")[kind(TypeKind::kMap)] > tok("<") > type[push(&TypeExpr::args)] > tok(",")
         > type[push(&TypeExpr::args)] > tok(">") > kw("capacity")
         > expr[push(&TypeExpr::bounds)]
+    // `list` is not reserved: only a type when `<` follows. The capacity is an additive
+    // expression, so that the `>` closes the type.
+    | (kw("list") >> tok("<"))[kind(TypeKind::kList)] > type[push(&TypeExpr::args)] > tok(",")
+        > additive[push(&TypeExpr::bounds)] > tok(">")
     | type_name[kind(TypeKind::kNamed)][set(&TypeExpr::name)])];
 auto const enum_item_def =
     name_parser("an enum item")[set(&EnumItem::name)] >> -(tok("=") > expr[set(&EnumItem::code)]);
@@ -594,6 +625,7 @@ auto const script_end_def = tok("}");
 
 BOOST_SPIRIT_DEFINE(expr, guard, implies, or_expr, and_expr, until_expr, temporal, compare,
                     additive, term, unary, postfix, primary, set_literal, quantifier, call_expr)
+BOOST_SPIRIT_DEFINE(list_literal, let_expr)
 BOOST_SPIRIT_DEFINE(channel_fn)
 BOOST_SPIRIT_DEFINE(type, enum_item, spec, protocol, const_decl, type_decl, message, field)
 BOOST_SPIRIT_DEFINE(def_decl, def_param, def_type)

@@ -1,13 +1,62 @@
 // Channel conditions: `len(p)`, `empty(p)` (the messages waiting at port p) and `full(p)`,
 // `nfull(p)` (whether a send on p would fit), as Promela's len/empty/full/nfull. In a
-// transition `p` is a port of the role; in a property it is `instance.port`.
+// transition `p` is a port of the role; in a property it is `instance.port`. The same
+// words on a list are its length and whether it is empty / at capacity (list_expr.cpp).
 #include "compiler/sema/lowerer.hpp"
 
 namespace sp::sema {
 
+namespace {
+
+bool has_name(const std::vector<std::pair<std::string, ir::TypeId>>& v, const std::string& n) {
+  for (const auto& [name, t] : v) {
+    if (name == n) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// Whether the argument of len/empty/full/nfull is a value (a list) rather than a port: a
+// name bound in the scope or a variable (not a port), a field of the received message,
+// `instance.var` in a property, any other expression (`tail(l)`). Everything else is
+// read as a port, with the port errors.
+bool Lowerer::names_value(const ast::Expr& arg, const Scope& scope) {
+  if (arg.kind == ast::ExprKind::kName) {
+    for (const Binding& b : scope.bound) {
+      if (b.name == arg.name) return true;
+    }
+    if (has_name(scope.params, arg.name)) return true;
+    if (scope.role < 0) return false;
+    const ir::Role& r = m_.roles[scope.role];
+    for (const ir::Var& v : r.vars) {
+      if (v.name == arg.name) return true;
+    }
+    return false;
+  }
+  if (arg.kind == ast::ExprKind::kField && arg.args.size() == 1 && !scope.property) {
+    // A field of the received message, `len(m.items)`.
+    return arg.args[0].kind == ast::ExprKind::kName && arg.args[0].name == scope.msg_binder;
+  }
+  if (arg.kind == ast::ExprKind::kField && arg.args.size() == 1) {
+    std::optional<int> inst = instance_of(arg.args[0], scope);
+    if (!inst) return false;
+    for (const ir::Var& v : m_.roles[m_.systems[scope.system].instances[*inst].role].vars) {
+      if (v.name == arg.name) return true;
+    }
+    return false;
+  }
+  return true;
+}
+
 std::optional<ir::Expr> Lowerer::channel_fn(const ast::Expr& e, const Scope& scope) {
   if (e.args.size() != 1) return std::nullopt;
   const ast::Expr& arg = e.args[0];
+  if (names_value(arg, scope)) {
+    std::optional<ir::Expr> list = expr(arg, scope);
+    if (!list) return std::nullopt;
+    return list_fn(e, e.op, std::move(*list));
+  }
   const bool incoming = e.op == "len" || e.op == "empty";
   int role = -1, instance = -1;
   ast::Loc port_loc = arg.loc;

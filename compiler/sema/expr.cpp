@@ -94,6 +94,15 @@ std::optional<ir::Expr> Lowerer::coerce(ir::Expr e, ir::TypeId to, const ast::Lo
   if (e.type == to) return e;
   const ir::Type& from_t = m_.types[e.type];
   const ir::Type& to_t = m_.types[to];
+  if (seq_mod(e.type) || seq_mod(to)) {
+    // An int becomes a `seq mod M` by wrapping; nothing else converts to or from one.
+    if (!seq_mod(e.type) && from_t.kind == ir::TypeKind::kInt) return modulo(std::move(e), seq_mod(to), to);
+    diags_.error(loc, what + ": expected " + to_t.name + ", found " + from_t.name +
+                          (seq_mod(e.type) && to_t.kind == ir::TypeKind::kInt
+                               ? " (subtract two sequence numbers for a distance)"
+                               : ""));
+    return std::nullopt;
+  }
   if (from_t.kind == ir::TypeKind::kInt && to_t.kind == ir::TypeKind::kInt) {
     if (e.op == ir::Op::kConst && (e.value < to_t.lo || e.value > to_t.hi)) {
       diags_.error(loc, what + ": " + std::to_string(e.value) + " is out of range " + to_t.name);
@@ -282,6 +291,10 @@ std::optional<ir::Expr> Lowerer::expr(const ast::Expr& e, const Scope& scope, ir
       return index_expr(e, scope);
     case ast::ExprKind::kSet:
       return set_literal(e, scope, hint);
+    case ast::ExprKind::kList:
+      return list_literal(e, scope, hint);
+    case ast::ExprKind::kLet:
+      return let_expr(e, scope, hint);
     case ast::ExprKind::kForall:
     case ast::ExprKind::kExists:
       return quantifier(e, scope);
@@ -492,9 +505,10 @@ std::optional<ir::Expr> Lowerer::index_expr(const ast::Expr& e, const Scope& sco
   if (e.args.size() != 2) return std::nullopt;
   std::optional<ir::Expr> m = expr(e.args[0], scope);
   if (!m) return std::nullopt;
+  if (is_list(m->type)) return list_index(e, std::move(*m), scope);
   if ((m->op != ir::Op::kVar && m->op != ir::Op::kInstVar) ||
       m_.types[m->type].kind != ir::TypeKind::kMap) {
-    diags_.error(e.args[0].loc, "only a map variable can be indexed, not " + type_name(m->type));
+    diags_.error(e.args[0].loc, "only a map variable or a list can be indexed, not " + type_name(m->type));
     return std::nullopt;
   }
   const ir::Type& mt = m_.types[m->type];
@@ -541,8 +555,8 @@ std::optional<ir::Expr> Lowerer::binary_expr(const ast::Expr& e, const Scope& sc
   }
   // Lower the side that can stand alone first; the other side gets its type as a hint
   // (so `s.flags == {SYN}` knows which set `{SYN}` is).
-  bool right_first = e.args[0].kind == ast::ExprKind::kSet &&
-                     e.args[1].kind != ast::ExprKind::kSet;
+  auto literal = [](const ast::Expr& x) { return x.kind == ast::ExprKind::kSet || x.kind == ast::ExprKind::kList; };
+  bool right_first = literal(e.args[0]) && !literal(e.args[1]);
   bool arith = op == "+" || op == "-" || op == "*" || op == "/" || op == "%";
   std::optional<ir::Expr> a, b;
   if (right_first) {
@@ -557,8 +571,9 @@ std::optional<ir::Expr> Lowerer::binary_expr(const ast::Expr& e, const Scope& sc
   if (!a || !b) return std::nullopt;
   ir::TypeKind ka = m_.types[a->type].kind, kb = m_.types[b->type].kind;
   auto mismatch = [&]() -> std::optional<ir::Expr> {
+    const bool append = op == "+" && ka == ir::TypeKind::kList && kb != ir::TypeKind::kList;
     diags_.error(e.op_loc, "operator '" + op + "' is not defined on " + type_name(a->type) +
-                               " and " + type_name(b->type));
+                               " and " + type_name(b->type) + (append ? " (append an element with l + [x])" : ""));
     return std::nullopt;
   };
   if (arith && ka == ir::TypeKind::kSet && (op == "+" || op == "-" || op == "*")) {
@@ -572,6 +587,12 @@ std::optional<ir::Expr> Lowerer::binary_expr(const ast::Expr& e, const Scope& sc
       return constant(r.type, op == "+" ? (x | y) : op == "-" ? (x & ~y) : (x & y));
     }
     return r;
+  }
+  if (seq_mod(a->type) || seq_mod(b->type)) return seq_mod_binary(e, std::move(*a), std::move(*b));
+  if (arith && ka == ir::TypeKind::kList) {
+    // Concatenation; appending one element is `l + [x]`.
+    if (op != "+" || a->type != b->type) return mismatch();
+    return list_concat(e, std::move(*a), std::move(*b));
   }
   if (arith) {
     if (ka == ir::TypeKind::kInt && kb == ir::TypeKind::kInt) {
@@ -612,7 +633,7 @@ std::optional<ir::Expr> Lowerer::binary_expr(const ast::Expr& e, const Scope& sc
     // any ranges compare
   } else if (ka != kb) {
     return mismatch();
-  } else if (ka == ir::TypeKind::kEnum || ka == ir::TypeKind::kSet) {
+  } else if (ka == ir::TypeKind::kEnum || ka == ir::TypeKind::kSet || ka == ir::TypeKind::kList) {
     if (a->type != b->type) return mismatch();
     if (ordered) return mismatch();
   } else if (ka == ir::TypeKind::kSeq) {
@@ -850,7 +871,7 @@ std::optional<ir::Expr> Lowerer::quantifier(const ast::Expr& e, const Scope& sco
       return std::nullopt;
     }
     const ir::Type& type = m_.types[t];
-    if (type.kind == ir::TypeKind::kMap || type.kind == ir::TypeKind::kDuration ||
+    if (type.kind == ir::TypeKind::kMap || type.kind == ir::TypeKind::kDuration || type.kind == ir::TypeKind::kList ||
         type.hi - type.lo + 1 > kMaxQuantifierDomain || type.hi < type.lo) {
       diags_.error(e.loc, "cannot quantify over " + type.name + ": not a small finite type");
       return std::nullopt;

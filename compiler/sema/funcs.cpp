@@ -1,4 +1,5 @@
-// Named predicates and functions (`def`), the built-ins min and max, and `let` in actions.
+// Named predicates and functions (`def`), the built-ins min, max, head and tail, and `let`
+// in actions.
 //
 // A `def` is expanded where it is used: its arguments are lowered in the caller's scope
 // and its body is lowered again with each parameter bound to its argument. The IR, and so
@@ -15,7 +16,9 @@ namespace sp::sema {
 
 namespace {
 
-bool is_builtin(const std::string& name) { return name == "min" || name == "max"; }
+bool is_builtin(const std::string& name) {
+  return name == "min" || name == "max" || name == "head" || name == "tail";
+}
 
 // Role variables an expression reads (maps included).
 void collect_reads(const ir::Expr& e, std::set<int>& out) {
@@ -159,7 +162,7 @@ std::optional<ir::Expr> Lowerer::call_expr(const ast::Expr& e, const Scope& scop
     }
   }
   if (f < 0) {
-    std::vector<std::string> names = {"min", "max"};
+    std::vector<std::string> names = {"min", "max", "head", "tail"};
     for (const Func& fn : funcs_) {
       if (fn.role < 0 || fn.role == scope.role) names.push_back(fn.decl->name.name);
     }
@@ -241,6 +244,15 @@ std::optional<ir::Expr> Lowerer::expand_func(int f, const ast::Expr& call,
 // min(a, b, ...), max(a, b, ...): integers (or durations); folded when constant.
 std::optional<ir::Expr> Lowerer::builtin_call(const ast::Expr& e, const Scope& scope,
                                               ir::TypeId hint) {
+  if (e.name == "head" || e.name == "tail") {
+    if (e.args.size() != 1) {
+      diags_.error(e.loc, "'" + e.name + "' takes 1 argument, not " + std::to_string(e.args.size()));
+      return std::nullopt;
+    }
+    std::optional<ir::Expr> list = expr(e.args[0], scope);
+    if (!list) return std::nullopt;
+    return list_fn(e, e.name, std::move(*list));
+  }
   const bool is_min = e.name == "min";
   if (e.args.size() < 2) {
     diags_.error(e.loc, "'" + e.name + "' takes two or more arguments, not " +
@@ -252,8 +264,8 @@ std::optional<ir::Expr> Lowerer::builtin_call(const ast::Expr& e, const Scope& s
     std::optional<ir::Expr> x = expr(a, scope, hint);
     if (!x) return std::nullopt;
     ir::TypeKind k = m_.types[x->type].kind;
-    if (k != ir::TypeKind::kInt && k != ir::TypeKind::kDuration) {
-      std::string why = k == ir::TypeKind::kSeq
+    if ((k != ir::TypeKind::kInt && k != ir::TypeKind::kDuration) || seq_mod(x->type)) {
+      std::string why = k == ir::TypeKind::kSeq || seq_mod(x->type)
                             ? " (sequence numbers are ordered only pairwise: compare them with '<')"
                             : "";
       diags_.error(a.loc, "'" + e.name + "' takes integers, not " + type_name(x->type) + why);
@@ -280,11 +292,11 @@ std::optional<ir::Expr> Lowerer::builtin_call(const ast::Expr& e, const Scope& s
 }
 
 // `let NAME = e`: binds NAME for the rest of the block (scope is the block's own copy).
-bool Lowerer::lower_let(const ast::Stmt& s, Scope& scope) {
-  if (s.exprs.size() != 1) return false;
-  const std::string& name = s.name.name;
+// A `let` (statement or expression) may not hide a name visible where it stands.
+bool Lowerer::let_name_free(const ast::Ident& id, const Scope& scope) {
+  const std::string& name = id.name;
   auto clash = [&](const std::string& what) {
-    diags_.error(s.name.loc, "let '" + name + "' would hide " + what + "; choose another name");
+    diags_.error(id.loc, "let '" + name + "' would hide " + what + "; choose another name");
     return false;
   };
   for (const Binding& b : scope.bound) {
@@ -294,10 +306,40 @@ bool Lowerer::lower_let(const ast::Stmt& s, Scope& scope) {
   for (const auto& [n, t] : scope.params) {
     if (n == name) return clash("call parameter '" + name + "'");
   }
-  for (const ir::Var& v : m_.roles[scope.role].vars) {
-    if (v.name == name) return clash("variable '" + name + "'");
+  for (const auto& [n, v] : scope.values) {
+    if (n == name) return clash("the quantified '" + name + "'");
+  }
+  for (const auto& [n, i] : scope.instances) {
+    if (n == name) return clash("the quantified '" + name + "'");
+  }
+  if (scope.role >= 0) {
+    for (const ir::Var& v : m_.roles[scope.role].vars) {
+      if (v.name == name) return clash("variable '" + name + "'");
+    }
+  }
+  if (scope.property && scope.system >= 0) {
+    for (const ir::Instance& i : m_.systems[scope.system].instances) {
+      if (i.name == name) return clash("instance '" + name + "'");
+    }
   }
   if (consts_.count(name)) return clash("constant '" + name + "'");
+  return true;
+}
+
+// `let NAME = e in body`: body with NAME standing for e (expanded, like a def's parameter).
+std::optional<ir::Expr> Lowerer::let_expr(const ast::Expr& e, const Scope& scope, ir::TypeId hint) {
+  if (e.args.size() != 2 || !let_name_free({e.name, e.op_loc}, scope)) return std::nullopt;
+  std::optional<ir::Expr> value = expr(e.args[0], scope);
+  if (!value) return std::nullopt;
+  Scope inner = scope;
+  inner.bound.insert(inner.bound.begin(), Binding{e.name, std::move(*value), -1});
+  return expr(e.args[1], inner, hint);
+}
+
+bool Lowerer::lower_let(const ast::Stmt& s, Scope& scope) {
+  if (s.exprs.size() != 1) return false;
+  const std::string& name = s.name.name;
+  if (!let_name_free(s.name, scope)) return false;
   std::optional<ir::Expr> value = expr(s.exprs[0], scope);
   if (!value) {
     poisoned_role_names_.insert({scope.role, name});

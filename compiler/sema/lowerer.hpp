@@ -69,6 +69,7 @@ class Lowerer {
   std::optional<ir::TypeId> resolve_type(const ast::TypeExpr& t, const std::string& name_hint);
   ir::TypeId int_type(int64_t lo, int64_t hi);
   ir::TypeId set_type(ir::TypeId enum_type);
+  ir::TypeId list_type(ir::TypeId elem, int capacity);
   ir::TypeId add_type(ir::Type t);
   int address_index(ir::TypeKind kind, uint64_t value) const;
   std::string type_name(ir::TypeId t) const;
@@ -89,9 +90,21 @@ class Lowerer {
   std::optional<ir::Expr> binary_expr(const ast::Expr& e, const Scope& scope, ir::TypeId hint);
   std::optional<ir::Expr> in_expr(const ast::Expr& e, const Scope& scope);
   std::optional<ir::Expr> set_literal(const ast::Expr& e, const Scope& scope, ir::TypeId hint);
+  // ---- list_expr.cpp: list literals, `+`, l[i], len/empty/full/nfull, head, tail
+  std::optional<ir::Expr> list_literal(const ast::Expr& e, const Scope& scope, ir::TypeId hint);
+  std::optional<ir::Expr> list_concat(const ast::Expr& e, ir::Expr a, ir::Expr b);
+  std::optional<ir::Expr> list_index(const ast::Expr& e, ir::Expr list, const Scope& scope);
+  std::optional<ir::Expr> list_fn(const ast::Expr& e, const std::string& fn, ir::Expr list);
+  bool is_list(ir::TypeId t) const;
+  // ---- seq_mod.cpp: `seq mod M`, lowered to integer operators
+  ir::TypeId seq_mod_type(int64_t modulus);
+  int64_t seq_mod(ir::TypeId t) const;  // M, or 0 when t is not a `seq mod M`
+  ir::Expr modulo(ir::Expr x, int64_t modulus, ir::TypeId type);
+  std::optional<ir::Expr> seq_mod_binary(const ast::Expr& e, ir::Expr a, ir::Expr b);
   std::optional<ir::Expr> quantifier(const ast::Expr& e, const Scope& scope);
   // ---- channel_expr.cpp: len(p), empty(p), full(p), nfull(p)
   std::optional<ir::Expr> channel_fn(const ast::Expr& e, const Scope& scope);
+  bool names_value(const ast::Expr& arg, const Scope& scope);
   std::optional<int> state_of(int role, const ast::Ident& name, bool groups_too,
                               std::vector<int>* group_states);
   std::optional<int> instance_of(const ast::Expr& e, const Scope& scope);
@@ -106,6 +119,8 @@ class Lowerer {
   std::optional<ir::Expr> builtin_call(const ast::Expr& e, const Scope& scope, ir::TypeId hint);
   std::optional<ir::Expr> expand_func(int f, const ast::Expr& call, std::vector<ir::Expr> args);
   bool lower_let(const ast::Stmt& s, Scope& scope);
+  bool let_name_free(const ast::Ident& name, const Scope& scope);
+  std::optional<ir::Expr> let_expr(const ast::Expr& e, const Scope& scope, ir::TypeId hint);
   // ---- choose.cpp: `choose x in lo..hi { ... }`, one transition per value
   void lower_transition_choices(int role, const ast::Transition& t, int ordinal);
   void lower_choose(const ast::Stmt& s, const Scope& scope, std::vector<ir::Stmt>& out);
@@ -152,6 +167,7 @@ class Lowerer {
   ir::TypeId bool_ = -1, int_ = -1, duration_ = -1, mac_ = -1, ip4_ = -1;
   std::map<std::string, ConstValue> consts_;
   std::map<std::string, ir::TypeId> named_types_;
+  std::map<ir::TypeId, int64_t> seq_mods_;  // `seq mod M` types (int ranges 0..M-1): M
   // Enum items by name: (enum type, item index); more than one entry = ambiguous.
   std::map<std::string, std::vector<std::pair<ir::TypeId, int>>> enum_items_;
   std::vector<ir::TypeId> state_types_;  // per role: an enum of its control states

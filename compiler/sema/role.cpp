@@ -214,7 +214,7 @@ void Lowerer::declare_roles() {
         std::optional<ir::TypeId> t = resolve_type(p.type, "");
         if (!t) continue;
         ir::TypeKind k = m_.types[*t].kind;
-        if (k == ir::TypeKind::kMap || k == ir::TypeKind::kDuration) {
+        if (k == ir::TypeKind::kMap || k == ir::TypeKind::kDuration || k == ir::TypeKind::kList) {
           diags_.error(p.type.loc, "a call parameter cannot be a " + type_name(*t));
           continue;
         }
@@ -498,6 +498,11 @@ std::optional<ir::Stmt> Lowerer::lower_stmt(const ast::Stmt& s, const Scope& sco
         std::optional<int> v = var_of(scope.role, {lhs.args[0].name, lhs.args[0].loc});
         if (!v) return std::nullopt;
         const ir::Type& mt = m_.types[r.vars[*v].type];
+        if (mt.kind == ir::TypeKind::kList) {
+          diags_.error(lhs.args[0].loc, "'" + r.vars[*v].name + "' is a " + mt.name +
+                                            ": a list is assigned as a whole (l = [x] + tail(l)), not by element");
+          return std::nullopt;
+        }
         if (mt.kind != ir::TypeKind::kMap) {
           diags_.error(lhs.args[0].loc, "'" + r.vars[*v].name + "' is a " + mt.name +
                                             ", not a map: it cannot be indexed");

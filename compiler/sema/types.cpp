@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "compiler/ir/value_range.hpp"
 #include "compiler/sema/lowerer.hpp"
 
 namespace sp::sema {
@@ -54,7 +55,9 @@ void Lowerer::init_builtin_types() {
 ir::TypeId Lowerer::int_type(int64_t lo, int64_t hi) {
   for (size_t i = 0; i < m_.types.size(); ++i) {
     const ir::Type& t = m_.types[i];
-    if (t.kind == ir::TypeKind::kInt && t.lo == lo && t.hi == hi) return static_cast<int>(i);
+    if (t.kind == ir::TypeKind::kInt && t.lo == lo && t.hi == hi && !seq_mods_.count(static_cast<int>(i))) {
+      return static_cast<int>(i);
+    }
   }
   ir::Type t;
   t.kind = ir::TypeKind::kInt;
@@ -77,6 +80,19 @@ ir::TypeId Lowerer::set_type(ir::TypeId enum_type) {
   const ir::Type& e = m_.types[enum_type];
   const int64_t n = e.kind == ir::TypeKind::kInt ? e.hi + 1 : static_cast<int64_t>(e.items.size());
   t.hi = (int64_t{1} << n) - 1;
+  return add_type(t);
+}
+
+ir::TypeId Lowerer::list_type(ir::TypeId elem, int capacity) {
+  for (size_t i = 0; i < m_.types.size(); ++i) {
+    const ir::Type& t = m_.types[i];
+    if (t.kind == ir::TypeKind::kList && t.value == elem && t.capacity == capacity) return static_cast<int>(i);
+  }
+  ir::Type t;
+  t.kind = ir::TypeKind::kList;
+  t.name = "list<" + m_.types[elem].name + ", " + std::to_string(capacity) + ">";
+  t.value = elem;
+  t.capacity = capacity;
   return add_type(t);
 }
 
@@ -322,6 +338,16 @@ std::optional<ir::TypeId> Lowerer::resolve_type(const ast::TypeExpr& t,
       return s;
     }
     case ast::TypeKind::kSeq: {
+      if (!t.bounds.empty()) {
+        // `seq mod M`: any modulus, exactly (no --seq-bits reduction).
+        std::optional<int64_t> m = const_int(t.bounds[0], "a sequence number modulus");
+        if (!m) return std::nullopt;
+        if (*m < 2 || *m > (int64_t{1} << 32)) {
+          diags_.error(t.bounds[0].loc, "seq mod " + std::to_string(*m) + ": the modulus must be 2..2^32");
+          return std::nullopt;
+        }
+        return seq_mod_type(*m);
+      }
       if (t.bits < 2 || t.bits > 64) {
         diags_.error(t.loc, "seq<" + std::to_string(t.bits) + ">: width must be 2..64 bits");
         return std::nullopt;
@@ -367,6 +393,35 @@ std::optional<ir::TypeId> Lowerer::resolve_type(const ast::TypeExpr& t,
       mt.value = *v;
       mt.capacity = static_cast<int>(*cap);
       return add_type(mt);
+    }
+    case ast::TypeKind::kList: {
+      // list<T, N>: one integer holding the length and N elements (docs/language.md, "Lists").
+      if (t.args.size() != 1 || t.bounds.size() != 1) return std::nullopt;
+      std::optional<ir::TypeId> elem = resolve_type(t.args[0], "");
+      std::optional<int64_t> cap = const_int(t.bounds[0], "a list capacity");
+      if (!elem || !cap) return std::nullopt;
+      const ir::TypeKind k = m_.types[*elem].kind;
+      if (k == ir::TypeKind::kMap || k == ir::TypeKind::kDuration || k == ir::TypeKind::kList) {
+        diags_.error(t.args[0].loc, "a list's elements must be scalar (bool, int[lo..hi], an enum, a set, seq, mac "
+                                    "or ip4), not " + type_name(*elem));
+        return std::nullopt;
+      }
+      if (*cap < 1 || *cap > ir::detail::kMaxListBits) {
+        diags_.error(t.bounds[0].loc, "list capacity must be 1.." + std::to_string(ir::detail::kMaxListBits) +
+                                          ", not " + std::to_string(*cap));
+        return std::nullopt;
+      }
+      const int elem_bits = ir::detail::RangeOf(m_, *elem).bits;
+      const int bits = ir::detail::BitsForSpan(static_cast<uint64_t>(*cap)) + static_cast<int>(*cap) * elem_bits;
+      if (bits > ir::detail::kMaxListBits) {
+        diags_.error(t.loc, "list<" + type_name(*elem) + ", " + std::to_string(*cap) + "> needs " +
+                                std::to_string(bits) + " bits (length and " + std::to_string(*cap) + " elements of " +
+                                std::to_string(elem_bits) + "); a list holds at most " +
+                                std::to_string(ir::detail::kMaxListBits) +
+                                ": lower the capacity or narrow the element type");
+        return std::nullopt;
+      }
+      return list_type(*elem, static_cast<int>(*cap));
     }
     case ast::TypeKind::kNamed: {
       auto it = named_types_.find(t.name.name);

@@ -108,6 +108,20 @@ TEST_F(Cli, HoldsExitsZero) {
   EXPECT_EQ(d.code, 0) << d.out;
 }
 
+// Lists (docs/language.md, "Lists"): checked, exported, refused by the test generator.
+TEST_F(Cli, ListsAreCheckedExportedAndRefusedByGen) {
+  const std::string spec = std::string(STATEPROOF_SOURCE_DIR) + "/tests/checker/specs/list_relay.sp";
+  Outcome r = Exec("check " + spec);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("r: buf=[2]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("-> Batch{items=[0, 1]} to c"), std::string::npos) << r.out;
+  Outcome e = Exec("export --to promela " + spec + " -o " + (dir_ / "relay.pml").string());
+  EXPECT_EQ(e.code, 0) << e.out;
+  Outcome g = Exec("gen " + spec + " --role Relay --out " + (dir_ / "gen").string());
+  EXPECT_EQ(g.code, 2) << g.out;
+  EXPECT_NE(g.out.find("lists are not supported by the test generator"), std::string::npos) << g.out;
+}
+
 TEST_F(Cli, LimitExitsFour) {
   std::string spec = Write("c.sp", kSpec);
   Outcome r = Exec("check " + spec + " --property live --max-states 3");

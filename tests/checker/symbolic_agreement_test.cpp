@@ -31,6 +31,10 @@ const Case kCases[] = {
     {"tests/checker/specs/window_sets.sp", 9},
     // At most 2 consecutive losses (`lossy consecutive 2`).
     {"tests/checker/specs/abp_consecutive.sp", 6},
+    // list<T, N>: append, index, head, tail, lists in messages; an 8-step violation.
+    {"tests/checker/specs/list_relay.sp", 8},
+    // seq mod 3 (go-back-N): every property holds to depth 6.
+    {"tests/checker/specs/gbn_seq_mod.sp", 6},
 };
 
 class Agreement : public ::testing::TestWithParam<Case> {};

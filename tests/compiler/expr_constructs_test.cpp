@@ -48,6 +48,14 @@ std::string with(const std::string& from, const std::string& to) {
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
+// An IR expression as text: every field that decides its meaning.
+std::string ir_text(const ir::Expr& e) {
+  std::string out = "(" + std::to_string(static_cast<int>(e.op)) + " t" + std::to_string(e.type) + " v" +
+                    std::to_string(e.value) + " i" + std::to_string(e.index) + "." + std::to_string(e.instance);
+  for (const ir::Expr& a : e.args) out += " " + ir_text(a);
+  return out + ")";
+}
+
 TEST(ExprConstructs, BaseCompilesAndDefsAreExpanded) {
   Compiled c = compile(kBase);
   ASSERT_TRUE(c.ok) << c.messages;
@@ -122,6 +130,27 @@ TEST(ExprConstructs, KeywordsAndLetAreContextual) {
   assigned.insert(assigned.find("  var nxt"), "  var let: bool\n");
   Compiled assign = compile(assigned);
   ASSERT_TRUE(assign.ok) << assign.messages;
+}
+
+// `let x = e in body` in guards, properties and def bodies: expanded, so the IR is the
+// spelled-out expression's.
+TEST(ExprConstructs, LetExpressionIsExpanded) {
+  Compiled let = compile(with("if ok(n, 1)", "if (let d = s.ack - nxt in d < 2 && d > 0)"));
+  Compiled plain = compile(with("if ok(n, 1)", "if (s.ack - nxt < 2 && s.ack - nxt > 0)"));
+  ASSERT_TRUE(let.ok) << let.messages;
+  ASSERT_TRUE(plain.ok) << plain.messages;
+  EXPECT_EQ(ir_text(let.model.roles[0].transitions[0].guard), ir_text(plain.model.roles[0].transitions[0].guard));
+  // In a property, nested, over instance variables; in a def body.
+  Compiled prop = compile(with("always a.n <= MAX", "always let x = a.n in let y = x + b.n in y <= 2 * MAX"));
+  ASSERT_TRUE(prop.ok) << prop.messages;
+  Compiled def = compile(with("def ok(a: int, b: int): bool = a < b", "def ok(a: int, b: int): bool = let c = a in c < b"));
+  ASSERT_TRUE(def.ok) << def.messages;
+  EXPECT_EQ(ir_text(def.model.roles[0].transitions[0].guard), ir_text(compile(kBase).model.roles[0].transitions[0].guard));
+  // `let` stays a name: `let == true` compares a variable named let.
+  std::string named = with("if ok(n, 1)", "if let == true");
+  named.insert(named.find("  var nxt"), "  var let: bool\n");
+  Compiled var = compile(named);
+  EXPECT_TRUE(var.ok) << var.messages;
 }
 
 struct ErrorCase {
@@ -214,6 +243,15 @@ const ErrorCase kErrors[] = {
      "t.sp:5:9: error: expected ':' but found ','"},
     {"DefWithoutEquals", "bool = a < b", "bool a < b", "t.sp:5:30: error: expected '=' but found 'a'"},
     {"LetWithoutEquals", "let a = s.ack", "let a s.ack", "t.sp:14:60: error: expected '=' but found 's'"},
+    {"LetExprWithoutIn", "if ok(n, 1)", "if (let d = n + 1 d < 2)", "t.sp:14:50: error: expected 'in' but found 'd'"},
+    {"LetExprValueIsAdditive", "if ok(n, 1)", "if (let d = n < 1 in d)",
+     "t.sp:14:46: error: expected 'in' but found '<'"},
+    {"LetExprHidesVariable", "if ok(n, 1)", "if (let n = 1 in n < 2)",
+     "t.sp:14:40: error: let 'n' would hide variable 'n'; choose another name"},
+    {"LetExprHidesInstance", "always a.n <= MAX", "always let b = 1 in a.n <= b",
+     "t.sp:21:31: error: let 'b' would hide instance 'b'; choose another name"},
+    {"LetExprOutOfScope", "if ok(n, 1)", "if (let d = n in d < 2) && d > 0",
+     "t.sp:14:59: error: unknown name 'd'"},
     {"LetOfKeyword", "let a = s.ack", "let next = s.ack",
      "t.sp:14:58: error: expected a variable name but found keyword 'next'"},
     // Inside parentheses `->` is an implication: the call runs on to the block.

@@ -63,6 +63,8 @@ std::string show(const ast::Expr& e) {
     case ExprKind::kUnary:
     case ExprKind::kBinary: return "(" + e.op + args(0) + ")";
     case ExprKind::kSet: return "{" + (e.args.empty() ? std::string() : args(0).substr(1)) + "}";
+    case ExprKind::kList: return "[" + (e.args.empty() ? std::string() : args(0).substr(1)) + "]";
+    case ExprKind::kLet: return "(let " + e.name + args(0) + ")";
     case ExprKind::kForall: return "(forall " + e.name + ":" + e.type_name + args(0) + ")";
     case ExprKind::kExists: return "(exists " + e.name + ":" + e.type_name + args(0) + ")";
     case ExprKind::kCall: return "(call " + e.name + args(0) + ")";
@@ -879,10 +881,15 @@ TEST(ParserError, UnknownItemsAndTrailingInput) {
             "x.sp:1:18: error: expected ']' at end of input\n"
             "  type T = int[0..3\n"
             "                   ^\n");
+  // `list` is a type only with `<` after it; then the element type must be complete.
   EXPECT_EQ(error("type T = list<int>"),
-            "x.sp:1:14: error: expected a declaration but found '<'\n"
+            "x.sp:1:18: error: expected '[' but found '>'\n"
             "  type T = list<int>\n"
-            "               ^\n");
+            "                   ^\n");
+  EXPECT_EQ(error("type T = lst<int>"),
+            "x.sp:1:13: error: expected a declaration but found '<'\n"
+            "  type T = lst<int>\n"
+            "              ^\n");
   EXPECT_EQ(error("const X = a < b < c"),
             "x.sp:1:17: error: expected a declaration but found '<'\n"
             "  const X = a < b < c\n"

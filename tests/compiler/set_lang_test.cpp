@@ -29,10 +29,7 @@ property p in one: always (r.s * r.s == r.s)
 )";
 
 std::string spec(const std::string& type, const std::string& body) {
-  std::string s = kBase;
-  s.replace(s.find("TYPE"), 4, type);
-  s.replace(s.find("BODY"), 4, body);
-  return s;
+  return testing::fill(kBase, {{"TYPE", type}, {"BODY", body}});
 }
 
 TEST(SetSema, IntSetsAndOperators) {
