@@ -429,11 +429,16 @@ TEST(RunExecutor, AlternativeOutcomeOfAStepIsInconclusive) {
       return out;
     };
   };
-  {
+  // The IUT answers the ACK with `flags`, and is in `state`.
+  auto answered = [&](uint16_t flags, const char* state, const std::string& lines) {
     FakeTarget t;
-    acker(t, packet::kTcpAck);
-    t.state = "ESTABLISHED";
-    TestResult r = run(head + "+0 expect none within 0.5\nor Endpoint.rcv_ack_old flags=A seq=1 ack=1 state ESTABLISHED  # RFC 5961 §5.2\n", t);
+    acker(t, flags);
+    t.state = state;
+    return run(head + lines, t);
+  };
+  {
+    TestResult r = answered(packet::kTcpAck, "ESTABLISHED",
+                            "+0 expect none within 0.5\nor Endpoint.rcv_ack_old flags=A seq=1 ack=1 state ESTABLISHED  # RFC 5961 §5.2\n");
     ASSERT_EQ(r.verdict, Verdict::kInconclusive) << r.diff;
     EXPECT_EQ(r.failure->kind, "alternative");
     EXPECT_NE(r.failure->message.find("took Endpoint.rcv_ack_old"), std::string::npos) << r.failure->message;
@@ -442,18 +447,15 @@ TEST(RunExecutor, AlternativeOutcomeOfAStepIsInconclusive) {
   }
   {
     // The alternative's packet, but not its state: the original failure stands.
-    FakeTarget t;
-    acker(t, packet::kTcpAck);
-    t.state = "CLOSE_WAIT";
-    TestResult r = run(head + "+0 expect none within 0.5\nor Endpoint.rcv_ack_old flags=A seq=1 ack=1 state ESTABLISHED\n", t);
+    TestResult r = answered(packet::kTcpAck, "CLOSE_WAIT",
+                            "+0 expect none within 0.5\nor Endpoint.rcv_ack_old flags=A seq=1 ack=1 state ESTABLISHED\n");
     EXPECT_EQ(r.verdict, Verdict::kFail) << r.diff;
     EXPECT_EQ(r.failure->kind, "unexpected");
   }
   {
     // A packet no `or` line names fails.
-    FakeTarget t;
-    acker(t, packet::kTcpRst);
-    TestResult r = run(head + "+0 expect none within 0.5\nor Endpoint.rcv_ack_old flags=A seq=1 ack=1\n", t);
+    TestResult r = answered(packet::kTcpRst, "ESTABLISHED",
+                            "+0 expect none within 0.5\nor Endpoint.rcv_ack_old flags=A seq=1 ack=1\n");
     EXPECT_EQ(r.verdict, Verdict::kFail) << r.diff;
   }
   {
@@ -472,19 +474,15 @@ TEST(RunExecutor, AlternativeOutcomeOfAStepIsInconclusive) {
   {
     // The alternative's packet in a middle step (no line consumes it before the next
     // inject) is judged against that step's `or` lines.
-    FakeTarget t;
-    acker(t, packet::kTcpAck);
-    t.state = "ESTABLISHED";
-    TestResult r = run(head + "+0 expect state ESTABLISHED\nor Endpoint.rcv_ack_old flags=A seq=1 ack=1\n"
-                              "+0.1 inject flags=A seq=1 ack=1  # rcv_ack\n+0 expect none\n", t);
+    TestResult r = answered(packet::kTcpAck, "ESTABLISHED",
+                            "+0 expect state ESTABLISHED\nor Endpoint.rcv_ack_old flags=A seq=1 ack=1\n"
+                            "+0.1 inject flags=A seq=1 ack=1  # rcv_ack\n+0 expect none\n");
     ASSERT_EQ(r.verdict, Verdict::kInconclusive) << r.diff;
     // An `or` line applies to its own step only: the same packet drawn by a later step
     // that has none fails.
-    FakeTarget t2;
-    acker(t2, packet::kTcpAck);
-    t2.state = "ESTABLISHED";
-    TestResult r2 = run(head + "+0 expect flags=A seq=1 ack=1\nor Endpoint.x none\n"
-                               "+0 inject flags=A seq=1 ack=1  # rcv_ack\n+0 expect none\n", t2);
+    TestResult r2 = answered(packet::kTcpAck, "ESTABLISHED",
+                             "+0 expect flags=A seq=1 ack=1\nor Endpoint.x none\n"
+                             "+0 inject flags=A seq=1 ack=1  # rcv_ack\n+0 expect none\n");
     EXPECT_EQ(r2.verdict, Verdict::kFail) << r2.diff;
   }
 }
