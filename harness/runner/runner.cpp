@@ -326,7 +326,7 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
     if (r.diff.empty() && r.failure) r.diff = render_diff(r);
     ++done;
     if (options.on_result) options.on_result(r, done, tests.size());
-    results[i] = std::move(r);
+    if (options.keep_results) results[i] = std::move(r);
   };
 
   std::vector<size_t> pending;

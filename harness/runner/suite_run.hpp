@@ -47,7 +47,9 @@ struct SuiteRunOptions {
 
 struct SuiteRunReport {
   int exit_code = kRunPassed;
-  std::vector<TestResult> results;  // every selected test, in file order
+  // Every selected test, in file order, light: name, path, verdict, deviation, note and
+  // duration (the packets, diffs and traces went to the reports as each test finished).
+  std::vector<TestResult> results;
   double seconds = 0;
   int interrupted_by = 0;
   std::vector<std::string> stale_deviations;  // "name (path:line)"

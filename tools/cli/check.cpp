@@ -20,6 +20,7 @@
 #include "compiler/ir/system.hpp"
 #include "tools/cli/check_engine.hpp"
 #include "tools/cli/common.hpp"
+#include "util/atomic_file.hpp"
 
 // ---- The LTL hook: the one place where `check` reaches the LTL engine. ----------------
 // The engine (checker/ltl/, another module) declares in checker/ltl/ltl_check.hpp:
@@ -328,10 +329,9 @@ int RunCheck(const CheckOptions& co) {
             info.spec = co.spec.path;
             info.engine = trace_engine;
             info.seq_bits = co.spec.seq_bits;
-            std::ofstream f(co.trace_out, std::ios::binary);
-            f << checker::trace_to_json(ts, *out.trace, info);
-            if (!f) {
-              std::cerr << "stateproof: cannot write " << co.trace_out << "\n";
+            std::string error;
+            if (!util::write_file_atomic(co.trace_out, checker::trace_to_json(ts, *out.trace, info), &error)) {
+              std::cerr << "stateproof: " << error << "\n";
               return kUsage;
             }
             trace_written = true;

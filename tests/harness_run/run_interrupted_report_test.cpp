@@ -1,0 +1,105 @@
+// Reports of a run that a signal stopped say so: the results JSON has "interrupted":
+// true and the signal, the JUnit XML an "interrupted" property, and both hold only the
+// tests that finished. Reports of a complete run say "interrupted": false.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "harness/report/report.hpp"
+#include "harness/runner/runner.hpp"
+
+namespace sp::harness {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p);
+  std::ostringstream b;
+  b << f.rdbuf();
+  return b.str();
+}
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(RunInterruptedReport, ReportsSayWhetherTheRunWasInterrupted) {
+  TestResult r;
+  r.name = "t";
+  r.path = "suite/t.spt";
+  r.verdict = Verdict::kPass;
+  const fs::path dir = fs::temp_directory_path() / ("sp_interrupted_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::string error;
+  ReportInfo info{"linux", 1.0, "", {}, {}, {}};
+  ASSERT_TRUE(write_results_json((dir / "r.json").string(), {r}, info, &error)) << error;
+  ASSERT_TRUE(write_junit((dir / "j.xml").string(), {r}, info, &error)) << error;
+  EXPECT_NE(slurp(dir / "r.json").find("\"interrupted\": false,"), std::string::npos) << slurp(dir / "r.json");
+  EXPECT_EQ(slurp(dir / "j.xml").find("interrupted"), std::string::npos) << slurp(dir / "j.xml");
+  info.interrupted_by = SIGINT;
+  ASSERT_TRUE(write_results_json((dir / "r.json").string(), {r}, info, &error)) << error;
+  ASSERT_TRUE(write_junit((dir / "j.xml").string(), {r}, info, &error)) << error;
+  EXPECT_NE(slurp(dir / "r.json").find("\"interrupted\": true, \"interrupted_by_signal\": 2,"), std::string::npos)
+      << slurp(dir / "r.json");
+  EXPECT_NE(slurp(dir / "j.xml").find("<property name=\"interrupted\" value=\"true (signal 2)"), std::string::npos)
+      << slurp(dir / "j.xml");
+  fs::remove_all(dir);
+}
+
+// `stateproof run` stopped by SIGINT midway writes both reports, marked.
+TEST(RunInterruptedReport, SigintMidRunMarksBothReports) {
+  EnvironmentStatus env = check_environment(TargetKind::kLinux);
+  if (!env.ok) GTEST_SKIP() << "needs root and /dev/net/tun: " << env.message;
+  if (access(STATEPROOF_RUN_BINARY, X_OK) != 0) GTEST_SKIP() << "no " STATEPROOF_RUN_BINARY;
+  const fs::path dir = fs::temp_directory_path() / ("sp_sigint_report_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "suite");
+  const int kTests = 40;
+  for (int i = 0; i < kTests; ++i) {
+    std::ofstream(dir / "suite" / ("slow" + std::to_string(i) + ".spt"))
+        << "test slow" << i << "\n+0 call listen\n+0 wait " << 0.2 + 0.3 * i << "\n+0 expect state LISTEN\n";
+  }
+  const std::string json = (dir / "results.json").string(), junit = (dir / "junit.xml").string();
+  pid_t pid = fork();
+  if (pid == 0) {
+    FILE* f = freopen((dir / "log.txt").c_str(), "w", stdout);
+    (void)f;
+    dup2(STDOUT_FILENO, STDERR_FILENO);
+    execl(STATEPROOF_RUN_BINARY, STATEPROOF_RUN_BINARY, "run", (dir / "suite").c_str(), "--target", "linux",
+          "--results", json.c_str(), "--junit", junit.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  ASSERT_GT(pid, 0);
+  // The first tests finish (they wait 0.2 s, 0.5 s, ...), the last would take 12 s.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(pid, SIGINT);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  const std::string log = slurp(dir / "log.txt");
+  ASSERT_TRUE(WIFEXITED(status)) << log;
+  ASSERT_EQ(WEXITSTATUS(status), 128 + SIGINT) << log;
+  const std::string j = slurp(json), x = slurp(junit);
+  EXPECT_NE(j.find("\"interrupted\": true, \"interrupted_by_signal\": 2,"), std::string::npos) << j;
+  EXPECT_NE(x.find("<property name=\"interrupted\" value=\"true (signal 2)"), std::string::npos) << x;
+  const size_t finished = count(j, "\"verdict\": ");
+  EXPECT_GT(finished, 0u) << j;
+  EXPECT_LT(finished, static_cast<size_t>(kTests)) << j;
+  EXPECT_EQ(count(x, "<testcase "), finished) << x;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << "left behind: " << e.path();
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace sp::harness
