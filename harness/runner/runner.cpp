@@ -315,7 +315,7 @@ EnvironmentStatus check_environment(TargetKind target, const std::string& interf
 
 RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& options) {
   RunOutcome out;
-  std::vector<std::optional<TestResult>> results(tests.size());
+  std::vector<std::optional<TestResult>> results(options.keep_results ? tests.size() : 0);
   size_t done = 0;
   auto finish = [&](size_t i, TestResult r) {
     for (const Sysctl& s : tests[i].sysctls) r.settings.push_back(s.name + "=" + s.value);
