@@ -43,6 +43,7 @@ set(SP_HARNESS_RUN_SOURCES
   report/junit.cpp
   report/pcap.cpp
   report/stream.cpp
+  report/msc.cpp
 )
 list(TRANSFORM SP_HARNESS_RUN_SOURCES PREPEND ${CMAKE_CURRENT_LIST_DIR}/)
 

@@ -1,7 +1,7 @@
 #include <cstdio>
 
 #include "harness/report/report.hpp"
-#include "harness/report/utf8.hpp"
+#include "util/utf8.hpp"
 #include "util/atomic_file.hpp"
 
 namespace sp::harness {
@@ -25,7 +25,7 @@ std::string json_string(const std::string& text) {
           s += static_cast<char>(c);
         } else {
           // Pass valid UTF-8 sequences through, replace stray bytes.
-          if (const size_t n = detail::utf8_sequence_length(text, i); n > 0) {
+          if (const size_t n = util::utf8_sequence_length(text, i); n > 0) {
             s.append(text, i, n);
             i += n - 1;
           } else {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/engine/result.hpp"
+#include "util/msc_svg.hpp"
 
 namespace sp::harness {
 
@@ -60,7 +61,7 @@ std::string format_settings(const ReportInfo& info);
 // order added), the footer. Destroyed unfinished, it leaves nothing behind.
 class StreamedReport {
  public:
-  enum class Format { kJUnit, kJson };
+  enum class Format { kJUnit, kJson, kMscSvg };
   explicit StreamedReport(Format format) : format_(format) {}
   ~StreamedReport();
   StreamedReport(const StreamedReport&) = delete;
@@ -75,6 +76,7 @@ class StreamedReport {
     std::string key;  // the test's path
     uint64_t offset = 0;
     size_t size = 0;
+    double height = 0;  // kMscSvg: the drawing's
   };
   Format format_;
   std::string path_, target_;
@@ -83,7 +85,14 @@ class StreamedReport {
   std::vector<Entry> entries_;
   std::map<std::string, size_t> counts_;        // per verdict name
   std::vector<std::string> test_properties_;    // JUnit: deviations and per-test settings
+  double width_ = 0;                            // kMscSvg: the widest drawing's
 };
+
+// A test's packets as a message sequence chart between the tester and the IUT: an
+// arrow per packet with its time, summary, disposition and test line; unexpected ones
+// marked as mismatches; the failure and its differing fields at the end (`run
+// --msc-svg FILE` draws one per test, StreamedReport::Format::kMscSvg).
+util::MscChart run_msc_chart(const TestResult& result);
 
 // The report of `results` in one go (a StreamedReport fed every result).
 bool write_report(StreamedReport::Format format, const std::string& path,

@@ -49,8 +49,14 @@ bool StreamedReport::open(const std::string& path, const std::string& target, st
 bool StreamedReport::add(const TestResult& r, std::string* error) {
   ++counts_[verdict_name(r.verdict)];
   std::string entry;
+  double height = 0;
   if (format_ == Format::kJson) {
     entry = json_test(r);
+  } else if (format_ == Format::kMscSvg) {
+    util::MscDrawing d = util::draw_msc(run_msc_chart(r));
+    entry = std::move(d.svg);
+    height = d.height;
+    width_ = std::max(width_, d.width);
   } else {
     entry = junit_testcase(r, target_);
     if (std::string p = junit_test_properties(r); !p.empty()) test_properties_.push_back(std::move(p));
@@ -64,7 +70,7 @@ bool StreamedReport::add(const TestResult& r, std::string* error) {
     }
     done += static_cast<size_t>(n);
   }
-  entries_.push_back({r.path, end_, entry.size()});
+  entries_.push_back({r.path, end_, entry.size(), height});
   end_ += entry.size();
   return true;
 }
@@ -72,13 +78,18 @@ bool StreamedReport::add(const TestResult& r, std::string* error) {
 bool StreamedReport::finish(const ReportInfo& info, std::string* error) {
   util::AtomicFile out;
   if (!out.open(path_, error)) return false;
-  const bool json = format_ == Format::kJson;
-  out.write(json ? json_header(info, counts_) : junit_header(info, counts_, test_properties_));
+  const bool json = format_ == Format::kJson, svg = format_ == Format::kMscSvg;
+  double height = 0;
+  for (const Entry& e : entries_) height += e.height;
+  out.write(json ? json_header(info, counts_)
+            : svg ? util::msc_svg_header(width_, height)
+                  : junit_header(info, counts_, test_properties_));
   std::vector<size_t> order(entries_.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return entries_[a].key < entries_[b].key; });
   std::string buf;
+  double y = 0;
   for (size_t k = 0; k < order.size(); ++k) {
     const Entry& e = entries_[order[k]];
     buf.resize(e.size);
@@ -92,9 +103,10 @@ bool StreamedReport::finish(const ReportInfo& info, std::string* error) {
       done += static_cast<size_t>(n);
     }
     if (json) out.write(k ? ",\n    " : "\n    ");
-    out.write(buf);
+    out.write(svg ? util::msc_svg_placed(buf, y) : buf);
+    y += e.height;
   }
-  out.write(json ? "\n  ]\n}\n" : "  </testsuite>\n</testsuites>\n");
+  out.write(json ? "\n  ]\n}\n" : svg ? util::msc_svg_footer() : "  </testsuite>\n</testsuites>\n");
   return out.commit(error);
 }
 

@@ -185,7 +185,7 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
     err << "stateproof run: " << error << "\n";
     write_failed = true;
   };
-  std::optional<StreamedReport> junit, json;
+  std::optional<StreamedReport> junit, json, svg;
   auto open_report = [&](std::optional<StreamedReport>& file, StreamedReport::Format format,
                          const std::string& path) {
     if (path.empty()) return;
@@ -194,9 +194,10 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   };
   open_report(junit, StreamedReport::Format::kJUnit, options.junit);
   open_report(json, StreamedReport::Format::kJson, options.results_json);
+  open_report(svg, StreamedReport::Format::kMscSvg, options.msc_svg);
   bool pcap_failed = false;
   auto record = [&](const TestResult& r) {
-    for (std::optional<StreamedReport>* file : {&junit, &json}) {
+    for (std::optional<StreamedReport>* file : {&junit, &json, &svg}) {
       if (*file && !(*file)->add(r, &error)) write_error(), file->reset();
     }
     if (!options.pcap_dir.empty() && !pcap_failed && !(r.packets.empty() && r.verdict == Verdict::kSkipped)) {
@@ -262,7 +263,7 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   }
   report.stale_deviations = stale_deviations(profile, suite.tests, report.results);
   info.stale_deviations = report.stale_deviations;
-  for (std::optional<StreamedReport>* file : {&junit, &json}) {
+  for (std::optional<StreamedReport>* file : {&junit, &json, &svg}) {
     if (*file && !(*file)->finish(info, &error)) write_error();
   }
 

@@ -30,6 +30,7 @@ struct SuiteRunOptions {
   std::string junit;               // JUnit XML path, or ""
   std::string pcap_dir;            // one pcap per test there, or ""
   std::string results_json;        // results JSON path, or ""
+  std::string msc_svg;             // every test's message sequence chart as SVG, or ""
   std::string profile;             // profile file; "" = the target's built-in; "none" = none
   std::string filter;              // glob on test names
   std::string shard;               // "I/N" or ""

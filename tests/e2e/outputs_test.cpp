@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "tests/e2e/run_command.hpp"
+#include "tests/file_text.hpp"
 
 namespace sp::e2e {
 namespace {
@@ -24,18 +25,13 @@ namespace fs = std::filesystem;
 
 constexpr const char* kNoSpace = "No space left on device";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream b;
-  b << f.rdbuf();
-  return b.str();
-}
+using testing::file_text;
 
 // Every file below `dir` with its contents.
 std::map<std::string, std::string> tree(const fs::path& dir) {
   std::map<std::string, std::string> files;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    files[fs::relative(e.path(), dir).string()] = e.is_regular_file() ? slurp(e.path()) : "<dir>";
+    files[fs::relative(e.path(), dir).string()] = e.is_regular_file() ? file_text(e.path()) : "<dir>";
   }
   return files;
 }
@@ -139,7 +135,7 @@ TEST(Outputs, GenOnAFullFilesystemLeavesThePreviousSuite) {
   r = run(gen + " --pcap");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_TRUE(fs::exists(suite / "coverage.txt"));
-  EXPECT_EQ(slurp(suite / "notes.txt"), "mine\n");
+  EXPECT_EQ(file_text(suite / "notes.txt"), "mine\n");
   size_t spt = 0, pcap = 0;
   for (const auto& e : fs::directory_iterator(suite)) {
     spt += e.path().extension() == ".spt";

@@ -14,18 +14,14 @@
 
 #include "harness/report/report.hpp"
 #include "harness/runner/runner.hpp"
+#include "tests/file_text.hpp"
 
 namespace sp::harness {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p);
-  std::ostringstream b;
-  b << f.rdbuf();
-  return b.str();
-}
+using testing::file_text;
 
 size_t count(const std::string& text, const std::string& what) {
   size_t n = 0;
@@ -44,15 +40,15 @@ TEST(RunInterruptedReport, ReportsSayWhetherTheRunWasInterrupted) {
   ReportInfo info{"linux", 1.0, "", {}, {}, {}};
   ASSERT_TRUE(write_results_json((dir / "r.json").string(), {r}, info, &error)) << error;
   ASSERT_TRUE(write_junit((dir / "j.xml").string(), {r}, info, &error)) << error;
-  EXPECT_NE(slurp(dir / "r.json").find("\"interrupted\": false,"), std::string::npos) << slurp(dir / "r.json");
-  EXPECT_EQ(slurp(dir / "j.xml").find("interrupted"), std::string::npos) << slurp(dir / "j.xml");
+  EXPECT_NE(file_text(dir / "r.json").find("\"interrupted\": false,"), std::string::npos) << file_text(dir / "r.json");
+  EXPECT_EQ(file_text(dir / "j.xml").find("interrupted"), std::string::npos) << file_text(dir / "j.xml");
   info.interrupted_by = SIGINT;
   ASSERT_TRUE(write_results_json((dir / "r.json").string(), {r}, info, &error)) << error;
   ASSERT_TRUE(write_junit((dir / "j.xml").string(), {r}, info, &error)) << error;
-  EXPECT_NE(slurp(dir / "r.json").find("\"interrupted\": true, \"interrupted_by_signal\": 2,"), std::string::npos)
-      << slurp(dir / "r.json");
-  EXPECT_NE(slurp(dir / "j.xml").find("<property name=\"interrupted\" value=\"true (signal 2)"), std::string::npos)
-      << slurp(dir / "j.xml");
+  EXPECT_NE(file_text(dir / "r.json").find("\"interrupted\": true, \"interrupted_by_signal\": 2,"), std::string::npos)
+      << file_text(dir / "r.json");
+  EXPECT_NE(file_text(dir / "j.xml").find("<property name=\"interrupted\" value=\"true (signal 2)"), std::string::npos)
+      << file_text(dir / "j.xml");
   fs::remove_all(dir);
 }
 
@@ -85,10 +81,10 @@ TEST(RunInterruptedReport, SigintMidRunMarksBothReports) {
   kill(pid, SIGINT);
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  const std::string log = slurp(dir / "log.txt");
+  const std::string log = file_text(dir / "log.txt");
   ASSERT_TRUE(WIFEXITED(status)) << log;
   ASSERT_EQ(WEXITSTATUS(status), 128 + SIGINT) << log;
-  const std::string j = slurp(json), x = slurp(junit);
+  const std::string j = file_text(json), x = file_text(junit);
   EXPECT_NE(j.find("\"interrupted\": true, \"interrupted_by_signal\": 2,"), std::string::npos) << j;
   EXPECT_NE(x.find("<property name=\"interrupted\" value=\"true (signal 2)"), std::string::npos) << x;
   const size_t finished = count(j, "\"verdict\": ");

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "compiler/diagnostics.hpp"
+#include "util/atomic_file.hpp"
 
 namespace sp::cli {
 
@@ -82,6 +83,13 @@ std::optional<ir::Model> load_spec(const SpecOptions& options, int* exit_code) {
     return std::nullopt;
   }
   return model;
+}
+
+bool write_msc_svg(const std::string& path, const util::MscChart& chart) {
+  std::string error;
+  if (util::write_file_atomic(path, util::msc_svg_document({util::draw_msc(chart)}), &error)) return true;
+  std::cerr << "stateproof: " << error << "\n";
+  return false;
 }
 
 std::optional<int> pick_system(const ir::Model& model, const std::string& name) {
