@@ -282,8 +282,9 @@ rfc    "If the SYN bit is set, irrespective of the sequence number, TCP MUST sen
 rfc    "(also referred to as challenge ACK) to the remote peer: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"
 reason "tcp_timewait_input() answers a SYN in the window with a reset (RFC 793's \"If the SYN"
 reason "is in the window it is an error, send a reset\"), RST+ACK acknowledging the SYN, not"
-reason "the challenge ACK of RFC 5961 §4, which RFC 9293 adopted."
-match  kind=packet field=flags expected=A actual=RA field=ack expected=2 actual="3 (absolute *)" state=TIME_WAIT
+reason "the challenge ACK of RFC 5961 §4, which RFC 9293 adopted. The reset's sequence number is"
+reason "the SYN's acknowledgment field, which a segment without ACK carries as 0."
+match  kind=packet field=flags expected=A actual=RA field=seq expected=2 actual="* (absolute 0)" field=ack expected=2 actual="3 (absolute *)" state=TIME_WAIT
 
 deviation isn_predictable
 at     Endpoint.rcv_rst_syn_rcvd_passive
