@@ -1,36 +1,48 @@
 #include "util/utf8.hpp"
 
+#include <cstdio>
+
 namespace sp::util {
 
-std::string xml_escape(const std::string& text) {
+std::string escape_text(const std::string& text, const char* (*ascii)(unsigned char c, char* buf),
+                        const char* invalid) {
   std::string s;
+  char buf[16];
   for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    switch (c) {
-      case '&': s += "&amp;"; break;
-      case '<': s += "&lt;"; break;
-      case '>': s += "&gt;"; break;
-      case '"': s += "&quot;"; break;
-      case '\'': s += "&apos;"; break;
-      case '\n': s += "&#10;"; break;
-      case '\t': s += "&#9;"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          s += "?";
-        } else if (c < 0x80) {
-          s += static_cast<char>(c);
-        } else {
-          // Pass valid UTF-8 sequences through, replace stray bytes.
-          if (const size_t n = utf8_sequence_length(text, i); n > 0) {
-            s.append(text, i, n);
-            i += n - 1;
-          } else {
-            s += "?";
-          }
-        }
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      const char* e = ascii(c, buf);
+      if (e) {
+        s += e;
+      } else {
+        s += static_cast<char>(c);
+      }
+    } else if (const size_t n = utf8_sequence_length(text, i); n > 0) {
+      s.append(text, i, n);
+      i += n - 1;
+    } else {
+      s += invalid;
     }
   }
   return s;
+}
+
+std::string xml_escape(const std::string& text) {
+  return escape_text(
+      text,
+      [](unsigned char c, char*) -> const char* {
+        switch (c) {
+          case '&': return "&amp;";
+          case '<': return "&lt;";
+          case '>': return "&gt;";
+          case '"': return "&quot;";
+          case '\'': return "&apos;";
+          case '\n': return "&#10;";
+          case '\t': return "&#9;";
+          default: return c < 0x20 || c == 0x7f ? "?" : nullptr;
+        }
+      },
+      "?");
 }
 
 }  // namespace sp::util

@@ -20,6 +20,11 @@ inline size_t utf8_sequence_length(const std::string& text, size_t i) {
   return n;
 }
 
+// `text` with each ASCII byte replaced by `ascii(c)` (a pointer to its escape, or null
+// to keep the byte), valid UTF-8 sequences kept and stray bytes replaced by `invalid`.
+std::string escape_text(const std::string& text, const char* (*ascii)(unsigned char c, char* buf),
+                        const char* invalid);
+
 // XML-escaped text, safe in attributes: & < > " ' as entities, newline and tab as
 // character references, other control bytes and invalid UTF-8 as '?'.
 std::string xml_escape(const std::string& text);

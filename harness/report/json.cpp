@@ -7,34 +7,24 @@
 namespace sp::harness {
 
 std::string json_string(const std::string& text) {
-  std::string s = "\"";
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    switch (c) {
-      case '"': s += "\\\""; break;
-      case '\\': s += "\\\\"; break;
-      case '\n': s += "\\n"; break;
-      case '\r': s += "\\r"; break;
-      case '\t': s += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          s += buf;
-        } else if (c < 0x80) {
-          s += static_cast<char>(c);
-        } else {
-          // Pass valid UTF-8 sequences through, replace stray bytes.
-          if (const size_t n = util::utf8_sequence_length(text, i); n > 0) {
-            s.append(text, i, n);
-            i += n - 1;
-          } else {
-            s += "\\ufffd";
-          }
-        }
-    }
-  }
-  return s + "\"";
+  return "\"" +
+         util::escape_text(
+             text,
+             [](unsigned char c, char* buf) -> const char* {
+               switch (c) {
+                 case '"': return "\\\"";
+                 case '\\': return "\\\\";
+                 case '\n': return "\\n";
+                 case '\r': return "\\r";
+                 case '\t': return "\\t";
+                 default:
+                   if (c >= 0x20 && c != 0x7f) return nullptr;
+                   std::snprintf(buf, 16, "\\u%04x", c);
+                   return buf;
+               }
+             },
+             "\\ufffd") +
+         "\"";
 }
 
 namespace {
