@@ -65,17 +65,23 @@ std::vector<std::string> stale_deviations(const std::optional<Profile>& profile,
     if (!r.deviation.empty()) used.insert(r.deviation);
     if (r.verdict != Verdict::kSkipped && r.verdict != Verdict::kError) ran.insert(r.name);
   }
-  std::vector<std::pair<const TestCase*, std::set<std::string>>> steps;  // of the tests that ran
+  for (const TestCase& t : tests) {
+    if (ran.count(t.name)) used.insert(t.timer_parameters.begin(), t.timer_parameters.end());  // it rescaled a line
+  }
+  // One test's steps at a time: a long run holds no set of steps per test.
+  std::vector<bool> applied(profile->deviations.size(), false);
   for (const TestCase& t : tests) {
     if (!ran.count(t.name)) continue;
-    steps.emplace_back(&t, steps_of(t));
-    used.insert(t.timer_parameters.begin(), t.timer_parameters.end());  // it rescaled a line
+    const std::set<std::string> steps = steps_of(t);
+    for (size_t k = 0; k < applied.size(); ++k) {
+      applied[k] = applied[k] || deviation_applies(profile->deviations[k], t.name, steps);
+    }
   }
-  for (const Deviation& d : profile->deviations) {
-    if (used.count(d.name)) continue;
-    bool applied = std::any_of(steps.begin(), steps.end(),
-                               [&](const auto& ts) { return deviation_applies(d, ts.first->name, ts.second); });
-    if (applied) stale.push_back(d.name + " (" + profile->path + ":" + std::to_string(d.source_line) + ")");
+  for (size_t k = 0; k < applied.size(); ++k) {
+    const Deviation& d = profile->deviations[k];
+    if (applied[k] && !used.count(d.name)) {
+      stale.push_back(d.name + " (" + profile->path + ":" + std::to_string(d.source_line) + ")");
+    }
   }
   return stale;
 }
