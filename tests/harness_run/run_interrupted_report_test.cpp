@@ -23,6 +23,15 @@ namespace fs = std::filesystem;
 
 using testing::file_text;
 
+// Removes a scratch directory on every way out of a test.
+struct ScratchDir {
+  fs::path path;
+  ~ScratchDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
 size_t count(const std::string& text, const std::string& what) {
   size_t n = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -34,7 +43,8 @@ TEST(RunInterruptedReport, ReportsSayWhetherTheRunWasInterrupted) {
   r.name = "t";
   r.path = "suite/t.spt";
   r.verdict = Verdict::kPass;
-  const fs::path dir = fs::temp_directory_path() / ("sp_interrupted_" + std::to_string(getpid()));
+  const ScratchDir scratch{fs::temp_directory_path() / ("sp_interrupted_" + std::to_string(getpid()))};
+  const fs::path& dir = scratch.path;
   fs::create_directories(dir);
   std::string error;
   ReportInfo info{"linux", 1.0, "", {}, {}, {}};
@@ -49,7 +59,6 @@ TEST(RunInterruptedReport, ReportsSayWhetherTheRunWasInterrupted) {
       << file_text(dir / "r.json");
   EXPECT_NE(file_text(dir / "j.xml").find("<property name=\"interrupted\" value=\"true (signal 2)"), std::string::npos)
       << file_text(dir / "j.xml");
-  fs::remove_all(dir);
 }
 
 // `stateproof run` stopped by SIGINT midway writes both reports, marked.
@@ -57,7 +66,8 @@ TEST(RunInterruptedReport, SigintMidRunMarksBothReports) {
   EnvironmentStatus env = check_environment(TargetKind::kLinux);
   if (!env.ok) GTEST_SKIP() << "needs root and /dev/net/tun: " << env.message;
   if (access(STATEPROOF_RUN_BINARY, X_OK) != 0) GTEST_SKIP() << "no " STATEPROOF_RUN_BINARY;
-  const fs::path dir = fs::temp_directory_path() / ("sp_sigint_report_" + std::to_string(getpid()));
+  const ScratchDir scratch{fs::temp_directory_path() / ("sp_sigint_report_" + std::to_string(getpid()))};
+  const fs::path& dir = scratch.path;
   fs::remove_all(dir);
   fs::create_directories(dir / "suite");
   const int kTests = 40;
@@ -94,7 +104,6 @@ TEST(RunInterruptedReport, SigintMidRunMarksBothReports) {
   for (const auto& e : fs::directory_iterator(dir)) {
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << "left behind: " << e.path();
   }
-  fs::remove_all(dir);
 }
 
 }  // namespace
