@@ -282,4 +282,61 @@ std::string format_msc(const ir::TransitionSystem& ts, const Trace& trace,
   return o.str();
 }
 
+util::MscChart msc_chart(const ir::TransitionSystem& ts, const Trace& trace) {
+  using Row = util::MscRow;
+  const ir::Model& m = ts.model();
+  const ir::System& sys = ts.system();
+  util::MscChart chart;
+  chart.title = "system " + sys.name + (trace.verdict.empty() ? "" : ": " + trace.verdict);
+  auto state_name = [&](size_t i, const ir::Slots& s) {
+    const ir::Role& role = m.roles[static_cast<size_t>(sys.instances[i].role)];
+    const int c = ts.control_state(s, static_cast<int>(i));
+    return c >= 0 && c < static_cast<int>(role.states.size()) ? role.states[static_cast<size_t>(c)] : "?";
+  };
+  for (size_t i = 0; i < sys.instances.size(); ++i) {
+    chart.lifelines.push_back(sys.instances[i].name);
+    chart.initial.push_back(state_name(i, trace.initial));
+  }
+  const ir::Slots* prev = &trace.initial;
+  for (size_t n = 0; n < trace.steps.size(); ++n) {
+    const TraceStep& st = trace.steps[n];
+    const ir::Label& l = st.label;
+    if (trace.loop_start && *trace.loop_start == n) {
+      chart.rows.push_back({Row::Kind::kNote, 0, 0, "", "the cycle starts here (repeats forever)", "", false, false, false});
+    }
+    if (l.instance < 0 || l.instance >= static_cast<int>(sys.instances.size())) continue;
+    const size_t col = static_cast<size_t>(l.instance);
+    const ir::Role& role = m.roles[static_cast<size_t>(sys.instances[col].role)];
+    Row step{Row::Kind::kStep, col, col, std::to_string(n + 1), sys.instances[col].name + ".#" + std::to_string(l.transition), "", false, false, false};
+    if (l.transition >= 0 && l.transition < static_cast<int>(role.transitions.size())) {
+      const ir::Transition& tr = role.transitions[static_cast<size_t>(l.transition)];
+      step.text = sys.instances[col].name + "." + tr.name + "  " + EventText(ts, role, tr, l);
+      step.cite = tr.cite;
+    }
+    chart.rows.push_back(step);
+    if (st.error) {
+      std::string msg = "ERROR: " + st.error->message;
+      if (st.error->line > 0) msg += " (line " + std::to_string(st.error->line) + ")";
+      chart.rows.push_back({Row::Kind::kError, col, col, "", msg, "", false, false, false});
+      break;
+    }
+    const std::string before = state_name(col, *prev), after = state_name(col, st.state);
+    if (before != after) chart.rows.push_back({Row::Kind::kState, col, col, after, before + " -> " + after, "", false, false, false});
+    for (const ir::SendEvent& se : l.sends) {
+      if (se.queue < 0 || se.queue >= static_cast<int>(sys.queues.size())) continue;
+      const ir::Queue& q = sys.queues[static_cast<size_t>(se.queue)];
+      const size_t to = q.receiver >= 0 ? static_cast<size_t>(q.receiver) : col;
+      chart.rows.push_back({Row::Kind::kMessage, col, to, "", ts.message_text(q.message, se.fields), "", se.lost,
+                            se.duplicated, false});
+    }
+    if (std::string ch = Changes(ts, *prev, st.state); !ch.empty()) {
+      chart.rows.push_back({Row::Kind::kNote, col, col, "", ch, "", false, false, false});
+    }
+    prev = &st.state;
+  }
+  if (trace.loop_start) chart.rows.push_back({Row::Kind::kNote, 0, 0, "", "back to the start of the cycle", "", false, false, false});
+  if (!trace.verdict.empty()) chart.rows.push_back({Row::Kind::kNote, 0, 0, "", "=> " + trace.verdict, "", false, false, false});
+  return chart;
+}
+
 }  // namespace sp::checker

@@ -9,6 +9,7 @@
 
 #include "checker/trace.hpp"
 #include "compiler/ir/system.hpp"
+#include "util/msc_svg.hpp"
 
 namespace sp::checker {
 
@@ -19,5 +20,11 @@ struct MscOptions {
 
 std::string format_msc(const ir::TransitionSystem& ts, const Trace& trace,
                        const MscOptions& options = {});
+
+// The same chart for drawing (util/msc_svg.hpp: `--msc-svg FILE` of check and replay):
+// a step row per step with its transition, event and cite, a state box when the control
+// state changes, an arrow per message sent (lost, duplicated), an error mark, the
+// cycle's bounds and the verdict.
+util::MscChart msc_chart(const ir::TransitionSystem& ts, const Trace& trace);
 
 }  // namespace sp::checker

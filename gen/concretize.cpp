@@ -424,7 +424,7 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
       Event e;
       e.kind = Event::Kind::kInject;
       Packet pk;
-      pk.time = now;
+      pk.time = next_packet_time(tc.packets, now);
       bool has_win = false;
       for (size_t f = 0; f < msg.fields.size(); ++f) {
         const ir::Field& fd = msg.fields[f];
@@ -549,7 +549,7 @@ std::optional<TestCase> Concretizer::run(const ConcretizeInput& in, std::string*
       e.kind = Event::Kind::kExpect;
       Packet pk;
       pk.from_iut = true;
-      pk.time = now + 0.001 * static_cast<double>(tc.packets.size());
+      pk.time = next_packet_time(tc.packets, now);
       pk.win = 65535;
       for (size_t f = 0; f < msg.fields.size(); ++f) {
         const ir::Field& fd = msg.fields[f];

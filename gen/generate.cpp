@@ -14,6 +14,7 @@
 #include "gen/spt_writer.hpp"
 #include "gen/suite.hpp"
 #include "util/z3_context.hpp"
+#include "util/atomic_file.hpp"
 
 namespace sp::gen {
 
@@ -230,52 +231,63 @@ std::string GenResult::report() const {
   return o.str();
 }
 
+namespace {
+
+// The files a generated suite consists of: replaced as a whole by the next `gen`.
+bool is_suite_file(const std::string& name) {
+  const std::string ext = std::filesystem::path(name).extension().string();
+  return ext == ".spt" || ext == ".pcap" || ext == ".pkt" || name == "coverage.txt" ||
+         name == "packetdrill-skipped.txt";
+}
+
+}  // namespace
+
 bool write_suite(const ir::Model& model, const GenResult& result, const GenOptions& options,
                  const std::string& dir, std::string* error) {
   (void)model;
+  namespace fs = std::filesystem;
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    *error = "cannot create " + dir + ": " + ec.message();
-    return false;
-  }
   // The directory is the suite (`stateproof run DIR` runs every .spt in it): a previous
   // suite's files go, so no test of an earlier generation is run as part of this one.
   // Tests that no `gen` wrote (no coverage.txt beside them) are not ours to delete; other
   // files (results, notes) stay.
-  std::vector<std::filesystem::path> stale;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::filesystem::path& p = entry.path();
-    const std::string ext = p.extension().string();
-    if (entry.is_regular_file() && (ext == ".spt" || ext == ".pcap" || ext == ".pkt" ||
-                                    p.filename() == "coverage.txt" ||
-                                    p.filename() == "packetdrill-skipped.txt")) {
-      stale.push_back(p);
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) {
+      *error = dir + " exists and is not a directory";
+      return false;
     }
-  }
-  if (ec) {
-    *error = "cannot read " + dir + ": " + ec.message();
-    return false;
-  }
-  const bool previous_suite =
-      std::filesystem::exists(std::filesystem::path(dir) / "coverage.txt");
-  if (!stale.empty() && !previous_suite) {
-    *error = dir + " holds tests that stateproof gen did not write (no coverage.txt): "
-                   "give an empty or new directory";
-    return false;
-  }
-  for (const std::filesystem::path& p : stale) {
-    std::filesystem::remove(p, ec);
+    bool stale = false;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      stale = stale || (entry.is_regular_file() && is_suite_file(entry.path().filename().string()));
+    }
     if (ec) {
-      *error = "cannot remove " + p.string() + ": " + ec.message();
+      *error = "cannot read " + dir + ": " + ec.message();
+      return false;
+    }
+    if (stale && !fs::exists(fs::path(dir) / "coverage.txt")) {
+      *error = dir + " holds tests that stateproof gen did not write (no coverage.txt): "
+                     "give an empty or new directory";
+      return false;
+    }
+  } else {
+    fs::path parent = fs::path(dir).parent_path();
+    if (!parent.empty()) fs::create_directories(parent, ec);
+    if (ec) {
+      *error = "cannot create " + parent.string() + ": " + ec.message();
       return false;
     }
   }
+  // The suite is built in a directory beside DIR and becomes DIR only when complete: a
+  // full disk or a crash leaves the previous suite (or none), never half of one.
+  const fs::path canonical = fs::weakly_canonical(dir, ec);
+  const std::string target = ec ? dir : canonical.string();
+  const std::string built = util::make_temp_dir_beside(target, error);
+  if (built.empty()) return false;
   auto write = [&](const std::string& name, const std::string& text) {
-    std::ofstream f(std::filesystem::path(dir) / name, std::ios::binary);
-    f << text;
-    if (!f) *error = "cannot write " + (std::filesystem::path(dir) / name).string();
-    return static_cast<bool>(f);
+    if (util::write_file_checked((fs::path(built) / name).string(), text, error)) return true;
+    *error = "cannot write " + (fs::path(dir) / name).string() + error->substr(error->rfind(':'));
+    fs::remove_all(built, ec);
+    return false;
   };
   std::string pd_skipped;
   for (const TestCase& tc : result.tests) {
@@ -289,10 +301,7 @@ bool write_suite(const ir::Model& model, const GenResult& result, const GenOptio
         return false;
       }
     }
-    if (options.pcap) {
-      std::string path = (std::filesystem::path(dir) / (tc.name + ".pcap")).string();
-      if (!write_pcap(tc, path, error)) return false;
-    }
+    if (options.pcap && !write(tc.name + ".pcap", pcap_file(tc))) return false;
   }
   if (!pd_skipped.empty() &&
       !write("packetdrill-skipped.txt",
@@ -300,7 +309,9 @@ bool write_suite(const ir::Model& model, const GenResult& result, const GenOptio
                  pd_skipped)) {
     return false;
   }
-  return write("coverage.txt", result.report());
+  if (!write("coverage.txt", result.report())) return false;
+  return util::replace_directory(built, target,
+                                 [](const std::string& name) { return !is_suite_file(name); }, error);
 }
 
 }  // namespace sp::gen

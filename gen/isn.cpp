@@ -112,8 +112,13 @@ void add_isn_test(SuiteContext& sc) {
         }
         tc->events.push_back(std::move(e));
       }
+      // Connection k starts after connection k-1's last packet.
+      const double shift = loop_packets.empty()
+                               ? 0
+                               : next_packet_time(tc->packets, loop_packets.front().time) -
+                                     loop_packets.front().time;
       for (Packet p : loop_packets) {
-        p.time += 0.001 * static_cast<double>(k);
+        p.time += shift;
         tc->packets.push_back(p);
       }
       tc->replay.insert(tc->replay.end(), loop_replay.begin(), loop_replay.end());

@@ -1,6 +1,8 @@
 #include "gen/packetdrill_writer.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <vector>
 
 #include "gen/spt_writer.hpp"
 
@@ -43,8 +45,20 @@ class Writer {
           (tc_.covers.empty() ? std::string("-") : tc_.covers[0]) + "\n";
     for (const std::string& c : tc_.cites) o_ += "// cite " + c + "\n";
     if (tc_.tester_isn) {
-      o_ += "// the .spt test sets the tester's ISN to " + std::to_string(*tc_.tester_isn) +
-            "; packetdrill picks its own (sequence numbers below are relative)\n";
+      o_ += "// the tester's ISN is " + std::to_string(*tc_.tester_isn) +
+            ", as in the .spt: packetdrill takes the remote ISN\n"
+            "// from the script's segments, so the tester's sequence numbers (inbound seq, outbound\n"
+            "// ack) are absolute; the stack's are relative to its ISN, as packetdrill writes them\n";
+    }
+    if (!states_.empty()) {
+      std::string names;
+      for (const std::string& st : states_) names += (names.empty() ? "" : ", ") + st;
+      unchecked_.push_back("the connection's states " + names + " (expect state)");
+    }
+    if (pending_ > 0) unchecked_.push_back("no packet for the final " + seconds_text(pending_) + " s (trailing silence)");
+    if (!unchecked_.empty()) {
+      o_ += "// packetdrill cannot check (comments below; `stateproof run` checks the .spt):\n";
+      for (const std::string& u : unchecked_) o_ += "//   - " + u + "\n";
     }
     o_ += "\n" + body;
     if (pending_ > 0) o_ += "// wait " + seconds_text(pending_) + " s\n";
@@ -149,6 +163,7 @@ class Writer {
           }
           o_ += std::string("// expect ") + Field(e, "flags") + " seq=" + seq +
                 ": not expressible in packetdrill\n";
+          unchecked_.push_back(std::string("a segment flags=") + Field(e, "flags") + " seq=" + seq);
           break;
         }
         std::string line;
@@ -158,6 +173,9 @@ class Writer {
           line = Time();
         }
         prev_quiet_ = -1;
+        // The tester's numbers from its ISN (relative in the .spt) to packetdrill's absolute ones.
+        if (tc_.tester_isn && in) seq = Absolute(seq);
+        if (tc_.tester_isn && !in && ack != "*" && !ack.empty()) ack = Absolute(ack);
         const unsigned long long s = std::strtoull(seq.c_str(), nullptr, 10);
         const unsigned long long l = std::strtoull(len.c_str(), nullptr, 10);
         line += std::string(in ? "< " : "> ") + flags + " " + seq + ":" +
@@ -184,6 +202,7 @@ class Writer {
           prev_quiet_ = *e.within;  // the next outbound packet's window starts here
         } else {
           o_ += "// expect no packet for " + seconds_text(e.within.value_or(0.5)) + " s\n";
+          unchecked_.push_back("no packet for " + seconds_text(e.within.value_or(0.5)) + " s (expect none)");
         }
         break;
       case Event::Kind::kExpectState:
@@ -192,11 +211,13 @@ class Writer {
           synchronized_ = true;
         }
         o_ += "// expect state " + e.name + "\n";
+        if (std::find(states_.begin(), states_.end(), e.name) == states_.end()) states_.push_back(e.name);
         break;
       case Event::Kind::kExpectCache:
         break;
       case Event::Kind::kExpectIsn:
         o_ += "// expect the ISNs of these connections not to be predictable from each other\n";
+        unchecked_.push_back("that the ISNs are not predictable from each other (expect isn)");
         break;
       case Event::Kind::kWait:
         pending_ += e.seconds;
@@ -210,12 +231,18 @@ class Writer {
     }
   }
 
+  std::string Absolute(const std::string& relative) const {
+    return std::to_string((*tc_.tester_isn + std::strtoull(relative.c_str(), nullptr, 10)) & 0xFFFFFFFFull);
+  }
+
   // A connection of a passive open not yet accepted: only the listener has a descriptor.
   bool Embryonic() const { return listening_ && !closed_listener_ && state_ == "SYN_RCVD"; }
 
   const TestCase& tc_;
   std::string o_;
   std::string not_runnable_;
+  std::vector<std::string> unchecked_;  // what only comments say, for the header
+  std::vector<std::string> states_;     // the states `expect state` lines name
   std::string state_;
   bool first_ = true, have_socket_ = false, listening_ = false, accepted_ = false;
   bool closed_listener_ = false, synchronized_ = false;

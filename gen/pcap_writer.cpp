@@ -1,10 +1,10 @@
 #include "gen/pcap_writer.hpp"
 
-#include <pcap/pcap.h>
-
 #include <cmath>
 
 #include "gen/sym.hpp"
+#include "util/atomic_file.hpp"
+#include "util/pcap_file.hpp"
 
 namespace sp::gen {
 
@@ -97,33 +97,15 @@ std::vector<uint8_t> encode_packet(const TestCase& tc, const Packet& p, uint16_t
   return tc.wire == "arp" ? Arp(p) : Tcp(p, ip_id);
 }
 
-bool write_pcap(const TestCase& tc, const std::string& path, std::string* error) {
-  const int dlt = tc.wire == "arp" ? DLT_EN10MB : DLT_RAW;
-  pcap_t* dead = pcap_open_dead(dlt, 65535);
-  if (!dead) {
-    *error = "pcap_open_dead failed";
-    return false;
-  }
-  pcap_dumper_t* d = pcap_dump_open(dead, path.c_str());
-  if (!d) {
-    *error = "cannot write " + path + ": " + pcap_geterr(dead);
-    pcap_close(dead);
-    return false;
-  }
+std::string pcap_file(const TestCase& tc) {
+  util::PcapFile file(tc.wire == "arp" ? util::kLinktypeEthernet : util::kLinktypeRaw);
   uint16_t id = 1;
-  for (const Packet& p : tc.packets) {
-    std::vector<uint8_t> bytes = encode_packet(tc, p, id++);
-    pcap_pkthdr h{};
-    const double t = p.time;
-    h.ts.tv_sec = static_cast<time_t>(std::floor(t));
-    h.ts.tv_usec = static_cast<suseconds_t>(std::llround((t - std::floor(t)) * 1e6));
-    if (h.ts.tv_usec >= 1000000) h.ts.tv_sec += 1, h.ts.tv_usec -= 1000000;
-    h.caplen = h.len = static_cast<bpf_u_int32>(bytes.size());
-    pcap_dump(reinterpret_cast<u_char*>(d), &h, bytes.data());
-  }
-  pcap_dump_close(d);
-  pcap_close(dead);
-  return true;
+  for (const Packet& p : tc.packets) file.add(std::llround(p.time * 1e6), encode_packet(tc, p, id++));
+  return file.bytes();
+}
+
+bool write_pcap(const TestCase& tc, const std::string& path, std::string* error) {
+  return util::write_file_atomic(path, pcap_file(tc), error);
 }
 
 }  // namespace sp::gen

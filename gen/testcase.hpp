@@ -59,6 +59,13 @@ struct Packet {
   uint32_t spa = 0, tpa = 0;
 };
 
+// The time of the next packet of an exchange whose step starts at `now`: `now`, but at
+// least 1 ms after the exchange's last packet, so that timestamps never go backwards
+// (an IUT's answers follow the packet that prompted them).
+inline double next_packet_time(const std::vector<Packet>& packets, double now) {
+  return packets.empty() || packets.back().time + 0.001 <= now ? now : packets.back().time + 0.001;
+}
+
 // The path as IR steps with concrete IR values, for replay on ir::TransitionSystem.
 struct ReplayStep {
   int transition = -1;             // ignored: the transition whose event the stimulus is

@@ -42,6 +42,8 @@ set(SP_HARNESS_RUN_SOURCES
   report/json.cpp
   report/junit.cpp
   report/pcap.cpp
+  report/stream.cpp
+  report/msc.cpp
 )
 list(TRANSFORM SP_HARNESS_RUN_SOURCES PREPEND ${CMAKE_CURRENT_LIST_DIR}/)
 
@@ -55,7 +57,7 @@ configure_file(${CMAKE_CURRENT_LIST_DIR}/targets/builtin_profiles.cpp.in
 
 add_library(sp_harness_run ${SP_HARNESS_RUN_SOURCES} ${CMAKE_CURRENT_BINARY_DIR}/builtin_profiles.cpp)
 find_package(nlohmann_json 3 REQUIRED)
-target_link_libraries(sp_harness_run PUBLIC sp_harness PRIVATE PkgConfig::PCAP nlohmann_json::nlohmann_json)
+target_link_libraries(sp_harness_run PUBLIC sp_harness sp_util PRIVATE PkgConfig::PCAP nlohmann_json::nlohmann_json)
 target_compile_definitions(sp_harness_run INTERFACE STATEPROOF_HAVE_HARNESS_RUN=1)
 
 # The Linux agent (harness/agent/linux_agent_main.cpp): the kernel of its namespace over

@@ -17,6 +17,7 @@ packages=(
   time                    # /usr/bin/time -v in the benchmarks
   liblwip-dev             # lwIP (2.1.x) for the lwip target's driver (stateproof-lwip-agent)
   tshark                  # decodes the generated pcaps and the harness's frames in tests
+  libxml2-utils           # xmllint: the JUnit report against junit-10.xsd, the MSC SVGs
 )
 if [[ "${STATEPROOF_FUZZ:-0}" == 1 ]]; then
   packages+=(clang libclang-rt-14-dev)

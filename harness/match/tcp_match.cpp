@@ -245,6 +245,9 @@ packet::Result<packet::Bytes> build_tcp_injection(const std::vector<Field>& fiel
   } else if (h.has(packet::kTcpAck)) {
     h.ack = ctx.iut_isn.value_or(0) + ctx.iut_next;
   }
+  // Without the ACK bit the field means nothing (RFC 9293 §3.1) and goes out as zero, as
+  // in the pcaps `gen` writes; a raw `ack=#N` is sent as written.
+  if (!h.has(packet::kTcpAck) && !(ack && ack->value.kind == Value::Kind::kAbsolute)) h.ack = 0;
 
   // Options in Linux's order: mss, sackOK + TS (or nop nop TS), nop, wscale.
   const Field* mss = find_field(fields, "mss");

@@ -3,11 +3,13 @@
 // false with *error set when a file cannot be written.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "harness/engine/result.hpp"
+#include "util/msc_svg.hpp"
 
 namespace sp::harness {
 
@@ -43,10 +45,67 @@ struct ReportInfo {
   // and where it applies (harness/profile/timer_parameters.hpp).
   std::vector<RunSetting> timer_parameters;
   std::vector<std::string> stale_deviations;  // entries that applied but matched no failure
+  // The signal that stopped the run before every test finished, or 0: the reports then
+  // say so (JSON "interrupted": true, a JUnit property "interrupted") and hold only the
+  // tests that finished.
+  int interrupted_by = 0;
 };
 
 // The run header's lines about what the run changes in the target: "" when nothing.
 std::string format_settings(const ReportInfo& info);
+
+// A report written as the tests finish, so that a long run holds no test's packets,
+// diff or trace in memory: each test's entry goes to an unlinked spool file beside the
+// report; finish() writes the report whole (util/atomic_file.hpp): the header with the
+// totals and the run's information, the entries in file order (by path, then in the
+// order added), the footer. Destroyed unfinished, it leaves nothing behind.
+class StreamedReport {
+ public:
+  enum class Format { kJUnit, kJson, kMscSvg };
+  explicit StreamedReport(Format format) : format_(format) {}
+  ~StreamedReport();
+  StreamedReport(const StreamedReport&) = delete;
+  StreamedReport& operator=(const StreamedReport&) = delete;
+
+  bool open(const std::string& path, const std::string& target, std::string* error);
+  bool add(const TestResult& result, std::string* error);
+  bool finish(const ReportInfo& info, std::string* error);
+
+ private:
+  struct Entry {
+    std::string key;  // the test's path
+    uint64_t offset = 0;
+    size_t size = 0;
+    double height = 0;  // kMscSvg: the drawing's
+  };
+  Format format_;
+  std::string path_, target_;
+  int spool_ = -1;
+  uint64_t end_ = 0;
+  std::vector<Entry> entries_;
+  std::map<std::string, size_t> counts_;        // per verdict name
+  std::vector<std::string> test_properties_;    // JUnit: deviations and per-test settings
+  double width_ = 0;                            // kMscSvg: the widest drawing's
+};
+
+// A test's packets as a message sequence chart between the tester and the IUT: an
+// arrow per packet with its time, summary, disposition and test line; unexpected ones
+// marked as mismatches; the failure and its differing fields at the end (`run
+// --msc-svg FILE` draws one per test, StreamedReport::Format::kMscSvg).
+util::MscChart run_msc_chart(const TestResult& result);
+
+// The report of `results` in one go (a StreamedReport fed every result).
+bool write_report(StreamedReport::Format format, const std::string& path,
+                  const std::vector<TestResult>& results, const ReportInfo& info, std::string* error);
+
+// The pieces of the two reports (json.cpp, junit.cpp): the header with the run's totals
+// (`counts` per verdict name), one test's entry.
+std::string json_header(const ReportInfo& info, const std::map<std::string, size_t>& counts);
+std::string json_test(const TestResult& result);
+std::string junit_header(const ReportInfo& info, const std::map<std::string, size_t>& counts,
+                         const std::vector<std::string>& test_properties);
+std::string junit_test_properties(const TestResult& result);
+std::string junit_testcase(const TestResult& result, const std::string& target);
 
 bool write_junit(const std::string& path, const std::vector<TestResult>& results,
                  const ReportInfo& info, std::string* error);

@@ -315,7 +315,7 @@ EnvironmentStatus check_environment(TargetKind target, const std::string& interf
 
 RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& options) {
   RunOutcome out;
-  std::vector<std::optional<TestResult>> results(tests.size());
+  std::vector<std::optional<TestResult>> results(options.keep_results ? tests.size() : 0);
   size_t done = 0;
   auto finish = [&](size_t i, TestResult r) {
     for (const Sysctl& s : tests[i].sysctls) r.settings.push_back(s.name + "=" + s.value);
@@ -326,7 +326,7 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
     if (r.diff.empty() && r.failure) r.diff = render_diff(r);
     ++done;
     if (options.on_result) options.on_result(r, done, tests.size());
-    results[i] = std::move(r);
+    if (options.keep_results) results[i] = std::move(r);
   };
 
   std::vector<size_t> pending;

@@ -62,6 +62,9 @@ struct RunOptions {
   // Run the runner and its workers under SCHED_FIFO (harness/runner/realtime.hpp) when
   // permitted; a run without says so on stderr. Default: unless STATEPROOF_REALTIME=0.
   bool realtime = realtime_wanted();
+  // RunOutcome::results holds every result; when false it stays empty and on_result is
+  // the only consumer (a long run's memory then stays flat).
+  bool keep_results = true;
   // Called in the runner process after each result, in completion order.
   std::function<void(const TestResult& result, size_t done, size_t total)> on_result;
   // Called in the runner process when a worker starts (for progress lines).

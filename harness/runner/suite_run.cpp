@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <set>
 #include <ostream>
 
@@ -64,17 +65,23 @@ std::vector<std::string> stale_deviations(const std::optional<Profile>& profile,
     if (!r.deviation.empty()) used.insert(r.deviation);
     if (r.verdict != Verdict::kSkipped && r.verdict != Verdict::kError) ran.insert(r.name);
   }
-  std::vector<std::pair<const TestCase*, std::set<std::string>>> steps;  // of the tests that ran
+  for (const TestCase& t : tests) {
+    if (ran.count(t.name)) used.insert(t.timer_parameters.begin(), t.timer_parameters.end());  // it rescaled a line
+  }
+  // One test's steps at a time: a long run holds no set of steps per test.
+  std::vector<bool> applied(profile->deviations.size(), false);
   for (const TestCase& t : tests) {
     if (!ran.count(t.name)) continue;
-    steps.emplace_back(&t, steps_of(t));
-    used.insert(t.timer_parameters.begin(), t.timer_parameters.end());  // it rescaled a line
+    const std::set<std::string> steps = steps_of(t);
+    for (size_t k = 0; k < applied.size(); ++k) {
+      applied[k] = applied[k] || deviation_applies(profile->deviations[k], t.name, steps);
+    }
   }
-  for (const Deviation& d : profile->deviations) {
-    if (used.count(d.name)) continue;
-    bool applied = std::any_of(steps.begin(), steps.end(),
-                               [&](const auto& ts) { return deviation_applies(d, ts.first->name, ts.second); });
-    if (applied) stale.push_back(d.name + " (" + profile->path + ":" + std::to_string(d.source_line) + ")");
+  for (size_t k = 0; k < applied.size(); ++k) {
+    const Deviation& d = profile->deviations[k];
+    if (applied[k] && !used.count(d.name)) {
+      stale.push_back(d.name + " (" + profile->path + ":" + std::to_string(d.source_line) + ")");
+    }
   }
   return stale;
 }
@@ -186,6 +193,42 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
     }
   }
 
+  // Every result goes to the reports as its test finishes (the pcap at once, the JUnit
+  // and JSON entries to their spools): the run keeps only a light copy of each.
+  bool write_failed = false;
+  std::string error;
+  auto write_error = [&] {
+    err << "stateproof run: " << error << "\n";
+    write_failed = true;
+  };
+  std::optional<StreamedReport> junit, json, svg;
+  auto open_report = [&](std::optional<StreamedReport>& file, StreamedReport::Format format,
+                         const std::string& path) {
+    if (path.empty()) return;
+    file.emplace(format);
+    if (!file->open(path, options.target, &error)) write_error(), file.reset();
+  };
+  open_report(junit, StreamedReport::Format::kJUnit, options.junit);
+  open_report(json, StreamedReport::Format::kJson, options.results_json);
+  open_report(svg, StreamedReport::Format::kMscSvg, options.msc_svg);
+  bool pcap_failed = false;
+  auto record = [&](const TestResult& r) {
+    for (std::optional<StreamedReport>* file : {&junit, &json, &svg}) {
+      if (*file && !(*file)->add(r, &error)) write_error(), file->reset();
+    }
+    if (!options.pcap_dir.empty() && !pcap_failed && !(r.packets.empty() && r.verdict == Verdict::kSkipped)) {
+      if (!write_pcap(options.pcap_dir, r, &error)) write_error(), pcap_failed = true;
+    }
+    TestResult light;
+    light.name = r.name;
+    light.path = r.path;
+    light.verdict = r.verdict;
+    light.deviation = r.deviation;
+    light.note = r.note;
+    light.duration = r.duration;
+    report.results.push_back(std::move(light));
+  };
+
   Progress progress(err, options.progress && !options.quiet);
   size_t total = suite.tests.size();
   RunOptions run;
@@ -196,6 +239,7 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   run.execute = options.execute;
   run.profile = profile;
   run.handle_signals = options.handle_signals;
+  run.keep_results = false;
   run.on_result = [&](const TestResult& r, size_t done, size_t) {
     progress.update(r, done, total);
     bool show = options.verbose || (r.verdict != Verdict::kPass && r.verdict != Verdict::kSkipped &&
@@ -207,17 +251,18 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
       out << verdict_name(r.verdict) << ": " << r.name
           << (r.deviation.empty() ? "" : " (deviation " + r.deviation + ")") << "\n";
     }
+    record(r);
   };
   RunOutcome outcome = run_tests(suite.tests, run);
   progress.clear();
+  const size_t finished = report.results.size();
 
   // Every selected test in file order: the ones that ran and the ones that did not.
-  report.results = std::move(outcome.results);
   for (TestResult& r : suite.not_run) {
     if (r.verdict == Verdict::kSkipped && !options.quiet && options.verbose) {
       out << "skipped: " << r.name << " (" << r.note << ")\n";
     }
-    report.results.push_back(std::move(r));
+    record(r);
   }
   std::stable_sort(report.results.begin(), report.results.end(),
                    [](const TestResult& a, const TestResult& b) { return a.path < b.path; });
@@ -225,6 +270,7 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   report.interrupted_by = outcome.interrupted_by;
 
   info.seconds = report.seconds;
+  info.interrupted_by = outcome.interrupted_by;
   if (outcome.own_tcp_table) {
     info.settings.push_back({"net.ipv4.tcp_child_ehash_entries", std::to_string(netns::kChildEhashEntries),
                              "the harness: the namespace tests are made from, so each test namespace has a TCP "
@@ -233,25 +279,8 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   }
   report.stale_deviations = stale_deviations(profile, suite.tests, report.results);
   info.stale_deviations = report.stale_deviations;
-  bool write_failed = false;
-  std::string error;
-  if (!options.junit.empty() && !write_junit(options.junit, report.results, info, &error)) {
-    err << "stateproof run: " << error << "\n";
-    write_failed = true;
-  }
-  if (!options.results_json.empty() && !write_results_json(options.results_json, report.results, info, &error)) {
-    err << "stateproof run: " << error << "\n";
-    write_failed = true;
-  }
-  if (!options.pcap_dir.empty()) {
-    for (const TestResult& r : report.results) {
-      if (r.packets.empty() && r.verdict == Verdict::kSkipped) continue;
-      if (!write_pcap(options.pcap_dir, r, &error)) {
-        err << "stateproof run: " << error << "\n";
-        write_failed = true;
-        break;
-      }
-    }
+  for (std::optional<StreamedReport>* file : {&junit, &json, &svg}) {
+    if (*file && !(*file)->finish(info, &error)) write_error();
   }
 
   out << format_summary(report.results, report.seconds) << "\n";
@@ -262,7 +291,7 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   }
   if (outcome.interrupted_by) {
     err << "stateproof run: interrupted by signal " << outcome.interrupted_by << "; "
-        << report.results.size() - suite.not_run.size() << " of " << total
+        << finished << " of " << total
         << " tests finished, every worker killed\n";
     report.exit_code = 128 + outcome.interrupted_by;
     return report;

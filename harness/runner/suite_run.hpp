@@ -30,6 +30,7 @@ struct SuiteRunOptions {
   std::string junit;               // JUnit XML path, or ""
   std::string pcap_dir;            // one pcap per test there, or ""
   std::string results_json;        // results JSON path, or ""
+  std::string msc_svg;             // every test's message sequence chart as SVG, or ""
   std::string profile;             // profile file; "" = the target's built-in; "none" = none
   std::string filter;              // glob on test names
   std::string shard;               // "I/N" or ""
@@ -47,7 +48,9 @@ struct SuiteRunOptions {
 
 struct SuiteRunReport {
   int exit_code = kRunPassed;
-  std::vector<TestResult> results;  // every selected test, in file order
+  // Every selected test, in file order, light: name, path, verdict, deviation, note and
+  // duration (the packets, diffs and traces went to the reports as each test finished).
+  std::vector<TestResult> results;
   double seconds = 0;
   int interrupted_by = 0;
   std::vector<std::string> stale_deviations;  // "name (path:line)"

@@ -273,9 +273,10 @@ rfc    "(also referred to as challenge ACK) to the remote peer: <SEQ=SND.NXT><AC
 reason "tcp_timewait_input() answers a SYN in the window with a reset (RFC 793's \"If the SYN"
 reason "is in the window it is an error, send a reset\"), RST+ACK acknowledging the SYN, not"
 reason "the challenge ACK of RFC 5961 §4, which RFC 9293 adopted (nor withholds it, as RFC"
-reason "5961 §7 would allow after an earlier challenge ACK)."
-match  kind=packet field=flags expected=A actual=RA field=ack expected=2 actual="3 (absolute *)" state=TIME_WAIT
-match  kind=unexpected actual="flags=RA seq=2 ack=3 win=* len=0" state=TIME_WAIT stimulus="*inject flags=S *"
+reason "5961 §7 would allow after an earlier challenge ACK). The reset's sequence number is the"
+reason "SYN's acknowledgment field, which a segment without ACK carries as 0."
+match  kind=packet field=flags expected=A actual=RA field=seq expected=2 actual="* (absolute 0)" field=ack expected=2 actual="3 (absolute *)" state=TIME_WAIT
+match  kind=unexpected actual="flags=RA seq=* ack=3 win=* len=0" state=TIME_WAIT stimulus="*inject flags=S *"
 
 deviation isn_predictable
 at     Endpoint.rcv_rst_syn_rcvd_passive

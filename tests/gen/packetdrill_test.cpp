@@ -76,6 +76,46 @@ TEST(GenPacketdrill, WritesRunnableScripts) {
   EXPECT_EQ(ss.find("shutdown"), std::string::npos) << ss;
 }
 
+// A test whose tester ISN is set (the .wrap boundary tests: just below 2^32) writes the
+// tester's numbers absolute, so that packetdrill's remote ISN is that ISN and the
+// sequence space wraps as in the .spt.
+TEST(GenPacketdrill, WrapTestsCarryTheTestersIsn) {
+  TestCase tc = Passive({Seg(true, "A", "1", "1"), State("ESTABLISHED")});
+  tc.tester_isn = 0xFFFFFFFFu;  // -1: the SYN takes it, the ACK after it wraps to 0
+  std::string why;
+  const std::string s = to_packetdrill(tc, &why);
+  EXPECT_EQ(why, "");
+  EXPECT_NE(s.find("< S 4294967295:4294967295(0) win 65535\n"), std::string::npos) << s;
+  EXPECT_NE(s.find("> S. 0:0(0) ack 0 <...>\n"), std::string::npos) << s;  // ISN+1 wrapped
+  EXPECT_NE(s.find("< . 0:0(0) ack 1 win"), std::string::npos) << s;
+  EXPECT_NE(s.find("// the tester's ISN is 4294967295"), std::string::npos) << s;
+  EXPECT_EQ(s.find("< S 0:0(0)"), std::string::npos) << s;
+}
+
+// What only a comment says is listed in the header as not checked by packetdrill.
+TEST(GenPacketdrill, HeaderSaysWhatPacketdrillCannotCheck) {
+  Event none;
+  none.kind = Event::Kind::kExpectNone;
+  none.within = 0.75;
+  Event wait;
+  wait.kind = Event::Kind::kWait;
+  wait.seconds = 2;
+  wait.comment = "trailing";
+  std::string why;
+  const std::string s = to_packetdrill(Passive({none, wait}), &why);
+  EXPECT_EQ(why, "");
+  const std::string header = s.substr(0, s.find("\n\n"));
+  EXPECT_NE(header.find("// packetdrill cannot check"), std::string::npos) << s;
+  EXPECT_NE(header.find("//   - no packet for 0.75 s (expect none)"), std::string::npos) << s;
+  EXPECT_NE(header.find("//   - the connection's states LISTEN, SYN_RCVD (expect state)"), std::string::npos) << s;
+  EXPECT_NE(header.find("//   - no packet for the final 2 s (trailing silence)"), std::string::npos) << s;
+  // Nothing to say when every line is a packetdrill line.
+  TestCase plain;
+  plain.name = "p";
+  plain.events = {Call("listen"), Seg(true, "S", "0", "0"), Seg(false, "SA", "0", "1")};
+  EXPECT_EQ(to_packetdrill(plain, &why).find("cannot check"), std::string::npos);
+}
+
 TEST(GenPacketdrill, RefusesWhatPacketdrillCannotRun) {
   std::string why;
   // CLOSE in SYN-RECEIVED (RFC 9293 §3.10.4) acts on a connection the application has

@@ -114,7 +114,9 @@ TEST(RunReport, JunitAndJson) {
   ASSERT_TRUE(write_junit(xml.string(), {fail, dev, skip}, {"linux", 1.5, "", {}, {}, {}}, &error)) << error;
   ASSERT_TRUE(write_results_json(json.string(), {fail, dev, skip}, {"linux", 1.5, "", {}, {}, {}}, &error)) << error;
   std::string x = slurp(xml);
-  EXPECT_NE(x.find("<testsuites name=\"stateproof run\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\""),
+  EXPECT_NE(x.find("<testsuites name=\"stateproof run\" tests=\"3\" failures=\"1\" errors=\"0\" time="),
+            std::string::npos) << x;
+  EXPECT_NE(x.find("<testsuite name=\"stateproof.linux\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\""),
             std::string::npos) << x;
   EXPECT_NE(x.find("<testcase name=\"t&lt;1&gt;\" classname=\"stateproof.linux.suite\""), std::string::npos) << x;
   EXPECT_NE(x.find("<failure message=\"the packet from the IUT does not match the expect\" type=\"packet\">"),

@@ -23,6 +23,7 @@
 #include "tools/cli/common.hpp"
 #include "tools/cli/interrupt.hpp"
 #include "tools/cli/numbers.hpp"
+#include "util/atomic_file.hpp"
 
 // ---- The LTL hook: the one place where `check` reaches the LTL engine. ----------------
 // The engine (checker/ltl/, another module) declares in checker/ltl/ltl_check.hpp:
@@ -71,6 +72,7 @@ struct CheckOptions {
   double max_memory_mb = 0;
   double timeout = 0;
   std::string trace_out;
+  std::string msc_svg;  // --msc-svg: the first counterexample's chart as SVG
   bool quiet = false;
   bool hash_compact = false;
   bool bitstate = false;
@@ -222,7 +224,7 @@ int RunCheck(const CheckOptions& co) {
   const int jobs = co.jobs > 0 ? co.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
   std::vector<Row> rows;
-  bool any_violated = false, any_unknown = false, trace_written = false;
+  bool any_violated = false, any_unknown = false, trace_written = false, svg_written = false;
   std::ostringstream traces;
 
   bool any_unchecked = false;
@@ -342,15 +344,19 @@ int RunCheck(const CheckOptions& co) {
         if (out.trace) {
           traces << "counterexample: " << out.trace->steps.size() << " steps\n";
           if (!co.no_msc) traces << checker::format_msc(ts, *out.trace);
+          if (!co.msc_svg.empty() && !svg_written) {
+            if (!write_msc_svg(co.msc_svg, checker::msc_chart(ts, *out.trace))) return kUsage;
+            svg_written = true;
+            traces << "(chart drawn in " << co.msc_svg << ")\n";
+          }
           if (!co.trace_out.empty() && !trace_written) {
             checker::TraceInfo info;
             info.spec = co.spec.path;
             info.engine = trace_engine;
             info.seq_bits = co.spec.seq_bits;
-            std::ofstream f(co.trace_out, std::ios::binary);
-            f << checker::trace_to_json(ts, *out.trace, info);
-            if (!f) {
-              std::cerr << "stateproof: cannot write " << co.trace_out << "\n";
+            std::string error;
+            if (!util::write_file_atomic(co.trace_out, checker::trace_to_json(ts, *out.trace, info), &error)) {
+              std::cerr << "stateproof: " << error << "\n";
               return kUsage;
             }
             trace_written = true;
@@ -395,6 +401,8 @@ void add_check(CLI::App& app, Action* run) {
       ->check(real_in(1, 1e9));
   cmd->add_option("--timeout", co->timeout, "stop after this many seconds (0: no limit)")->check(real_in(0, 1e9));
   cmd->add_option("--trace-out", co->trace_out, "write the (first) counterexample as JSON");
+  cmd->add_option("--msc-svg", co->msc_svg,
+                  "draw the (first) counterexample's message sequence chart as SVG in this file");
   cmd->add_flag("--quiet,-q", co->quiet, "no progress line");
   auto* hc = cmd->add_flag("--hash-compact", co->hash_compact,
                            "store 64-bit state signatures instead of states (may omit states)");

@@ -10,6 +10,7 @@
 
 #include "compiler/diagnostics.hpp"
 #include "tools/cli/numbers.hpp"
+#include "util/atomic_file.hpp"
 #include "util/read_file.hpp"
 
 namespace sp::cli {
@@ -77,6 +78,13 @@ std::string unwritable_dir(const std::string& dir) {
     if (parent == p) return std::strerror(ENOENT);
     p = parent;
   }
+}
+
+bool write_msc_svg(const std::string& path, const util::MscChart& chart) {
+  std::string error;
+  if (util::write_file_atomic(path, util::msc_svg_document({util::draw_msc(chart)}), &error)) return true;
+  std::cerr << "stateproof: " << error << "\n";
+  return false;
 }
 
 std::optional<int> pick_system(const ir::Model& model, const std::string& name) {

@@ -10,6 +10,7 @@
 
 #include "compiler/ir/model.hpp"
 #include "compiler/sema/compile.hpp"
+#include "util/msc_svg.hpp"
 
 namespace sp::cli {
 
@@ -44,6 +45,10 @@ std::string unwritable_dir(const std::string& dir);
 
 // Resolves --system: the named system, or the only one; prints an error otherwise.
 std::optional<int> pick_system(const ir::Model& model, const std::string& name);
+
+// Writes `chart` as an SVG document to `path` (`--msc-svg FILE`), whole or not at all;
+// prints the error and returns false when it cannot.
+bool write_msc_svg(const std::string& path, const util::MscChart& chart);
 
 // Each subcommand registers itself and sets `*run` to its action when selected.
 using Action = std::function<int()>;

@@ -3,12 +3,12 @@
 // stateproof export SPEC --to promela [--system S]: an equivalent SPIN model of one system
 // (compiler/ir/promela.hpp; docs/checker.md, "Cross-validation with SPIN").
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 
 #include "compiler/ir/promela.hpp"
 #include "compiler/ir/views.hpp"
 #include "tools/cli/common.hpp"
+#include "util/atomic_file.hpp"
 
 namespace sp::cli {
 
@@ -20,11 +20,10 @@ int write_output(const std::string& text, const std::string& out, bool render_sv
     return kOk;
   }
   bool svg = render_svg && out.size() > 4 && out.substr(out.size() - 4) == ".svg";
+  std::string error;
   if (!svg) {
-    std::ofstream f(out, std::ios::binary);
-    f << text;
-    if (!f) {
-      std::cerr << "stateproof: cannot write " << out << "\n";
+    if (!util::write_file_atomic(out, text, &error)) {
+      std::cerr << "stateproof: " << error << "\n";
       return kUsage;
     }
     return kOk;
@@ -34,11 +33,17 @@ int write_output(const std::string& text, const std::string& out, bool render_sv
               << "(apt-get install graphviz); write a .dot file instead\n";
     return kEnvironment;
   }
-  std::string cmd = "dot -Tsvg -o '" + out + "'";
   if (out.find('\'') != std::string::npos) {
     std::cerr << "stateproof: output file name must not contain a quote\n";
     return kUsage;
   }
+  // dot writes the temporary file; it becomes `out` only when dot succeeded.
+  util::AtomicFile file;
+  if (!file.open(out, &error)) {
+    std::cerr << "stateproof: " << error << "\n";
+    return kUsage;
+  }
+  std::string cmd = "dot -Tsvg -o '" + file.temp_path() + "'";
   FILE* p = popen(cmd.c_str(), "w");
   if (!p) {
     std::cerr << "stateproof: cannot run dot\n";
@@ -49,6 +54,10 @@ int write_output(const std::string& text, const std::string& out, bool render_sv
   if (status != 0) {
     std::cerr << "stateproof: dot failed rendering " << out << "\n";
     return kEnvironment;
+  }
+  if (!file.commit(&error)) {
+    std::cerr << "stateproof: " << error << "\n";
+    return kUsage;
   }
   return kOk;
 }

@@ -23,6 +23,7 @@ struct ReplayOptions {
   std::string trace;
   std::string system;
   bool quiet = false;
+  std::string msc_svg;  // --msc-svg FILE
 };
 
 std::map<std::string, int64_t> Consts(const std::vector<std::pair<std::string, int64_t>>& v) {
@@ -136,6 +137,7 @@ int RunReplay(const ReplayOptions& ro) {
     checker::MscOptions mo;
     std::cout << checker::format_msc(ts, r.trace, mo);
   }
+  if (!ro.msc_svg.empty() && !write_msc_svg(ro.msc_svg, checker::msc_chart(ts, r.trace))) return kUsage;
   const std::string hint = differ.empty() ? "" : "\n(" + differ_text + ")";
   if (!r.replayed) {
     std::cout << "MISMATCH after " << r.steps_matched << " matching steps: " << r.mismatch << hint << "\n";
@@ -160,6 +162,7 @@ void add_replay(CLI::App& app, Action* run) {
   cmd->add_option("trace", ro->trace, "the trace file (.json)")->required();
   cmd->add_option("--system", ro->system, "the system (default: the one the trace names)");
   cmd->add_flag("--quiet,-q", ro->quiet, "print only the outcome, not the chart");
+  cmd->add_option("--msc-svg", ro->msc_svg, "also draw the replayed run's message sequence chart as SVG in this file");
   cmd->callback([=] {
     *run = [=] { return RunReplay(*ro); };
   });

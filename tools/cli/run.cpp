@@ -32,6 +32,9 @@ void add_run(CLI::App& app, Action* run) {
   cmd->add_option("--junit", o->junit, "write a JUnit XML report");
   cmd->add_option("--pcap", o->pcap_dir, "write DIR/<test>.pcap for every test");
   cmd->add_option("--results", o->results_json, "write verdicts, diffs and packets as JSON");
+  cmd->add_option("--msc-svg", o->msc_svg,
+                  "draw every test's message sequence chart (tester and IUT, mismatches marked) as SVG "
+                  "in this file");
   cmd->add_option("--profile", o->profile,
                   "target profile of known deviations (default: the target's built-in; none: no "
                   "profile)");

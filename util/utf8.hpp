@@ -1,11 +1,11 @@
-// UTF-8 in report text (internal to harness/report): JSON and JUnit XML pass valid
-// sequences through and replace stray bytes.
+// UTF-8 in output text: JSON, JUnit XML and SVG pass valid sequences through and
+// replace stray bytes.
 #pragma once
 
 #include <cstddef>
 #include <string>
 
-namespace sp::harness::detail {
+namespace sp::util {
 
 // The length of the valid UTF-8 sequence of 2 to 4 bytes that starts at text[i] (a byte
 // >= 0x80), or 0 when the bytes there are not one (a stray continuation byte, an
@@ -20,4 +20,13 @@ inline size_t utf8_sequence_length(const std::string& text, size_t i) {
   return n;
 }
 
-}  // namespace sp::harness::detail
+// `text` with each ASCII byte replaced by `ascii(c)` (a pointer to its escape, or null
+// to keep the byte), valid UTF-8 sequences kept and stray bytes replaced by `invalid`.
+std::string escape_text(const std::string& text, const char* (*ascii)(unsigned char c, char* buf),
+                        const char* invalid);
+
+// XML-escaped text, safe in attributes: & < > " ' as entities, newline and tab as
+// character references, other control bytes and invalid UTF-8 as '?'.
+std::string xml_escape(const std::string& text);
+
+}  // namespace sp::util
