@@ -60,7 +60,8 @@ struct PacketRecord {
   bool from_iut = false;   // false: injected by the lower tester
   std::vector<uint8_t> bytes;
   std::string summary;     // tcpdump-style line, or "malformed: ..."
-  // injected | expected | allowed | unexpected | harness (the harness's own probes,
+  // injected | expected | allowed | alternative (an `or` outcome the IUT took) |
+  // unexpected | harness (the harness's own probes,
   // e.g. the datagram behind `call resolve`) | unread (arrived after the verdict)
   std::string disposition;
   int line = 0;            // the event that injected or consumed it

@@ -101,8 +101,8 @@ TEST(TcpSpec, IrFacts) {
   int pair = m.find_system("pair");
   ASSERT_GE(pair, 0);
   ir::Layout layout = ir::build_layout(m, pair);
-  EXPECT_EQ(layout.total_bits, 392);
-  EXPECT_EQ(layout.bytes(), 49);
+  EXPECT_EQ(layout.total_bits, 394);
+  EXPECT_EQ(layout.bytes(), 50);
   for (const char* p : {"time_wait_only_on_active_closer", "no_deadlock", "close_completes",
                         "seq_consistent"}) {
     EXPECT_GE(m.find_property(p), 0) << p;
