@@ -93,6 +93,14 @@ BaseSearch::Status BaseSearch::check_targets(std::string* why) {
       std::string err;
       const bool error_end = tg.kind == TargetKind::kError;
       std::optional<Trace> trace = rebuild_from_model(enc_, model, frames_, tags_, error_end ? &etag : nullptr, &err);
+      if (!trace && deadline_.expired()) {
+        // The deadline or a signal interrupted the context while the model was read: the
+        // evaluation was cut short, so the failed replay says nothing about the encoding.
+        tg.open = true;
+        *why = deadline_.why();
+        status = Status::kLimit;
+        break;
+      }
       if (!trace) {
         // The encoding and the interpreter disagree: never report an unconfirmed bug.
         o.verdict = Verdict::kUnknown;
@@ -101,6 +109,7 @@ BaseSearch::Status BaseSearch::check_targets(std::string* why) {
       }
       record_violation(enc_.ts(), tg, o, std::move(*trace));
     }
+    if (status == Status::kLimit) break;
   }
   solver_.pop();
   return status;
