@@ -11,8 +11,10 @@ name=stateproof${sub:+-$sub}
 help=$("$bin" ${sub:+"$sub"} --help)
 # roff: a backslash is \e; a line may not start with . or '.
 esc() { sed -e 's/\\/\\e/g' -e "s/^\\([.']\\)/\\\\\\&\\1/" -e 's/-/\\-/g'; }
-summary=$(printf '%s\n' "$help" | head -n 1)
-usage=$(printf '%s\n' "$help" | sed -n 's/^Usage: [^ ]*stateproof/stateproof/p' | head -n 1)
+# (sed -n 1p, not head -n 1: head may exit before printf has written everything, and the
+# SIGPIPE would fail the build under pipefail.)
+summary=$(printf '%s\n' "$help" | sed -n 1p)
+usage=$(printf '%s\n' "$help" | sed -n 's/^Usage: [^ ]*stateproof/stateproof/p' | sed -n 1p)
 rest=$(printf '%s\n' "$help" | sed -e '1,/^Usage:/d')
 {
   echo ".TH ${name^^} 1 \"\" \"stateproof\" \"User Commands\""

@@ -50,7 +50,9 @@ auto const field_name = name_parser("a field name", /*keywords_too=*/true);
 auto const message_name = name_parser("a message name");
 auto const role_name = name_parser("a role name");
 auto const port_name = name_parser("a port name");
-auto const call_name = name_parser("a call name", false, /*contextual=*/true);
+// A call's name follows `calls` or `,` in a declaration, `call` in an event, or `.` in an
+// environment's call, where no keyword can be: any word, so `send` (RFC 9293's SEND) is one.
+auto const call_name = name_parser("a call name", /*keywords_too=*/true);
 auto const timer_name = name_parser("a timer name");
 auto const var_name = name_parser("a variable name", false, /*contextual=*/true);
 auto const const_name = name_parser("a constant name");

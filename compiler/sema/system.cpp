@@ -314,8 +314,15 @@ void Lowerer::lower_environment(const ast::Environment& env, ir::System& sys) {
     if (p.bound) {
       std::optional<int64_t> b = const_int(*p.bound, "a call bound");
       if (!b) continue;
-      if (*b < 1 || *b > kMaxBudget) {
-        diags_.error(p.bound->loc, "a call bound must be 1.." + std::to_string(kMaxBudget));
+      if (*b < 0 || *b > kMaxBudget) {
+        diags_.error(p.bound->loc, "a call bound must be 0.." + std::to_string(kMaxBudget));
+        continue;
+      }
+      if (*b == 0) {
+        // `at most 0` (a constant that --const scales down to nothing): the calls are
+        // never offered. Their names are still checked, so a typo is still an error.
+        std::vector<ir::CallEntry::Target> unused;
+        for (const ast::CallRef& ref : p.alternatives) targets(ref, unused);
         continue;
       }
       bound = static_cast<int>(*b);
