@@ -194,7 +194,7 @@ Stats Bfs::now(uint64_t depth) const {
 
 void Bfs::on_successor(Worker& w, const ir::Successor& s) {
   const uint32_t k = w.count++;
-  if (por_) {
+  if (por_ && !w.enabled.empty()) {
     w.enabled[static_cast<size_t>(s.label.transition)] = 1;
     w.step_error = w.step_error || s.error.has_value();
   }
@@ -242,12 +242,26 @@ bool Bfs::stored_before_level(const Worker& w, size_t j) const {
 void Bfs::expand_reduced(Worker& w, const std::function<void(const ir::Successor&)>& cb) {
   const size_t mark = w.batched;
   const int n = static_cast<int>(layout_.instances.size());
+  bool any = false;  // some instance may be alone: else the plain full expansion
+  for (int i = 0; i < n && !any; ++i) {
+    any = por_->may_reduce(i, static_cast<int>(w.slots[static_cast<size_t>(layout_.instances[static_cast<size_t>(i)].state)]));
+  }
+  if (!any) {
+    w.enabled.clear();
+    ts_.successors(w.slots, cb);
+    return;
+  }
   for (int i = 0; i < n; ++i) {
     const size_t first = w.batched;
     const uint32_t count = w.count;
     const int cs = static_cast<int>(w.slots[static_cast<size_t>(layout_.instances[static_cast<size_t>(i)].state)]);
     const bool candidate = por_->may_reduce(i, cs);
-    w.enabled.assign(ts_.model().roles[static_cast<size_t>(ts_.system().instances[static_cast<size_t>(i)].role)].transitions.size(), 0);
+    if (candidate) {
+      const ir::Role& role = ts_.model().roles[static_cast<size_t>(ts_.system().instances[static_cast<size_t>(i)].role)];
+      w.enabled.assign(role.transitions.size(), 0);
+    } else {
+      w.enabled.clear();  // on_successor records nothing
+    }
     w.step_error = false;
     ts_.successors_of_instance(w.slots, i, cb);
     if (!candidate || w.halt || w.step_error || w.count == count || !por_->ample(w.slots, i, w.enabled)) continue;
