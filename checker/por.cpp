@@ -287,6 +287,10 @@ AmpleSets::AmpleSets(const ir::TransitionSystem& ts, const std::vector<int32_t>&
       }
       for (int q : a.send_queues) {
         safe = safe && !other_senders(q, i);
+        // A send that does not fit a blocking queue disables the step; the receiver
+        // makes room, so it can enable it (an enabled one stays enabled: along others'
+        // steps the queue only shrinks).
+        if (sys.queues[static_cast<size_t>(q)].blocking) stable = false;
         for (int32_t x : queue_slots[static_cast<size_t>(q)]) {
           safe = safe && !foreign_plain(x, i);
           invisible = invisible && !is_visible[static_cast<size_t>(x)];

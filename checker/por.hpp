@@ -10,7 +10,8 @@
 //     does not overflow, see the .cpp);
 //   - every disabled transition of i is *stable*: no step of another instance can enable
 //     it (its guard and event read nothing others write; a queue it receives from that
-//     others send to is non-empty now, so its head cannot change);
+//     others send to is non-empty now, so its head cannot change; it sends to no
+//     `blocking` queue, which the receiver could make room in);
 //   - some enabled step comes from a *key* transition: safe, receiving from no queue
 //     others send to (their send could overflow only if the receive were delayed), and
 //     invisible: it writes no slot an invariant reads;

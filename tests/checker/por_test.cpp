@@ -119,6 +119,45 @@ TEST(Por, AReceiveFromAQueueOthersFillIsNeverTheKey) {
   EXPECT_NE(r.outcomes[0].message.find("overflows"), std::string::npos) << r.outcomes[0].message;
 }
 
+// A send to a full `blocking` queue disables the step until the receiver makes room: a
+// transition with such a send is not stable. a's second send is blocked until b takes
+// the first; exploring a's `quit` alone there would never let a send again and fail.
+const char* kBlocked = R"(
+protocol blocked
+message M { v: int[0..1] }
+role A {
+  port net: M
+  states S, S2, S3, Q
+  initial S
+  first: from S on internal -> S2 { send net { v = 0 } }
+  again: from S2 on internal -> S3 { send net { v = 1 } }
+  quit: from S2 on internal -> Q
+  boom: from S3 on internal -> S3 { assert false }
+}
+role B {
+  port net: M
+  states X
+  initial X
+  take: from X on recv net(m) -> X
+}
+system s {
+  instance a: A
+  instance b: B
+  channel a.net -> b.net capacity 1 blocking
+}
+)";
+
+TEST(Por, ASendToABlockingQueueIsNotStable) {
+  ir::Model m = Compile(kBlocked);
+  ir::TransitionSystem ts(m, 0);
+  detail::AmpleSets sets(ts, {});
+  EXPECT_FALSE(sets.stable(0, 1));  // again
+  EXPECT_TRUE(sets.key(0, 2));      // quit
+  const Result r = BothWays(ts, {});
+  ASSERT_EQ(r.outcomes.size(), 1u);
+  EXPECT_EQ(r.outcomes[0].verdict, Verdict::kViolated) << "boom, after b made room";
+}
+
 // Visibility: a key writes nothing an invariant reads. The invariant is violated only
 // where a is still in S when b reaches Y; taking a's `leave` alone first would miss it.
 const char* kVisible = R"(
