@@ -42,6 +42,10 @@ struct Options {
   int bitstate_log2 = 30;        // kBitstate: 2^n bits
   int bitstate_k = 3;            // kBitstate: hash functions
   bool check_errors = true;      // report checking errors as the implicit property
+  // Partial-order reduction (breadth-first safety search only; docs/checker.md): a state
+  // may be expanded by one instance's steps. Verdicts are those of the full search;
+  // state counts and counterexample lengths are not.
+  bool por = true;
   // Called now and then (about every `progress_interval` s) from one thread.
   std::function<void(const Progress&)> progress;
   double progress_interval = 0.25;
@@ -84,6 +88,8 @@ struct Result {
   double omission_probability = 0;
   double hash_factor = 0;
   std::vector<std::string> notes;  // e.g. "--jobs ignored with --dfs"
+  // Partial-order reduction: states expanded by one instance only (0 without it).
+  uint64_t reduced_states = 0;
 };
 
 }  // namespace sp::checker

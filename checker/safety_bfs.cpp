@@ -11,6 +11,16 @@
 //
 // The store grows at safe points: workers hold a shared lock while expanding a chunk;
 // the worker that sees the load pass the threshold takes the lock exclusively and grows.
+//
+// Partial-order reduction (Options::por, checker/por.hpp): a state's instances are
+// expanded one at a time, in order; the first whose steps form an ample set is the
+// state's whole expansion (the successors of the instances before it are dropped: their
+// numbers stay those of the full enumeration, so traces rebuild unchanged). Cycle
+// proviso: a state is expanded fully when one of its ample successors was stored before
+// its level began (depth <= its own). Every cycle of the reduced graph has such an edge,
+// at its deepest state, so every cycle has a fully expanded state. The test depends only
+// on the states of depth <= d, fixed before level d starts, so the reduced graph (and the
+// state count) is the same for any number of workers.
 #include <algorithm>
 #include <barrier>
 #include <cstring>
@@ -22,6 +32,7 @@
 #include "checker/delta_pack.hpp"
 #include "checker/hash.hpp"
 #include "checker/monitor.hpp"
+#include "checker/por.hpp"
 #include "checker/search_util.hpp"
 #include "checker/state_store.hpp"
 
@@ -44,6 +55,7 @@ class Bfs {
         layout_(ts.layout()),
         opt_(o),
         monitor_(ts, properties, o.check_errors),
+        por_(o.por ? std::make_unique<AmpleSets>(ts, monitor_.invariant_slots()) : nullptr),
         compact_(o.store == StoreMode::kHashCompact),
         state_bytes_(static_cast<size_t>(std::max(1, ts.layout().bytes()))),
         entry_bytes_(state_bytes_ + sizeof(uint32_t)),
@@ -80,10 +92,20 @@ class Bfs {
     std::vector<uint64_t> sigs;      // hash-compact: the signatures (the store's keys)
     std::vector<uint64_t> touched;   // the invariants each step may change (Monitor mask)
     ir::Slots fresh;                 // a new state, unpacked for the invariants
+    // Partial-order reduction, for the instance being expanded: which of its transitions
+    // have steps, and whether one of them is a checking error.
+    std::vector<uint8_t> enabled;
+    bool step_error = false;
+    uint64_t reduced = 0;            // states expanded by one instance
+    uint32_t dropped = 0;            // successors of the state generated but not explored
   };
 
   void work(Worker& w);
   void expand_chunk(Worker& w, uint64_t a, uint64_t b);
+  // Expands the state in w (partial-order reduction on): one instance's steps, or all.
+  void expand_reduced(Worker& w, const std::function<void(const ir::Successor&)>& cb);
+  // Whether a batch entry is a state stored before the current level began.
+  bool stored_before_level(const Worker& w, size_t j) const;
   void on_successor(Worker& w, const ir::Successor& s);
   void insert_batch(Worker& w);
   void end_level();
@@ -97,6 +119,8 @@ class Bfs {
   const ir::Layout& layout_;
   const Options& opt_;
   Monitor monitor_;
+  const std::unique_ptr<AmpleSets> por_;
+  std::atomic<uint64_t> reduced_{0};
   const bool compact_;
   const size_t state_bytes_;
   const size_t entry_bytes_;
@@ -170,6 +194,10 @@ Stats Bfs::now(uint64_t depth) const {
 
 void Bfs::on_successor(Worker& w, const ir::Successor& s) {
   const uint32_t k = w.count++;
+  if (por_ && !w.enabled.empty()) {
+    w.enabled[static_cast<size_t>(s.label.transition)] = 1;
+    w.step_error = w.step_error || s.error.has_value();
+  }
   if (w.halt) return;
   if (s.error) {
     if (monitor_.wants_errors()) {
@@ -198,6 +226,60 @@ void Bfs::on_successor(Worker& w, const ir::Successor& s) {
   w.touched[j] = monitor_.has_invariants() ? monitor_.invariants_touched(s.changed) : 0;
   w.numbers[j] = k;
   w.parents[j] = w.id;
+}
+
+bool Bfs::stored_before_level(const Worker& w, size_t j) const {
+  const uint8_t* key = w.batch.data() + j * stride_;
+  uint64_t sig = 0;
+  if (compact_) {
+    sig = hash_bytes(key, state_bytes_, kSignatureSeed);
+    key = reinterpret_cast<const uint8_t*>(&sig);
+  }
+  const std::optional<uint32_t> id = store_.find(key);
+  return id && *id < states_at_level_start_;
+}
+
+void Bfs::expand_reduced(Worker& w, const std::function<void(const ir::Successor&)>& cb) {
+  const size_t mark = w.batched;
+  const int n = static_cast<int>(layout_.instances.size());
+  bool any = false;  // some instance may be alone: else the plain full expansion
+  for (int i = 0; i < n && !any; ++i) {
+    any = por_->may_reduce(i, static_cast<int>(w.slots[static_cast<size_t>(layout_.instances[static_cast<size_t>(i)].state)]));
+  }
+  if (!any) {
+    w.enabled.clear();
+    ts_.successors(w.slots, cb);
+    return;
+  }
+  for (int i = 0; i < n; ++i) {
+    const size_t first = w.batched;
+    const uint32_t count = w.count;
+    const int cs = static_cast<int>(w.slots[static_cast<size_t>(layout_.instances[static_cast<size_t>(i)].state)]);
+    const bool candidate = por_->may_reduce(i, cs);
+    if (candidate) {
+      const ir::Role& role = ts_.model().roles[static_cast<size_t>(ts_.system().instances[static_cast<size_t>(i)].role)];
+      w.enabled.assign(role.transitions.size(), 0);
+    } else {
+      w.enabled.clear();  // on_successor records nothing
+    }
+    w.step_error = false;
+    ts_.successors_of_instance(w.slots, i, cb);
+    if (!candidate || w.halt || w.step_error || w.count == count || !por_->ample(w.slots, i, w.enabled)) continue;
+    bool proviso = true;
+    for (size_t j = first; j < w.batched && proviso; ++j) proviso = !stored_before_level(w, j);
+    if (!proviso) continue;
+    // Instance i alone: keep its successors, drop those of the instances before it.
+    if (first != mark) {
+      const size_t len = w.batched - first;
+      std::memmove(w.batch.data() + mark * stride_, w.batch.data() + first * stride_, len * stride_);
+      for (auto* v : {&w.numbers, &w.parents}) std::copy(v->begin() + first, v->begin() + first + len, v->begin() + mark);
+      std::copy(w.touched.begin() + first, w.touched.begin() + first + len, w.touched.begin() + mark);
+      w.batched = mark + len;
+    }
+    ++w.reduced;
+    w.dropped = count;
+    return;
+  }
 }
 
 void Bfs::insert_batch(Worker& w) {
@@ -263,9 +345,14 @@ void Bfs::expand_chunk(Worker& w, uint64_t a, uint64_t b) {
     packer_.unpack(e, w.slots);
     w.packed = e;
     w.count = 0;
-    ts_.successors(w.slots, cb);
+    w.dropped = 0;
+    if (por_) {
+      expand_reduced(w, cb);
+    } else {
+      ts_.successors(w.slots, cb);
+    }
     if (w.batched >= kBatch) insert_batch(w);
-    w.transitions += w.count;
+    w.transitions += w.count - w.dropped;
     if (w.count == 0 && monitor_.has_deadlock()) {
       const uint32_t id = w.id;
       monitor_.check_deadlock(w.slots, [&] { return path_to(id); }, [&] { return now(depth_); });
@@ -284,6 +371,8 @@ void Bfs::expand_chunk(Worker& w, uint64_t a, uint64_t b) {
 void Bfs::after_chunk(Worker& w) {
   transitions_.fetch_add(w.transitions, std::memory_order_relaxed);
   w.transitions = 0;
+  reduced_.fetch_add(w.reduced, std::memory_order_relaxed);
+  w.reduced = 0;
   const uint64_t mem = memory_estimate();
   uint64_t peak = peak_memory_.load(std::memory_order_relaxed);
   while (mem > peak && !peak_memory_.compare_exchange_weak(peak, mem, std::memory_order_relaxed)) {
@@ -439,6 +528,7 @@ Result Bfs::run() {
   result.stats.peak_memory_bytes = std::max(peak_memory_.load(), memory_estimate());
   result.complete = complete_;
   result.limit = limit_;
+  result.reduced_states = reduced_.load();
   if (compact_) result.omission_probability = signature_collision_probability(store_.size());
   result.outcomes = monitor_.finish(complete_, limit_, result.stats);
   return result;

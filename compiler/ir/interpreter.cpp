@@ -179,6 +179,8 @@ struct TransitionSystem::Impl {
   Impl(const Model& model, int system, const Layout& layout);
 
   void Gen(const Slots& state, int i, int t, Scratch& sc, const Out& out) const;
+  // Every transition of instance i enabled in its control state (successors()'s order).
+  void GenInstance(const Slots& state, int i, Scratch& sc, const Out& out) const;
   // Gen without the from-state check (the caller made it).
   void GenEnabled(const Slots& state, int i, int t, Scratch& sc, const Out& out) const;
   void GenCall(const Slots& state, int i, int t, const std::vector<Field>& params,
@@ -833,18 +835,29 @@ Slots TransitionSystem::initial_state() const {
   return s;
 }
 
+void TransitionSystem::Impl::GenInstance(const Slots& state, int i, Scratch& sc, const Out& out) const {
+  const Inst& in = inst[static_cast<size_t>(i)];
+  const auto& by_state = enabled_in[static_cast<size_t>(in.role)];
+  const int64_t cs = state[static_cast<size_t>(in.base)];
+  if (cs < 0 || cs >= static_cast<int64_t>(by_state.size())) return;
+  for (int t : by_state[static_cast<size_t>(cs)]) GenEnabled(state, i, t, sc, out);
+}
+
 void TransitionSystem::successors(const Slots& state, const std::function<void(const Successor&)>& out) const {
   ScratchLease lease;
   Scratch& sc = lease.get();
   const Impl& impl = *impl_;
   Impl::Begin(state, sc);
-  for (size_t i = 0; i < impl.inst.size(); ++i) {
-    const Impl::Inst& in = impl.inst[i];
-    const auto& by_state = impl.enabled_in[static_cast<size_t>(in.role)];
-    const int64_t cs = state[static_cast<size_t>(in.base)];
-    if (cs < 0 || cs >= static_cast<int64_t>(by_state.size())) continue;
-    for (int t : by_state[static_cast<size_t>(cs)]) impl.GenEnabled(state, static_cast<int>(i), t, sc, out);
-  }
+  for (size_t i = 0; i < impl.inst.size(); ++i) impl.GenInstance(state, static_cast<int>(i), sc, out);
+}
+
+void TransitionSystem::successors_of_instance(const Slots& state, int instance,
+                                              const std::function<void(const Successor&)>& out) const {
+  const Impl& impl = *impl_;
+  if (instance < 0 || instance >= static_cast<int>(impl.inst.size())) return;
+  ScratchLease lease;
+  Impl::Begin(state, lease.get());
+  impl.GenInstance(state, instance, lease.get(), out);
 }
 
 void TransitionSystem::successors_of(const Slots& state, int instance, int transition,

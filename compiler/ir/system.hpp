@@ -76,6 +76,13 @@ class TransitionSystem {
   // on a port no queue is attached to reaches nobody and is not in the label.
   void successors(const Slots& state, const std::function<void(const Successor&)>& out) const;
 
+  // The successors of one instance only: exactly the part of successors()'s enumeration
+  // whose label names `instance`, in the same order (successors() is instance-major), so
+  // a search that expands instances one at a time (partial-order reduction,
+  // checker/por.hpp) numbers successors as successors() does.
+  void successors_of_instance(const Slots& state, int instance,
+                              const std::function<void(const Successor&)>& out) const;
+
   // Successors of one transition group only (same semantics).
   void successors_of(const Slots& state, int instance, int transition,
                      const std::function<void(const Successor&)>& out) const;

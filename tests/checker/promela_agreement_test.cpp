@@ -146,6 +146,7 @@ void CheckSystem(const std::string& spec, const ir::Model& m, int sys, Tally& ta
   }
   Options opts;
   opts.jobs = 1;
+  opts.por = false;  // SPIN's -DNOREDUCE state count
   const Result ours = check_safety(ts, safety, opts);
   ASSERT_TRUE(ours.complete) << where;
   std::string log;

@@ -28,6 +28,7 @@ void ExpectCounts(const std::string& rel, CompileOptions options, const std::vec
     ir::TransitionSystem ts(m, sys);
     Options o;
     o.jobs = 2;
+    o.por = false;  // the whole state space
     const Result r = check_safety(ts, testing::PropertiesOf(m, sys), o);
     ASSERT_TRUE(r.complete) << e.system;
     EXPECT_EQ(r.stats.states, e.states) << rel << " " << e.system;

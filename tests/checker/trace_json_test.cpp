@@ -61,7 +61,7 @@ class TraceJson : public ::testing::Test {
   void SetUp() override {
     model_ = Compile(kEcho);
     ts_ = std::make_unique<ir::TransitionSystem>(model_, 0);
-    Result r = check_safety(*ts_, PropertiesOf(model_, 0), Options{});
+    Result r = check_safety(*ts_, PropertiesOf(model_, 0), testing::Bfs());
     const Outcome* o = Find(r, "bound");
     ASSERT_NE(o, nullptr);
     ASSERT_EQ(o->verdict, Verdict::kViolated);
@@ -195,7 +195,7 @@ property dead in s: deadlock free
 )";
   ir::Model m = Compile(spec);
   ir::TransitionSystem ts(m, 0);
-  Result r = check_safety(ts, PropertiesOf(m, 0), Options{});
+  Result r = check_safety(ts, PropertiesOf(m, 0), testing::Bfs());
   for (const Outcome& o : r.outcomes) {
     ASSERT_EQ(o.verdict, Verdict::kViolated) << o.name;
     std::string json = trace_to_json(ts, *o.trace);

@@ -169,6 +169,21 @@ TEST(PingPong, DeterministicOrder) {
     }
     ASSERT_EQ(grouped.size(), a.size());
     for (size_t k = 0; k < a.size(); ++k) EXPECT_EQ(grouped[k], p.ts->describe_label(a[k].label));
+    // So does successors_of_instance, one instance after the other (the partial-order
+    // reduction numbers successors this way).
+    std::vector<std::string> by_instance;
+    std::vector<Slots> states;
+    for (int i = 0; i < 2; ++i) {
+      p.ts->successors_of_instance(s, i, [&](const Successor& x) {
+        by_instance.push_back(p.ts->describe_label(x.label));
+        states.push_back(x.state);
+      });
+    }
+    ASSERT_EQ(by_instance.size(), a.size());
+    for (size_t k = 0; k < a.size(); ++k) {
+      EXPECT_EQ(by_instance[k], p.ts->describe_label(a[k].label));
+      EXPECT_EQ(states[k], a[k].state);
+    }
   }
 }
 

@@ -75,6 +75,7 @@ struct CheckOptions {
   std::string msc_svg;  // --msc-svg: the first counterexample's chart as SVG
   bool quiet = false;
   bool hash_compact = false;
+  bool no_por = false;
   bool bitstate = false;
   int bitstate_bits = 30;
   int bitstate_k = 3;
@@ -213,6 +214,7 @@ int RunCheck(const CheckOptions& co) {
               : co.hash_compact ? checker::StoreMode::kHashCompact
                                 : checker::StoreMode::kFull;
   opt.bitstate_log2 = co.bitstate_bits;
+  opt.por = !co.no_por;
   opt.bitstate_k = co.bitstate_k;
   if (co.bitstate && (uint64_t{1} << co.bitstate_bits) / 8 > opt.max_memory) {
     std::cerr << "stateproof: --bitstate-bits " << co.bitstate_bits << " needs "
@@ -288,6 +290,10 @@ int RunCheck(const CheckOptions& co) {
                                       : ", stopped: " + r.limit)
                 << "\n";
       for (const std::string& n : r.notes) std::cout << "  note: " << n << "\n";
+      if (r.reduced_states > 0) {
+        std::cout << "  partial-order reduction: " << Count(r.reduced_states) << " of "
+                  << Count(st.states) << " states expanded by one instance (--no-por: every state fully)\n";
+      }
       if (co.bitstate) {
         std::cout << "  bitstate: 2^" << co.bitstate_bits << " bits, " << co.bitstate_k
                   << " hash functions, hash factor " << Fixed(r.hash_factor, 1)
@@ -413,6 +419,9 @@ void add_check(CLI::App& app, Action* run) {
       ->check(integer_in(10, 40));
   cmd->add_option("--bitstate-k", co->bitstate_k, "bitstate hash functions (default 3)")->check(integer_in(1, 16));
   cmd->add_flag("--no-msc", co->no_msc, "do not print counterexamples as charts");
+  cmd->add_flag("--no-por", co->no_por,
+                "no partial-order reduction (every state expanded by every instance; state counts "
+                "then match SPIN's -DNOREDUCE)");
   cmd->add_option("--engine", co->engine,
                   "explicit, bmc (bounded, Z3), kind (k-induction, Z3) or auto (default: explicit unless "
                   "sequence numbers are wider than " + std::to_string(kAutoExplicitSeqBits) + " bits)")
