@@ -1,0 +1,221 @@
+#include "harness/monitor/monitor.hpp"
+
+#include <algorithm>
+#include <list>
+#include <memory>
+#include <unordered_map>
+
+#include "harness/monitor/capture.hpp"
+#include "harness/monitor/tcp_side.hpp"
+#include "harness/packet/decode.hpp"
+
+namespace sp::monitor {
+
+namespace {
+
+std::string endpoint(uint32_t ip, uint16_t port) {
+  return packet::Ipv4Address{ip}.to_string() + ":" + std::to_string(port);
+}
+
+struct Connection {
+  FlowKey key;
+  ConnectionResult result;
+  std::unique_ptr<TcpSide> side[2];  // [0]: host a as the role, [1]: host b
+  int client = 0;                    // 0: a, 1: b
+  bool fin[2] = {false, false};      // a FIN from a / from b
+  bool ended = false;                // a RST, or both FINs
+  std::list<Canon>::iterator where;  // in the open or the ended list
+};
+
+class Splitter {
+ public:
+  Splitter(const RoleSystem& rs, const TcpWireMap& wire, const MonitorOptions& o, const ResultSink& sink,
+           Totals* totals)
+      : rs_(rs), wire_(wire), o_(o), sink_(sink), totals_(*totals) {}
+
+  void segment(const Record& rec, const packet::Ipv4Header& ip, const packet::TcpSegment& seg) {
+    const packet::TcpHeader& h = seg.header;
+    const uint32_t src = ip.src.value, dst = ip.dst.value;
+    const Canon c = canon(src, h.src_port, dst, h.dst_port);
+    auto it = conns_.find(c);
+    if (it == conns_.end()) {
+      it = open(c, rec, src, h, dst);
+      if (it == conns_.end()) return;
+    }
+    Connection& conn = it->second;
+    const int from = (src == conn.key.a_ip && h.src_port == conn.key.a_port) ? 0 : 1;
+    ConnectionResult& r = conn.result;
+    ++r.packets;
+    r.last_frame = rec.frame;
+    r.last_time_us = rec.time_us;
+    Segment s;
+    s.frame = rec.frame;
+    s.time_us = rec.time_us;
+    s.flags = h.flags;
+    s.seq = h.seq;
+    s.ack = h.ack;
+    if (!wire_.fields(h, seg.payload.size(), &s.fields, &s.unrepresentable)) s.fields.clear();
+    for (int k = 0; k < 2; ++k) {
+      if (!conn.side[k]) continue;
+      s.from_role = from == k;
+      conn.side[k]->add(s);
+    }
+    if (h.flags & packet::kTcpFin) conn.fin[from] = true;
+    const bool ended = (h.flags & packet::kTcpRst) || (conn.fin[0] && conn.fin[1]);
+    // Most recent last: the list it is in (it moves to the ended ones at its RST or FIN).
+    std::list<Canon>& was = conn.ended ? ended_ : open_;
+    conn.ended = conn.ended || ended;
+    std::list<Canon>& now = conn.ended ? ended_ : open_;
+    now.splice(now.end(), was, conn.where);
+  }
+
+  // A truncated record: the connection it belongs to (when its ports are visible) is
+  // inconclusive from here on.
+  void truncated(const Record& rec) {
+    const std::optional<FlowKey> k = tcp_flow(rec.bytes);
+    if (!k) return;
+    auto it = conns_.find(canon(*k));
+    if (it == conns_.end()) return;
+    for (auto& side : it->second.side) {
+      if (side) {
+        side->give_up("truncated packet at frame " + std::to_string(rec.frame) + " (" +
+                      std::to_string(rec.raw.size()) + " of " + std::to_string(rec.wire_length) +
+                      " bytes captured)");
+      }
+    }
+  }
+
+  // Hands out the connections that ended before `now`.
+  void sweep(int64_t now) {
+    while (!ended_.empty() && conns_.at(ended_.front()).result.last_time_us + o_.linger_us < now) {
+      close(ended_.front());
+    }
+    while (!open_.empty() && conns_.at(open_.front()).result.last_time_us + o_.idle_us < now) {
+      close(open_.front());
+    }
+  }
+
+  void finish() {
+    std::vector<Canon> rest;
+    for (const auto& [c, conn] : conns_) rest.push_back(c);
+    std::sort(rest.begin(), rest.end(), [&](const Canon& x, const Canon& y) {
+      return conns_.at(x).result.id < conns_.at(y).result.id;
+    });
+    for (const Canon& c : rest) close(c);
+  }
+
+ private:
+  std::unordered_map<Canon, Connection, CanonHash>::iterator open(const Canon& c, const Record& rec, uint32_t src,
+                                                                   const packet::TcpHeader& h, uint32_t dst) {
+    Connection conn;
+    conn.key = FlowKey{src, dst, h.src_port, h.dst_port};
+    // The client sent the first SYN; without one in sight, the host on the higher port.
+    if ((h.flags & packet::kTcpSyn) && (h.flags & packet::kTcpAck)) {
+      conn.client = 1;
+    } else if (!(h.flags & packet::kTcpSyn)) {
+      conn.client = h.src_port >= h.dst_port ? 0 : 1;
+    }
+    bool any = false;
+    for (int k = 0; k < 2; ++k) {
+      const uint32_t ip = k == 0 ? src : dst;
+      const bool is_client = k == conn.client;
+      bool want = o_.side == SideChoice::kBoth || (o_.side == SideChoice::kClient && is_client) ||
+                  (o_.side == SideChoice::kServer && !is_client) || (o_.side == SideChoice::kAddress && ip == o_.address);
+      if (!want) continue;
+      conn.side[k] = std::make_unique<TcpSide>(rs_, wire_, o_.timers);
+      SideResult& sr = conn.side[k]->result();
+      sr.role_host = endpoint(ip, k == 0 ? h.src_port : h.dst_port);
+      sr.side = is_client ? "client" : "server";
+      any = true;
+    }
+    if (!any) return conns_.end();
+    conn.result.id = ++next_id_;
+    conn.result.a = endpoint(src, h.src_port);
+    conn.result.b = endpoint(dst, h.dst_port);
+    conn.result.first_frame = rec.frame;
+    conn.result.first_time_us = rec.time_us;
+    open_.push_back(c);
+    conn.where = std::prev(open_.end());
+    auto it = conns_.emplace(c, std::move(conn)).first;
+    totals_.peak_open = std::max(totals_.peak_open, conns_.size());
+    return it;
+  }
+
+  void close(const Canon& c) {
+    auto it = conns_.find(c);
+    Connection& conn = it->second;
+    (conn.ended ? ended_ : open_).erase(conn.where);
+    ++totals_.connections;
+    for (auto& side : conn.side) {
+      if (!side) continue;
+      side->finish();
+      SideResult& sr = side->result();
+      (sr.verdict == Verdict::kConforms ? totals_.conforms
+       : sr.verdict == Verdict::kDeparts ? totals_.departs : totals_.inconclusive)++;
+      conn.result.sides.push_back(std::move(sr));
+    }
+    sink_(conn.result, conn.key);
+    conns_.erase(it);
+  }
+
+  const RoleSystem& rs_;
+  const TcpWireMap& wire_;
+  const MonitorOptions& o_;
+  const ResultSink& sink_;
+  Totals& totals_;
+  std::unordered_map<Canon, Connection, CanonHash> conns_;
+  std::list<Canon> open_, ended_;  // by last segment, oldest first
+  uint64_t next_id_ = 0;
+};
+
+}  // namespace
+
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::kConforms: return "conforms";
+    case Verdict::kDeparts: return "departs";
+    case Verdict::kInconclusive: return "inconclusive";
+  }
+  return "?";
+}
+
+bool run_monitor(const std::string& path, const RoleSystem& rs, const TcpWireMap& wire, const MonitorOptions& options,
+                 const ResultSink& sink, Totals* totals, std::string* error) {
+  std::unique_ptr<Capture> cap = Capture::open(path, error);
+  if (!cap) return false;
+  Splitter split(rs, wire, options, sink, totals);
+  Record rec;
+  uint64_t n = 0;
+  while (cap->next(&rec, error)) {
+    ++totals->records;
+    if ((++n & 1023) == 0) split.sweep(rec.time_us);
+    switch (rec.kind) {
+      case RecordKind::kArp: ++totals->arp; continue;
+      case RecordKind::kOther: ++totals->other; continue;
+      case RecordKind::kTruncated:
+        ++totals->truncated;
+        split.truncated(rec);
+        continue;
+      case RecordKind::kIpv4: break;
+    }
+    packet::Result<packet::DecodedIpv4> d = packet::decode_ipv4(rec.bytes);
+    if (!d) {
+      ++totals->undecodable;
+      continue;
+    }
+    if (d->is_fragment()) {
+      ++totals->fragments;
+      continue;
+    }
+    if (!d->tcp) {
+      ++totals->other;
+      continue;
+    }
+    ++totals->tcp;
+    split.segment(rec, d->ip.header, *d->tcp);
+  }
+  split.finish();
+  return error->empty();
+}
+
+}  // namespace sp::monitor

@@ -1,0 +1,79 @@
+#include "harness/monitor/role_system.hpp"
+
+namespace sp::monitor {
+
+std::unique_ptr<RoleSystem> RoleSystem::build(const ir::Model& original, const std::string& role_name,
+                                              const std::string& wire, std::string* error) {
+  std::unique_ptr<RoleSystem> rs(new RoleSystem());
+  rs->model_ = std::make_unique<ir::Model>(original);
+  ir::Model& model = *rs->model_;
+  rs->role_ = model.find_role(role_name);
+  if (rs->role_ < 0) {
+    std::string names;
+    for (const ir::Role& r : model.roles) names += (names.empty() ? "" : ", ") + r.name;
+    *error = "the spec has no role " + role_name + " (roles: " + names + ")";
+    return nullptr;
+  }
+  const ir::Role& r = model.roles[static_cast<size_t>(rs->role_)];
+  for (size_t p = 0; p < r.ports.size(); ++p) {
+    if (model.messages[static_cast<size_t>(r.ports[p].message)].wire == wire) {
+      rs->port_ = static_cast<int>(p);
+      break;
+    }
+  }
+  if (rs->port_ < 0) {
+    *error = "role " + role_name + " has no port whose message is bound to wire " + wire;
+    return nullptr;
+  }
+  for (const ir::Type& t : model.types) {
+    if (t.kind == ir::TypeKind::kSeq && t.seq_bits != t.seq_wire_bits) {
+      *error = "the spec must be compiled at the sequence numbers' wire width (--seq-bits " +
+               std::to_string(t.seq_wire_bits) + ")";
+      return nullptr;
+    }
+  }
+  rs->message_ = r.ports[static_cast<size_t>(rs->port_)].message;
+  ir::System sys;
+  sys.name = "monitor";
+  ir::Instance role{"role", rs->role_, {}};
+  for (const ir::Var& v : r.vars) role.init.push_back(v.init);
+  ir::Instance peer = role;
+  peer.name = "peer";
+  sys.instances = {role, peer};
+  ir::Queue in;
+  in.name = "peer->role." + r.ports[static_cast<size_t>(rs->port_)].name;
+  in.senders = {1};
+  in.send_port = rs->port_;
+  in.receiver = 0;
+  in.recv_port = rs->port_;
+  in.message = rs->message_;
+  in.capacity = 1;
+  ir::Queue out = in;
+  out.name = "role->peer." + r.ports[static_cast<size_t>(rs->port_)].name;
+  out.senders = {0};
+  out.receiver = 1;
+  out.capacity = kOutputCapacity;
+  out.blocking = true;  // a step whose outputs would overflow is not one the monitor follows
+  sys.queues = {in, out};
+  rs->in_queue_ = 0;
+  rs->out_queue_ = 1;
+  model.systems.push_back(sys);
+  rs->ts_ = std::make_unique<ir::TransitionSystem>(model, static_cast<int>(model.systems.size()) - 1);
+  for (size_t t = 0; t < r.transitions.size(); ++t) {
+    const ir::Transition& tr = r.transitions[t];
+    if (tr.event == ir::EventKind::kRecv) {
+      if (tr.event_index == rs->port_) rs->receives_.push_back(static_cast<int>(t));
+    } else {
+      rs->unobserved_.push_back(static_cast<int>(t));
+    }
+  }
+  return rs;
+}
+
+int RoleSystem::var_slot(int var) const { return ts_->layout().instances[0].vars.at(static_cast<size_t>(var)); }
+int RoleSystem::state_slot() const { return ts_->layout().instances[0].state; }
+int RoleSystem::timer_slot(int timer) const {
+  return ts_->layout().instances[0].timers.at(static_cast<size_t>(timer));
+}
+
+}  // namespace sp::monitor

@@ -1,0 +1,55 @@
+// The role of a spec as a monitor runs it: a copy of the model with a two-instance system
+// appended (the role, and a peer that never moves), one queue from the peer to the role's
+// wire port and one back, as gen/replay.cpp builds for a generated test. The monitor puts
+// each segment the peer sent into the first queue; what the role sends collects in the
+// second, in order, until the capture shows it.
+//
+// Immutable after build(); shared by every connection's tracker.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/ir/model.hpp"
+#include "compiler/ir/system.hpp"
+
+namespace sp::monitor {
+
+class RoleSystem {
+ public:
+  // Outputs the role may have sent but the capture has not shown yet, at most.
+  static constexpr int kOutputCapacity = 6;
+
+  // nullopt with *error when the role is unknown, has no port whose message is bound to
+  // `wire`, or the model is not compiled at full width (--seq-bits 32).
+  static std::unique_ptr<RoleSystem> build(const ir::Model& model, const std::string& role,
+                                           const std::string& wire, std::string* error);
+
+  const ir::Model& model() const { return *model_; }
+  const ir::Role& role() const { return model_->roles[static_cast<size_t>(role_)]; }
+  const ir::TransitionSystem& ts() const { return *ts_; }
+  int message() const { return message_; }
+
+  const ir::QueueLayout& in_queue() const { return ts_->layout().queues[static_cast<size_t>(in_queue_)]; }
+  const ir::QueueLayout& out_queue() const { return ts_->layout().queues[static_cast<size_t>(out_queue_)]; }
+  int out_queue_index() const { return out_queue_; }
+  // The role's transitions that take a message from the wire port, and those the capture
+  // cannot show (calls, timer expiries, internal steps).
+  const std::vector<int>& receives() const { return receives_; }
+  const std::vector<int>& unobserved() const { return unobserved_; }
+  // The slot of role variable `var`, of the control state, of timer k's armed flag.
+  int var_slot(int var) const;
+  int state_slot() const;
+  int timer_slot(int timer) const;
+
+ private:
+  RoleSystem() = default;
+  std::unique_ptr<ir::Model> model_;
+  std::unique_ptr<ir::TransitionSystem> ts_;
+  int role_ = -1, port_ = -1, message_ = -1, in_queue_ = -1, out_queue_ = -1;
+  std::vector<int> receives_, unobserved_;
+};
+
+}  // namespace sp::monitor
