@@ -55,6 +55,19 @@ std::unique_ptr<RoleSystem> RoleSystem::build(const ir::Model& original, const s
   out.capacity = kOutputCapacity;
   out.blocking = true;  // a step whose outputs would overflow is not one the monitor follows
   sys.queues = {in, out};
+  // One incarnation per connection: each call at most once (a new OPEN on the same
+  // 4-tuple picks a new ISS, RFC 9293 §3.4.1, and is a new connection to the monitor).
+  sys.environment.unrestricted = false;
+  for (size_t c = 0; c < r.calls.size(); ++c) {
+    ir::CallEntry e;
+    ir::CallEntry::Target t;
+    t.instance = 0;
+    t.call = static_cast<int>(c);
+    t.args.assign(r.calls[c].params.size(), std::nullopt);
+    e.targets.push_back(t);
+    e.bound = 1;
+    sys.environment.entries.push_back(e);
+  }
   rs->in_queue_ = 0;
   rs->out_queue_ = 1;
   model.systems.push_back(sys);

@@ -2,7 +2,8 @@
 // appended (the role, and a peer that never moves), one queue from the peer to the role's
 // wire port and one back, as gen/replay.cpp builds for a generated test. The monitor puts
 // each segment the peer sent into the first queue; what the role sends collects in the
-// second, in order, until the capture shows it.
+// second, in order, until the capture shows it. The environment allows each of the role's
+// calls once: one incarnation of the role per connection.
 //
 // Immutable after build(); shared by every connection's tracker.
 #pragma once

@@ -76,7 +76,15 @@ void TcpSide::start() {
     return;
   }
   if (!first_role) {
-    give_up("the capture starts mid-connection and the role sent no segment to solve its state from");
+    // Nothing to solve a TCB from: the role may be idle in its initial state (a closed
+    // port, a listener that drops what it gets). If that explains the segments, it
+    // conforms; if not, nothing can be said.
+    unsolved_ = true;
+    tracker_.seed({tracker_.initial({})});
+    for (const Segment& s : held) {
+      if (done()) return;
+      check(s);
+    }
     return;
   }
   result_.mid_connection = true;
@@ -179,6 +187,10 @@ void TcpSide::check(const Segment& s) {
 }
 
 void TcpSide::depart(const Segment& s, const std::vector<int>& states) {
+  if (unsolved_) {
+    give_up("the capture starts mid-connection and the role sent no segment to solve its state from");
+    return;
+  }
   const ir::Role& r = rs_.role();
   result_.verdict = Verdict::kDeparts;
   Departure& d = result_.departure;

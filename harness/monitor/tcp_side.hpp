@@ -11,6 +11,9 @@
 //    snd_una there or one before, rcv_nxt its ack), in every non-initial control state,
 //    with each timer armed or not, and every value of the booleans and small integers the
 //    guards read; checking starts after it;
+//  - neither a SYN nor a segment from the role: the role starts in its initial state
+//    (a closed port, a listener); when that does not explain the segments the side is
+//    inconclusive;
 //  - otherwise (the peer opened and the role answered without SYN, e.g. a RST) iss is
 //    left 0 and checking starts at the first segment.
 // Not thread-safe.
@@ -64,6 +67,7 @@ class TcpSide {
   const TcpWireMap& wire_;
   Tracker tracker_;
   bool started_ = false;
+  bool unsolved_ = false;  // no SYN, no segment from the role: tried from the initial state
   std::vector<Segment> held_;
   SideResult result_;
 };
