@@ -22,7 +22,12 @@ struct Canon {
 };
 
 struct CanonHash {
-  size_t operator()(const Canon& c) const { return std::hash<uint64_t>()(c.lo * 0x9e3779b97f4a7c15ULL ^ c.hi); }
+  size_t operator()(const Canon& c) const {  // splitmix64's finalizer over both halves
+    uint64_t z = c.lo * 0x9e3779b97f4a7c15ULL ^ c.hi;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return static_cast<size_t>(z ^ (z >> 31));
+  }
 };
 
 inline Canon canon(uint32_t ip1, uint16_t p1, uint32_t ip2, uint16_t p2) {

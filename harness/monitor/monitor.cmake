@@ -15,3 +15,6 @@ add_library(sp_monitor ${SP_MONITOR_SOURCES})
 find_package(nlohmann_json 3 REQUIRED)
 target_link_libraries(sp_monitor PUBLIC sp_harness sp_ir sp_util PRIVATE PkgConfig::PCAP nlohmann_json::nlohmann_json)
 target_compile_definitions(sp_monitor INTERFACE STATEPROOF_HAVE_MONITOR=1)
+# bench/monitor.sh's capture generator (not installed).
+add_executable(monitor_bench_capture ${PROJECT_SOURCE_DIR}/bench/monitor_capture.cpp)
+set_target_properties(monitor_bench_capture PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR})

@@ -2,6 +2,17 @@
 
 namespace sp::monitor {
 
+namespace {
+
+bool sends(const std::vector<ir::Stmt>& body) {
+  for (const ir::Stmt& st : body) {
+    if (st.kind == ir::StmtKind::kSend || sends(st.then_body) || sends(st.else_body)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::unique_ptr<RoleSystem> RoleSystem::build(const ir::Model& original, const std::string& role_name,
                                               const std::string& wire, std::string* error) {
   std::unique_ptr<RoleSystem> rs(new RoleSystem());
@@ -78,6 +89,17 @@ std::unique_ptr<RoleSystem> RoleSystem::build(const ir::Model& original, const s
       if (tr.event_index == rs->port_) rs->receives_.push_back(static_cast<int>(t));
     } else {
       rs->unobserved_.push_back(static_cast<int>(t));
+      if (!sends(tr.actions)) rs->silent_.push_back(static_cast<int>(t));
+    }
+  }
+  const std::vector<int>* lists[3] = {&rs->receives_, &rs->unobserved_, &rs->silent_};
+  for (int k = 0; k < 3; ++k) {
+    rs->by_state_[k].resize(r.states.size());
+    for (int t : *lists[k]) {
+      const ir::Transition& tr = r.transitions[static_cast<size_t>(t)];
+      for (size_t st = 0; st < r.states.size(); ++st) {
+        if (st < tr.from.size() && tr.from[st]) rs->by_state_[k][st].push_back(t);
+      }
     }
   }
   return rs;

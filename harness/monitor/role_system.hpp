@@ -40,6 +40,13 @@ class RoleSystem {
   // cannot show (calls, timer expiries, internal steps).
   const std::vector<int>& receives() const { return receives_; }
   const std::vector<int>& unobserved() const { return unobserved_; }
+  // The unobserved transitions that send nothing (listen, a timer that only closes).
+  const std::vector<int>& silent() const { return silent_; }
+  // The same, enabled in control state `state` (by their `from`).
+  enum class Kind { kReceive, kUnobserved, kSilent };
+  const std::vector<int>& from(Kind kind, int64_t state) const {
+    return by_state_[static_cast<size_t>(kind)][static_cast<size_t>(state)];
+  }
   // The slot of role variable `var`, of the control state, of timer k's armed flag.
   int var_slot(int var) const;
   int state_slot() const;
@@ -50,7 +57,8 @@ class RoleSystem {
   std::unique_ptr<ir::Model> model_;
   std::unique_ptr<ir::TransitionSystem> ts_;
   int role_ = -1, port_ = -1, message_ = -1, in_queue_ = -1, out_queue_ = -1;
-  std::vector<int> receives_, unobserved_;
+  std::vector<int> receives_, unobserved_, silent_;
+  std::vector<std::vector<int>> by_state_[3];
 };
 
 }  // namespace sp::monitor

@@ -173,7 +173,6 @@ void TcpSide::check(const Segment& s) {
     give_up(s.unrepresentable + " at frame " + std::to_string(s.frame));
     return;
   }
-  const std::vector<int> states = tracker_.states();
   const Tracker::Outcome o = s.from_role ? tracker_.send(s.fields, s.time_us) : tracker_.receive(s.fields, s.time_us);
   ++result_.checked;
   if (o == Tracker::Outcome::kTooMany) {
@@ -181,12 +180,10 @@ void TcpSide::check(const Segment& s) {
             std::to_string(s.frame));
     return;
   }
-  if (o == Tracker::Outcome::kDeparts) {
-    depart(s, states);
-  }
+  if (o == Tracker::Outcome::kDeparts) depart(s);
 }
 
-void TcpSide::depart(const Segment& s, const std::vector<int>& states) {
+void TcpSide::depart(const Segment& s) {
   if (unsolved_) {
     give_up("the capture starts mid-connection and the role sent no segment to solve its state from");
     return;
@@ -198,7 +195,7 @@ void TcpSide::depart(const Segment& s, const std::vector<int>& states) {
   d.time_us = s.time_us;
   d.direction = s.from_role ? "sent by the role" : "received by the role";
   d.segment = wire_.text(s.fields);
-  d.states = names(r, states);
+  d.states = names(r, tracker_.states());  // the tracker holds the configurations before it
   for (const Expected& e : tracker_.expected_outputs(s.time_us)) {
     if (!s.from_role && !e.message.empty()) continue;  // a receive departs: outputs are beside the point
     Allowed a;

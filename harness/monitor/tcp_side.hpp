@@ -61,7 +61,7 @@ class TcpSide {
   void start();
   void check(const Segment& s);
   void seed_mid_connection(const Segment& s);
-  void depart(const Segment& s, const std::vector<int>& states);
+  void depart(const Segment& s);
 
   const RoleSystem& rs_;
   const TcpWireMap& wire_;

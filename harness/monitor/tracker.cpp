@@ -1,33 +1,42 @@
 #include "harness/monitor/tracker.hpp"
 
 #include <algorithm>
-#include <unordered_set>
 
 namespace sp::monitor {
 
 namespace {
 
-// The identity of a configuration (its pending outputs' origins aside).
-std::string key_of(const Config& c) {
-  std::string k;
-  k.reserve((c.slots.size() + 2 * c.timer_start.size()) * sizeof(int64_t));
-  k.append(reinterpret_cast<const char*>(c.slots.data()), c.slots.size() * sizeof(int64_t));
-  k.append(reinterpret_cast<const char*>(c.timer_start.data()), c.timer_start.size() * sizeof(int64_t));
-  k.append(reinterpret_cast<const char*>(c.timer_backoff.data()), c.timer_backoff.size() * sizeof(int64_t));
-  return k;
+uint64_t mix(uint64_t h, const std::vector<int64_t>& v) {
+  for (int64_t x : v) h = (h ^ static_cast<uint64_t>(x)) * 0x100000001b3ULL;
+  return h;
 }
 
-// Appends the configurations of `in` not seen yet to `out`.
+bool same(const Config& a, const Config& b) {
+  return a.slots == b.slots && a.timer_start == b.timer_start && a.timer_backoff == b.timer_backoff;
+}
+
+// Appends configurations to a set, once each (their pending outputs' origins aside).
 class Distinct {
  public:
-  bool add(Config c, std::vector<Config>* out) {
-    if (!seen_.insert(key_of(c)).second) return false;
-    out->push_back(std::move(c));
+  explicit Distinct(std::vector<Config>* out) : out_(out) {
+    for (const Config& c : *out) hashes_.push_back(hash(c));
+  }
+  bool add(Config c) {
+    const uint64_t h = hash(c);
+    for (size_t i = 0; i < hashes_.size(); ++i) {
+      if (hashes_[i] == h && same((*out_)[i], c)) return false;
+    }
+    hashes_.push_back(h);
+    out_->push_back(std::move(c));
     return true;
   }
 
  private:
-  std::unordered_set<std::string> seen_;
+  static uint64_t hash(const Config& c) {
+    return mix(mix(mix(0xcbf29ce484222325ULL, c.slots), c.timer_start), c.timer_backoff);
+  }
+  std::vector<Config>* out_;
+  std::vector<uint64_t> hashes_;
 };
 
 }  // namespace
@@ -36,8 +45,10 @@ Tracker::Tracker(const RoleSystem& rs, const TimerPolicy& timers) : rs_(rs), tim
 
 void Tracker::seed(std::vector<Config> configs) {
   configs_.clear();
-  Distinct d;
-  for (Config& c : configs) d.add(std::move(c), &configs_);
+  Distinct d(&configs_);
+  for (Config& c : configs) d.add(std::move(c));
+  base_ = configs_;
+  window_.clear();
 }
 
 Config Tracker::initial(const std::vector<std::pair<int, int64_t>>& per_instance) const {
@@ -93,22 +104,25 @@ Config Tracker::after(const Config& c, const ir::Successor& s, int t, int64_t no
   return n;
 }
 
-std::vector<Config> Tracker::closure(const std::vector<Config>& from, int64_t now, bool timed,
-                                     bool* too_many) const {
-  std::vector<Config> all;
-  Distinct d;
-  for (const Config& c : from) d.add(c, &all);
+std::vector<Config> Tracker::closure(const std::vector<Config>& from, RoleSystem::Kind steps, int64_t now,
+                                     bool timed, bool* too_many) const {
+  std::vector<Config> all = from;
+  Distinct d(&all);
   size_t begin = 0;
+  const Config* cur = nullptr;
+  int t = -1;
+  const std::function<void(const ir::Successor&)> take = [&](const ir::Successor& s) {
+    if (!s.error) d.add(after(*cur, s, t, now));
+  };
   for (int depth = 0; depth < kClosureDepth; ++depth) {
     const size_t end = all.size();
     for (size_t i = begin; i < end; ++i) {
-      const Config cur = all[i];  // `all` grows (and moves) below
-      for (int t : rs_.unobserved()) {
-        if (timed && !timer_allows(cur, t, now)) continue;
-        rs_.ts().successors_of(cur.slots, 0, t, [&](const ir::Successor& s) {
-          if (s.error) return;
-          d.add(after(cur, s, t, now), &all);
-        });
+      const Config c = all[i];  // `all` grows (and moves) below
+      cur = &c;
+      for (int step : rs_.from(steps, c.slots[static_cast<size_t>(rs_.state_slot())])) {
+        if (timed && !timer_allows(c, step, now)) continue;
+        t = step;
+        rs_.ts().successors_of(c.slots, 0, t, take);
       }
       if (all.size() > kMaxConfigs) {
         *too_many = true;
@@ -121,60 +135,115 @@ std::vector<Config> Tracker::closure(const std::vector<Config>& from, int64_t no
   return all;
 }
 
-Tracker::Outcome Tracker::receive(const std::vector<int64_t>& message, int64_t now) {
-  bool too_many = false;
-  std::vector<Config> before = closure(configs_, now, true, &too_many);
-  if (too_many) return Outcome::kTooMany;
+void Tracker::receive_into(const std::vector<Config>& set, const Event& e, std::vector<Config>* out) const {
   const ir::QueueLayout& q = rs_.in_queue();
-  std::vector<Config> next;
-  Distinct d;
-  for (Config& c : before) {
-    ir::Slots with = c.slots;
+  Distinct d(out);
+  const Config* cur = nullptr;
+  int t = -1;
+  bool taken = false;
+  const std::function<void(const ir::Successor&)> take = [&](const ir::Successor& s) {
+    if (s.error) return;
+    taken = true;
+    d.add(after(*cur, s, t, e.now));
+  };
+  ir::Slots with;
+  for (const Config& c : set) {
+    with = c.slots;
     with[static_cast<size_t>(q.len)] = 1;
-    for (size_t f = 0; f < message.size(); ++f) with[static_cast<size_t>(q.first) + f] = message[f];
-    bool taken = false;
-    for (int t : rs_.receives()) {
-      rs_.ts().successors_of(with, 0, t, [&](const ir::Successor& s) {
-        if (s.error) return;
-        taken = true;
-        d.add(after(c, s, t, now), &next);
-      });
+    for (size_t f = 0; f < e.message.size(); ++f) with[static_cast<size_t>(q.first) + f] = e.message[f];
+    cur = &c;
+    taken = false;
+    for (int r : rs_.from(RoleSystem::Kind::kReceive, c.slots[static_cast<size_t>(rs_.state_slot())])) {
+      t = r;
+      rs_.ts().successors_of(with, 0, t, take);
     }
     // A segment no transition takes is dropped (the spec leaves it unhandled).
-    if (!taken) d.add(std::move(c), &next);
+    if (!taken) d.add(c);
   }
-  if (next.size() > kMaxConfigs) return Outcome::kTooMany;
-  if (next.empty()) return Outcome::kDeparts;  // the configurations before it stay, for the report
-  configs_ = std::move(next);
+}
+
+void Tracker::match_into(const std::vector<Config>& set, const Event& e, std::vector<Config>* out) const {
+  const ir::QueueLayout& q = rs_.out_queue();
+  Distinct d(out);
+  const size_t first = static_cast<size_t>(q.first), fields = static_cast<size_t>(q.fields);
+  for (const Config& c : set) {
+    const size_t len = static_cast<size_t>(pending(c.slots));
+    if (len == 0) continue;
+    bool same_head = true;
+    for (size_t f = 0; f < e.message.size() && same_head; ++f) same_head = c.slots[first + f] == e.message[f];
+    if (!same_head) continue;
+    Config n = c;
+    // Pop the head: shift the rest of the queue down one message.
+    for (size_t k = 0; k + 1 < len; ++k) {
+      for (size_t f = 0; f < fields; ++f) n.slots[first + k * fields + f] = n.slots[first + (k + 1) * fields + f];
+    }
+    for (size_t f = 0; f < fields; ++f) n.slots[first + (len - 1) * fields + f] = 0;
+    n.slots[static_cast<size_t>(q.len)] = static_cast<int64_t>(len - 1);
+    n.origin.erase(n.origin.begin());
+    d.add(std::move(n));
+  }
+}
+
+Tracker::Outcome Tracker::step(const std::vector<Config>& set, const Event& e, bool exact,
+                               std::vector<Config>* out) const {
+  out->clear();
+  bool too_many = false;
+  if (!e.sent) {
+    const RoleSystem::Kind kind = exact ? RoleSystem::Kind::kUnobserved : RoleSystem::Kind::kSilent;
+    bool any = false;  // most states have no such step: spare the copy
+    for (const Config& c : set) any = any || !rs_.from(kind, c.slots[static_cast<size_t>(rs_.state_slot())]).empty();
+    if (any) {
+      receive_into(closure(set, kind, e.now, true, &too_many), e, out);
+    } else {
+      receive_into(set, e, out);
+    }
+  } else {
+    if (!exact) match_into(set, e, out);
+    if (out->empty()) match_into(closure(set, RoleSystem::Kind::kUnobserved, e.now, true, &too_many), e, out);
+  }
+  if (too_many || out->size() > kMaxConfigs) return Outcome::kTooMany;
+  return out->empty() ? Outcome::kDeparts : Outcome::kOk;
+}
+
+Tracker::Outcome Tracker::observe(Event e) {
+  std::vector<Config> next;
+  Outcome o = step(configs_, e, false, &next);
+  if (o == Outcome::kTooMany) return o;
+  if (o == Outcome::kOk) {
+    configs_ = std::move(next);
+    window_.push_back(std::move(e));
+    if (window_.size() >= kWindow) {
+      base_ = configs_;
+      window_.clear();
+    }
+    return o;
+  }
+  // Nothing lazily: replay the window exactly from the checkpoint.
+  ++replays_;
+  window_.push_back(std::move(e));
+  std::vector<Config> set = base_;
+  for (const Event& ev : window_) {
+    o = step(set, ev, true, &next);
+    if (o != Outcome::kOk) {
+      if (o == Outcome::kDeparts) configs_ = std::move(set);  // the exact set before it, for the report
+      window_.clear();
+      base_ = configs_;
+      return o;
+    }
+    set.swap(next);
+  }
+  configs_ = std::move(set);
+  base_ = configs_;
+  window_.clear();
   return Outcome::kOk;
 }
 
+Tracker::Outcome Tracker::receive(const std::vector<int64_t>& message, int64_t now) {
+  return observe(Event{false, message, now});
+}
+
 Tracker::Outcome Tracker::send(const std::vector<int64_t>& message, int64_t now) {
-  bool too_many = false;
-  std::vector<Config> before = closure(configs_, now, true, &too_many);
-  if (too_many) return Outcome::kTooMany;
-  const ir::QueueLayout& q = rs_.out_queue();
-  std::vector<Config> next;
-  Distinct d;
-  for (Config& c : before) {
-    if (pending(c.slots) == 0) continue;
-    bool same = true;
-    for (size_t f = 0; f < message.size() && same; ++f) same = c.slots[static_cast<size_t>(q.first) + f] == message[f];
-    if (!same) continue;
-    // Pop the head: shift the rest of the queue down one message.
-    const size_t first = static_cast<size_t>(q.first), fields = static_cast<size_t>(q.fields);
-    const size_t len = static_cast<size_t>(pending(c.slots));
-    for (size_t k = 0; k + 1 < len; ++k) {
-      for (size_t f = 0; f < fields; ++f) c.slots[first + k * fields + f] = c.slots[first + (k + 1) * fields + f];
-    }
-    for (size_t f = 0; f < fields; ++f) c.slots[first + (len - 1) * fields + f] = 0;
-    c.slots[static_cast<size_t>(q.len)] = static_cast<int64_t>(len - 1);
-    c.origin.erase(c.origin.begin());
-    d.add(std::move(c), &next);
-  }
-  if (next.empty()) return Outcome::kDeparts;
-  configs_ = std::move(next);
-  return Outcome::kOk;
+  return observe(Event{true, message, now});
 }
 
 std::vector<int> Tracker::states() const {
@@ -202,19 +271,19 @@ std::vector<Expected> Tracker::expected_outputs(int64_t now) const {
     }
   };
   bool too_many = false;
-  collect(closure(configs_, now, true, &too_many), false);
+  collect(closure(configs_, RoleSystem::Kind::kUnobserved, now, true, &too_many), false);
   if (timers_.check) {
-    std::vector<Expected> keep(out.begin(), out.end());
+    // What only the untimed closure adds needs a timer to expire too early.
+    std::vector<Expected> timed = std::move(out);
     out.clear();
-    collect(closure(configs_, now, false, &too_many), true);
-    // Only what the untimed closure adds is "too early".
+    collect(closure(configs_, RoleSystem::Kind::kUnobserved, now, false, &too_many), true);
     std::vector<Expected> early;
     for (Expected& e : out) {
       bool known = false;
-      for (const Expected& k : keep) known = known || (k.message == e.message && k.transition == e.transition);
+      for (const Expected& k : timed) known = known || (k.message == e.message && k.transition == e.transition);
       if (!known) early.push_back(std::move(e));
     }
-    out = std::move(keep);
+    out = std::move(timed);
     for (Expected& e : early) out.push_back(std::move(e));
   }
   return out;

@@ -5,11 +5,19 @@
 // state (control state, variables, armed timers), the outputs it produced that the
 // capture has not shown yet (in order), and when each armed timer was started.
 //
-// Before each observation the set is closed under the unobserved steps (calls, timer
-// expiries, internal steps; at most kClosureDepth in a row): the role may have taken them
-// at any time before. A segment from the peer is then received by every configuration;
-// a segment the role sent must be the next output of a configuration, which is kept with
-// that output removed. The observation departs from the spec when no configuration is left.
+// Exactly: before each observation the set is closed under the unobserved steps (calls,
+// timer expiries, internal steps; at most kClosureDepth in a row), since the role may have
+// taken them at any time before. A segment from the peer is then received by every
+// configuration; a segment the role sent must be the next output of a configuration,
+// which is kept with that output removed. The observation departs from the spec when no
+// configuration is left.
+//
+// Fast: most segments are explained without most of that closure, so each observation
+// is first tried lazily (before a receive only the steps that send nothing; a sent
+// segment first as an output already pending, the whole closure only if none is). Only
+// when that leaves nothing are the observations since the last checkpoint (at most
+// kWindow) replayed exactly from it: the verdict is the exact one, unless an explanation
+// needs an unobserved step more than kWindow segments back.
 //
 // Timers: an expiry at time T by transition t is allowed when T - start >= interval *
 // (1 - slack), the interval being the timer's duration (or the target profile's value for
@@ -55,6 +63,7 @@ class Tracker {
  public:
   static constexpr int kClosureDepth = 3;
   static constexpr size_t kMaxConfigs = 4096;
+  static constexpr size_t kWindow = 8;
 
   enum class Outcome { kOk, kDeparts, kTooMany };
 
@@ -65,7 +74,7 @@ class Tracker {
   // per-instance constants (by variable index; others keep their declared values).
   Config initial(const std::vector<std::pair<int, int64_t>>& per_instance) const;
 
-  // kDeparts leaves the configurations as they were before the observation.
+  // kDeparts leaves the configurations those (exactly) before the observation.
   Outcome receive(const std::vector<int64_t>& message, int64_t now_us);
   Outcome send(const std::vector<int64_t>& message, int64_t now_us);
 
@@ -75,12 +84,24 @@ class Tracker {
   // What the configurations (closed under unobserved steps at `now_us`) would send next,
   // and, among what only too-early timer expiries would produce, what that would be.
   std::vector<Expected> expected_outputs(int64_t now_us) const;
-  // Whether every configuration is in the initial state with nothing pending (the role is
-  // done with the connection).
+  // Whether every configuration is in the initial state with nothing pending.
   bool all_closed() const;
+  // Observations that needed the exact replay (for statistics).
+  uint64_t replays() const { return replays_; }
 
  private:
-  std::vector<Config> closure(const std::vector<Config>& from, int64_t now, bool timed, bool* too_many) const;
+  struct Event {
+    bool sent = false;
+    std::vector<int64_t> message;
+    int64_t now = 0;
+  };
+  Outcome observe(Event e);
+  // One observation on `set`: exactly (full closure) or lazily; the result in *out.
+  Outcome step(const std::vector<Config>& set, const Event& e, bool exact, std::vector<Config>* out) const;
+  std::vector<Config> closure(const std::vector<Config>& from, RoleSystem::Kind steps, int64_t now, bool timed,
+                              bool* too_many) const;
+  void receive_into(const std::vector<Config>& set, const Event& e, std::vector<Config>* out) const;
+  void match_into(const std::vector<Config>& set, const Event& e, std::vector<Config>* out) const;
   // The configuration after successor `s` of `c` by transition t at time now.
   Config after(const Config& c, const ir::Successor& s, int t, int64_t now) const;
   bool timer_allows(const Config& c, int t, int64_t now) const;
@@ -89,6 +110,9 @@ class Tracker {
   const RoleSystem& rs_;
   TimerPolicy timers_;
   std::vector<Config> configs_;
+  std::vector<Config> base_;     // the checkpoint: the set before window_
+  std::vector<Event> window_;
+  uint64_t replays_ = 0;
 };
 
 }  // namespace sp::monitor
