@@ -17,6 +17,12 @@ std::string endpoint(uint32_t ip, uint16_t port) {
   return packet::Ipv4Address{ip}.to_string() + ":" + std::to_string(port);
 }
 
+// A connection's place in the open or the ended list, by its last segment's time.
+struct Activity {
+  Canon key;
+  int64_t last_us = 0;
+};
+
 struct Connection {
   FlowKey key;
   ConnectionResult result;
@@ -24,7 +30,7 @@ struct Connection {
   int client = 0;                    // 0: a, 1: b
   bool fin[2] = {false, false};      // a FIN from a / from b
   bool ended = false;                // a RST, or both FINs
-  std::list<Canon>::iterator where;  // in the open or the ended list
+  std::list<Activity>::iterator where;  // in the open or the ended list
 };
 
 class Splitter {
@@ -63,10 +69,11 @@ class Splitter {
     if (h.flags & packet::kTcpFin) conn.fin[from] = true;
     const bool ended = (h.flags & packet::kTcpRst) || (conn.fin[0] && conn.fin[1]);
     // Most recent last: the list it is in (it moves to the ended ones at its RST or FIN).
-    std::list<Canon>& was = conn.ended ? ended_ : open_;
+    std::list<Activity>& was = conn.ended ? ended_ : open_;
     conn.ended = conn.ended || ended;
-    std::list<Canon>& now = conn.ended ? ended_ : open_;
+    std::list<Activity>& now = conn.ended ? ended_ : open_;
     now.splice(now.end(), was, conn.where);
+    conn.where->last_us = rec.time_us;
   }
 
   // A truncated record: the connection it belongs to (when its ports are visible) is
@@ -87,12 +94,8 @@ class Splitter {
 
   // Hands out the connections that ended before `now`.
   void sweep(int64_t now) {
-    while (!ended_.empty() && conns_.at(ended_.front()).result.last_time_us + o_.linger_us < now) {
-      close(ended_.front());
-    }
-    while (!open_.empty() && conns_.at(open_.front()).result.last_time_us + o_.idle_us < now) {
-      close(open_.front());
-    }
+    while (!ended_.empty() && ended_.front().last_us + o_.linger_us < now) close(ended_.front().key);
+    while (!open_.empty() && open_.front().last_us + o_.idle_us < now) close(open_.front().key);
   }
 
   void finish() {
@@ -134,7 +137,7 @@ class Splitter {
     conn.result.b = endpoint(dst, h.dst_port);
     conn.result.first_frame = rec.frame;
     conn.result.first_time_us = rec.time_us;
-    open_.push_back(c);
+    open_.push_back({c, rec.time_us});
     conn.where = std::prev(open_.end());
     auto it = conns_.emplace(c, std::move(conn)).first;
     totals_.peak_open = std::max(totals_.peak_open, conns_.size());
@@ -164,7 +167,7 @@ class Splitter {
   const ResultSink& sink_;
   Totals& totals_;
   std::unordered_map<Canon, Connection, CanonHash> conns_;
-  std::list<Canon> open_, ended_;  // by last segment, oldest first
+  std::list<Activity> open_, ended_;  // by last segment, oldest first
   uint64_t next_id_ = 0;
 };
 
@@ -185,10 +188,9 @@ bool run_monitor(const std::string& path, const RoleSystem& rs, const TcpWireMap
   if (!cap) return false;
   Splitter split(rs, wire, options, sink, totals);
   Record rec;
-  uint64_t n = 0;
   while (cap->next(&rec, error)) {
     ++totals->records;
-    if ((++n & 1023) == 0) split.sweep(rec.time_us);
+    split.sweep(rec.time_us);
     switch (rec.kind) {
       case RecordKind::kArp: ++totals->arp; continue;
       case RecordKind::kOther: ++totals->other; continue;
