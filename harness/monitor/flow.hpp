@@ -7,6 +7,8 @@
 #include <optional>
 #include <span>
 
+#include "harness/packet/tcp.hpp"
+
 namespace sp::monitor {
 
 // The 4-tuple of a connection, endpoint `a` first (the sender of its first segment).
@@ -36,6 +38,19 @@ inline Canon canon(uint32_t ip1, uint16_t p1, uint32_t ip2, uint16_t p2) {
 }
 
 inline Canon canon(const FlowKey& k) { return canon(k.a_ip, k.a_port, k.b_ip, k.b_port); }
+
+// What the monitor reads of an IPv4 packet carrying TCP: addresses, the TCP header's
+// fixed fields (options are not read) and the payload's length. The IPv4 and TCP headers
+// are checked for structure (version, lengths, data offset), not for checksums: a capture
+// taken on the sending host shows checksums the NIC fills in later.
+struct TcpView {
+  enum class Kind { kTcp, kOther, kFragment, kMalformed } kind = Kind::kMalformed;
+  uint32_t src = 0, dst = 0;
+  packet::TcpHeader header;
+  size_t payload_len = 0;
+};
+
+TcpView tcp_view(std::span<const uint8_t> ipv4);
 
 // The TCP 4-tuple of an IPv4 packet (as sender first) when the bytes show it, even cut
 // short; nullopt for other protocols, fragments after the first and shorter buffers.

@@ -7,7 +7,7 @@
 
 #include "harness/monitor/capture.hpp"
 #include "harness/monitor/tcp_side.hpp"
-#include "harness/packet/decode.hpp"
+#include "harness/packet/address.hpp"
 
 namespace sp::monitor {
 
@@ -39,9 +39,9 @@ class Splitter {
            Totals* totals)
       : rs_(rs), wire_(wire), o_(o), sink_(sink), totals_(*totals) {}
 
-  void segment(const Record& rec, const packet::Ipv4Header& ip, const packet::TcpSegment& seg) {
-    const packet::TcpHeader& h = seg.header;
-    const uint32_t src = ip.src.value, dst = ip.dst.value;
+  void segment(const Record& rec, const TcpView& v) {
+    const packet::TcpHeader& h = v.header;
+    const uint32_t src = v.src, dst = v.dst;
     const Canon c = canon(src, h.src_port, dst, h.dst_port);
     auto it = conns_.find(c);
     if (it == conns_.end()) {
@@ -60,7 +60,7 @@ class Splitter {
     s.flags = h.flags;
     s.seq = h.seq;
     s.ack = h.ack;
-    if (!wire_.fields(h, seg.payload.size(), &s.fields, &s.unrepresentable)) s.fields.clear();
+    if (!wire_.fields(h, v.payload_len, &s.fields, &s.unrepresentable)) s.fields.clear();
     for (int k = 0; k < 2; ++k) {
       if (!conn.side[k]) continue;
       s.from_role = from == k;
@@ -200,21 +200,15 @@ bool run_monitor(const std::string& path, const RoleSystem& rs, const TcpWireMap
         continue;
       case RecordKind::kIpv4: break;
     }
-    packet::Result<packet::DecodedIpv4> d = packet::decode_ipv4(rec.bytes);
-    if (!d) {
-      ++totals->undecodable;
-      continue;
-    }
-    if (d->is_fragment()) {
-      ++totals->fragments;
-      continue;
-    }
-    if (!d->tcp) {
-      ++totals->other;
-      continue;
+    const TcpView v = tcp_view(rec.bytes);
+    switch (v.kind) {
+      case TcpView::Kind::kMalformed: ++totals->undecodable; continue;
+      case TcpView::Kind::kFragment: ++totals->fragments; continue;
+      case TcpView::Kind::kOther: ++totals->other; continue;
+      case TcpView::Kind::kTcp: break;
     }
     ++totals->tcp;
-    split.segment(rec, d->ip.header, *d->tcp);
+    split.segment(rec, v);
   }
   split.finish();
   return error->empty();

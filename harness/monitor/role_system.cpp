@@ -36,6 +36,11 @@ std::unique_ptr<RoleSystem> RoleSystem::build(const ir::Model& original, const s
     *error = "role " + role_name + " has no port whose message is bound to wire " + wire;
     return nullptr;
   }
+  if (r.timers.size() > kMaxTimers) {
+    *error = "role " + role_name + " has " + std::to_string(r.timers.size()) + " timers; the monitor follows at most " +
+             std::to_string(kMaxTimers);
+    return nullptr;
+  }
   for (const ir::Type& t : model.types) {
     if (t.kind == ir::TypeKind::kSeq && t.seq_bits != t.seq_wire_bits) {
       *error = "the spec must be compiled at the sequence numbers' wire width (--seq-bits " +

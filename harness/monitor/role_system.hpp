@@ -22,9 +22,11 @@ class RoleSystem {
  public:
   // Outputs the role may have sent but the capture has not shown yet, at most.
   static constexpr int kOutputCapacity = 6;
+  // Timers a monitored role may have, at most.
+  static constexpr size_t kMaxTimers = 4;
 
   // nullopt with *error when the role is unknown, has no port whose message is bound to
-  // `wire`, or the model is not compiled at full width (--seq-bits 32).
+  // `wire`, has more than kMaxTimers timers, or the model is not compiled at full width (--seq-bits 32).
   static std::unique_ptr<RoleSystem> build(const ir::Model& model, const std::string& role,
                                            const std::string& wire, std::string* error);
 

@@ -6,7 +6,8 @@ namespace sp::monitor {
 
 namespace {
 
-uint64_t mix(uint64_t h, const std::vector<int64_t>& v) {
+template <typename V>
+uint64_t mix(uint64_t h, const V& v) {
   for (int64_t x : v) h = (h ^ static_cast<uint64_t>(x)) * 0x100000001b3ULL;
   return h;
 }
@@ -18,10 +19,13 @@ bool same(const Config& a, const Config& b) {
 // Appends configurations to a set, once each (their pending outputs' origins aside).
 class Distinct {
  public:
-  explicit Distinct(std::vector<Config>* out) : out_(out) {
-    for (const Config& c : *out) hashes_.push_back(hash(c));
-  }
+  explicit Distinct(std::vector<Config>* out) : out_(out) {}
   bool add(Config c) {
+    if (out_->empty()) {  // the usual case: one configuration, nothing to hash
+      out_->push_back(std::move(c));
+      return true;
+    }
+    while (hashes_.size() < out_->size()) hashes_.push_back(hash((*out_)[hashes_.size()]));
     const uint64_t h = hash(c);
     for (size_t i = 0; i < hashes_.size(); ++i) {
       if (hashes_[i] == h && same((*out_)[i], c)) return false;
@@ -55,9 +59,6 @@ Config Tracker::initial(const std::vector<std::pair<int, int64_t>>& per_instance
   Config c;
   c.slots = rs_.ts().initial_state();
   for (const auto& [var, value] : per_instance) c.slots[static_cast<size_t>(rs_.var_slot(var))] = value;
-  const size_t n = rs_.role().timers.size();
-  c.timer_start.assign(n, 0);
-  c.timer_backoff.assign(n, 0);
   return c;
 }
 
@@ -80,7 +81,7 @@ Config Tracker::after(const Config& c, const ir::Successor& s, int t, int64_t no
   Config n;
   n.slots = s.state;
   n.origin = c.origin;
-  for (int k = pending(c.slots); k < pending(n.slots); ++k) n.origin.push_back(t);
+  for (int k = pending(c.slots); k < pending(n.slots); ++k) n.origin[static_cast<size_t>(k)] = t;
   n.timer_start = c.timer_start;
   n.timer_backoff = c.timer_backoff;
   const ir::Role& r = rs_.role();
@@ -179,7 +180,7 @@ void Tracker::match_into(const std::vector<Config>& set, const Event& e, std::ve
     }
     for (size_t f = 0; f < fields; ++f) n.slots[first + (len - 1) * fields + f] = 0;
     n.slots[static_cast<size_t>(q.len)] = static_cast<int64_t>(len - 1);
-    n.origin.erase(n.origin.begin());
+    std::copy(n.origin.begin() + 1, n.origin.end(), n.origin.begin());
     d.add(std::move(n));
   }
 }
@@ -263,7 +264,7 @@ std::vector<Expected> Tracker::expected_outputs(int64_t now) const {
       e.early_timer = early;
       if (pending(c.slots) > 0) {
         e.message.assign(c.slots.begin() + q.first, c.slots.begin() + q.first + q.fields);
-        e.transition = c.origin.empty() ? -1 : c.origin.front();
+        e.transition = c.origin.front();
       }
       bool dup = false;
       for (const Expected& o : out) dup = dup || (o.message == e.message && o.transition == e.transition);

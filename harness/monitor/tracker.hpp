@@ -26,6 +26,7 @@
 // side.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -45,11 +46,16 @@ struct TimerPolicy {
   bool check = true;                 // false: expiries at any time (untimed, as in checking)
 };
 
+// Fixed-size parts are arrays: a configuration is copied at every step, and each vector
+// would be an allocation.
+inline constexpr size_t kMaxTimers = RoleSystem::kMaxTimers;
+
 struct Config {
   ir::Slots slots;
-  std::vector<int32_t> origin;       // the transition that produced each pending output
-  std::vector<int64_t> timer_start;  // per timer, when armed: when (re)started, or kUnknownTime
-  std::vector<int64_t> timer_backoff;  // per timer, when armed: the interval's multiplier (1, 2, 4..)
+  // The transition that produced each pending output (as many as the output queue holds).
+  std::array<int32_t, RoleSystem::kOutputCapacity> origin{};
+  std::array<int64_t, kMaxTimers> timer_start{};    // per timer, when armed: when (re)started, or kUnknownTime
+  std::array<int64_t, kMaxTimers> timer_backoff{};  // per timer, when armed: the interval's multiplier (1, 2, 4..)
 };
 
 // What a configuration expected next when an observation departed.
