@@ -23,7 +23,7 @@ struct MonitorOptions {
   SideChoice side = SideChoice::kBoth;
   uint32_t address = 0;              // kAddress: the role is the host with this IPv4 address
   TimerPolicy timers;
-  int64_t linger_us = 10'000'000;    // after a RST or both FINs
+  int64_t linger_us = 2'000'000;     // after a RST or both FINs (a retransmission after a lost ACK: RTO 1 s)
   int64_t idle_us = 600'000'000;     // after the last segment
 };
 

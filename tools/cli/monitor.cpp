@@ -34,7 +34,7 @@ struct MonitorFlags {
   std::string profile;
   bool untimed = false;
   double slack = 0.1;
-  double linger = 10;
+  double linger = 2;
   double idle = 600;
   bool quiet = false;
 };
@@ -176,7 +176,7 @@ void add_monitor(CLI::App& app, Action* run) {
   cmd->add_flag("--untimed", f->untimed, "do not check when timers expire (as checking does)");
   cmd->add_option("--timer-slack", f->slack, "how early a timer may expire, as a fraction of its interval (0.1)")
       ->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--linger", f->linger, "seconds of capture time a connection stays after its RST or FINs (10)")
+  cmd->add_option("--linger", f->linger, "seconds of capture time a connection stays after its RST or FINs (2)")
       ->check(CLI::Range(0.0, 1e6));
   cmd->add_option("--idle", f->idle, "seconds of capture time after which a quiet connection ends (600)")
       ->check(CLI::Range(0.0, 1e9));
