@@ -2,7 +2,7 @@
 # `stateproof monitor` speed and memory: a generated capture of mixed TCP connections
 # (bench/monitor_capture.cpp: clean opens and closes, data, RSTs, refusals, a few bad ACKs;
 # OPEN connections at once, interleaved) is checked against spec/tcp.sp's Endpoint, both
-# sides of every connection, for each size. Prints packets, seconds, packets/s and peak
+# sides of every connection, for each size, on JOBS worker threads (2). Prints packets, seconds, packets/s and peak
 # RSS; memory should follow the connections open at once, not the capture's size (compare
 # the rows). The captures go to $TMPDIR (default /tmp) and are removed afterwards.
 #
@@ -15,6 +15,7 @@ bin=${STATEPROOF:-build/stateproof}
 gen=${GENERATOR:-build/monitor_bench_capture}
 sizes=(${SIZES:-100M 1G})
 open=${OPEN:-2000}
+jobs=${JOBS:-2}
 [[ -x /usr/bin/time ]] || { echo "bench: /usr/bin/time is missing (apt-get install time)" >&2; exit 3; }
 for tool in "$bin" "$gen"; do
   [[ -x $tool ]] || { echo "bench: $tool is missing (scripts/build.sh; cmake --build build --target monitor_bench_capture)" >&2; exit 3; }
@@ -31,7 +32,7 @@ printf '%8s %11s %12s %9s %12s %10s %11s %9s %9s %12s\n' size packets connection
 for size in "${sizes[@]}"; do
   cap=$tmp/mixed-$size.pcap
   "$gen" "$cap" "$(bytes "$size")" "$open" >/dev/null
-  /usr/bin/time -v "$bin" monitor spec/tcp.sp --role Endpoint "$cap" -q --json "$tmp/r.json" >/dev/null 2>"$tmp/time" || true
+  /usr/bin/time -v "$bin" monitor spec/tcp.sp --role Endpoint "$cap" -q --jobs "$jobs" --json "$tmp/r.json" >/dev/null 2>"$tmp/time" || true
   python3 - "$tmp/r.json" "$tmp/time" "$size" <<'PY'
 import json, re, sys
 t = json.load(open(sys.argv[1]))["totals"]

@@ -1,7 +1,11 @@
 #include "harness/monitor/monitor.hpp"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <list>
+#include <mutex>
+#include <thread>
 #include <memory>
 #include <unordered_map>
 
@@ -33,13 +37,24 @@ struct Connection {
   std::list<Activity>::iterator where;  // in the open or the ended list
 };
 
+// One record as a connection sees it (what the reader hands a worker).
+struct Item {
+  uint64_t frame = 0;
+  int64_t time_us = 0;
+  bool truncated = false;
+  TcpView view;                // !truncated
+  FlowKey key;                 // truncated: its 4-tuple
+  uint32_t captured = 0, wire_length = 0;
+};
+
 class Splitter {
  public:
   Splitter(const RoleSystem& rs, const TcpWireMap& wire, const MonitorOptions& o, const ResultSink& sink,
            Totals* totals)
       : rs_(rs), wire_(wire), o_(o), sink_(sink), totals_(*totals) {}
 
-  void segment(const Record& rec, const TcpView& v) {
+  void segment(const Item& rec) {
+    const TcpView& v = rec.view;
     const packet::TcpHeader& h = v.header;
     const uint32_t src = v.src, dst = v.dst;
     const Canon c = canon(src, h.src_port, dst, h.dst_port);
@@ -78,15 +93,13 @@ class Splitter {
 
   // A truncated record: the connection it belongs to (when its ports are visible) is
   // inconclusive from here on.
-  void truncated(const Record& rec) {
-    const std::optional<FlowKey> k = tcp_flow(rec.bytes);
-    if (!k) return;
-    auto it = conns_.find(canon(*k));
+  void truncated(const Item& rec) {
+    auto it = conns_.find(canon(rec.key));
     if (it == conns_.end()) return;
     for (auto& side : it->second.side) {
       if (side) {
         side->give_up("truncated packet at frame " + std::to_string(rec.frame) + " (" +
-                      std::to_string(rec.raw.size()) + " of " + std::to_string(rec.wire_length) +
+                      std::to_string(rec.captured) + " of " + std::to_string(rec.wire_length) +
                       " bytes captured)");
       }
     }
@@ -108,7 +121,7 @@ class Splitter {
   }
 
  private:
-  std::unordered_map<Canon, Connection, CanonHash>::iterator open(const Canon& c, const Record& rec, uint32_t src,
+  std::unordered_map<Canon, Connection, CanonHash>::iterator open(const Canon& c, const Item& rec, uint32_t src,
                                                                    const packet::TcpHeader& h, uint32_t dst) {
     Connection conn;
     conn.key = FlowKey{src, dst, h.src_port, h.dst_port};
@@ -132,7 +145,7 @@ class Splitter {
       any = true;
     }
     if (!any) return conns_.end();
-    conn.result.id = ++next_id_;
+    conn.result.id = rec.frame;
     conn.result.a = endpoint(src, h.src_port);
     conn.result.b = endpoint(dst, h.dst_port);
     conn.result.first_frame = rec.frame;
@@ -168,7 +181,115 @@ class Splitter {
   Totals& totals_;
   std::unordered_map<Canon, Connection, CanonHash> conns_;
   std::list<Activity> open_, ended_;  // by last segment, oldest first
-  uint64_t next_id_ = 0;
+};
+
+// The record as an Item for a worker, or false (counted in *totals) when it is not a
+// TCP segment of a connection.
+bool to_item(const Record& rec, Item* item, Totals* totals) {
+  item->frame = rec.frame;
+  item->time_us = rec.time_us;
+  switch (rec.kind) {
+    case RecordKind::kArp: ++totals->arp; return false;
+    case RecordKind::kOther: ++totals->other; return false;
+    case RecordKind::kTruncated: {
+      ++totals->truncated;
+      const std::optional<FlowKey> k = tcp_flow(rec.bytes);
+      if (!k) return false;
+      item->truncated = true;
+      item->key = *k;
+      item->captured = static_cast<uint32_t>(rec.raw.size());
+      item->wire_length = rec.wire_length;
+      return true;
+    }
+    case RecordKind::kIpv4: break;
+  }
+  item->truncated = false;
+  item->view = tcp_view(rec.bytes);
+  switch (item->view.kind) {
+    case TcpView::Kind::kMalformed: ++totals->undecodable; return false;
+    case TcpView::Kind::kFragment: ++totals->fragments; return false;
+    case TcpView::Kind::kOther: ++totals->other; return false;
+    case TcpView::Kind::kTcp: break;
+  }
+  ++totals->tcp;
+  return true;
+}
+
+void handle(Splitter& split, const Item& item) {
+  split.sweep(item.time_us);
+  if (item.truncated) {
+    split.truncated(item);
+  } else {
+    split.segment(item);
+  }
+}
+
+Canon canon_of(const Item& item) {
+  if (item.truncated) return canon(item.key);
+  const packet::TcpHeader& h = item.view.header;
+  return canon(item.view.src, h.src_port, item.view.dst, h.dst_port);
+}
+
+// A worker thread with its own connections: the reader hands it batches of items.
+class Lane {
+ public:
+  static constexpr size_t kBatch = 1024, kMaxBatches = 32;
+
+  Lane(const RoleSystem& rs, const TcpWireMap& wire, const MonitorOptions& o, const ResultSink& sink)
+      : split_(rs, wire, o, sink, &totals_), thread_([this] { work(); }) {}
+  ~Lane() { finish(); }
+
+  void add(const Item& item) {
+    filling_.push_back(item);
+    if (filling_.size() >= kBatch) flush();
+  }
+  // Hands over the rest, waits until the worker has seen everything and ended its
+  // connections.
+  void finish() {
+    if (!thread_.joinable()) return;
+    flush();
+    {
+      std::lock_guard<std::mutex> g(m_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  const Totals& totals() const { return totals_; }
+
+ private:
+  void flush() {
+    if (filling_.empty()) return;
+    std::unique_lock<std::mutex> g(m_);
+    cv_.wait(g, [&] { return batches_.size() < kMaxBatches; });  // bounded: the reader waits
+    batches_.push_back(std::move(filling_));
+    filling_.clear();
+    cv_.notify_all();
+  }
+  void work() {
+    for (;;) {
+      std::vector<Item> batch;
+      {
+        std::unique_lock<std::mutex> g(m_);
+        cv_.wait(g, [&] { return done_ || !batches_.empty(); });
+        if (batches_.empty()) break;
+        batch = std::move(batches_.front());
+        batches_.pop_front();
+      }
+      cv_.notify_all();
+      for (const Item& item : batch) handle(split_, item);
+    }
+    split_.finish();
+  }
+
+  Totals totals_;
+  Splitter split_;
+  std::vector<Item> filling_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<std::vector<Item>> batches_;
+  bool done_ = false;
+  std::thread thread_;
 };
 
 }  // namespace
@@ -186,31 +307,39 @@ bool run_monitor(const std::string& path, const RoleSystem& rs, const TcpWireMap
                  const ResultSink& sink, Totals* totals, std::string* error) {
   std::unique_ptr<Capture> cap = Capture::open(path, error);
   if (!cap) return false;
-  Splitter split(rs, wire, options, sink, totals);
   Record rec;
+  Item item;
+  if (options.jobs <= 1) {
+    Splitter split(rs, wire, options, sink, totals);
+    while (cap->next(&rec, error)) {
+      ++totals->records;
+      if (to_item(rec, &item, totals)) handle(split, item);
+    }
+    split.finish();
+    return error->empty();
+  }
+  // Connections are independent: each goes to one worker, by its 4-tuple.
+  std::mutex sink_mutex;
+  const ResultSink locked = [&](const ConnectionResult& r, const FlowKey& k) {
+    std::lock_guard<std::mutex> g(sink_mutex);
+    sink(r, k);
+  };
+  std::vector<std::unique_ptr<Lane>> lanes;
+  for (int j = 0; j < options.jobs; ++j) lanes.push_back(std::make_unique<Lane>(rs, wire, options, locked));
+  const CanonHash hash;
   while (cap->next(&rec, error)) {
     ++totals->records;
-    split.sweep(rec.time_us);
-    switch (rec.kind) {
-      case RecordKind::kArp: ++totals->arp; continue;
-      case RecordKind::kOther: ++totals->other; continue;
-      case RecordKind::kTruncated:
-        ++totals->truncated;
-        split.truncated(rec);
-        continue;
-      case RecordKind::kIpv4: break;
-    }
-    const TcpView v = tcp_view(rec.bytes);
-    switch (v.kind) {
-      case TcpView::Kind::kMalformed: ++totals->undecodable; continue;
-      case TcpView::Kind::kFragment: ++totals->fragments; continue;
-      case TcpView::Kind::kOther: ++totals->other; continue;
-      case TcpView::Kind::kTcp: break;
-    }
-    ++totals->tcp;
-    split.segment(rec, v);
+    if (to_item(rec, &item, totals)) lanes[hash(canon_of(item)) % lanes.size()]->add(item);
   }
-  split.finish();
+  for (auto& lane : lanes) {
+    lane->finish();
+    const Totals& t = lane->totals();
+    totals->connections += t.connections;
+    totals->conforms += t.conforms;
+    totals->departs += t.departs;
+    totals->inconclusive += t.inconclusive;
+    totals->peak_open += t.peak_open;
+  }
   return error->empty();
 }
 

@@ -3,7 +3,9 @@
 // are handed out as connections end, so memory is bounded by the connections open at
 // once, not by the capture: a connection ends `linger` after a RST or after both FINs,
 // or `idle` after its last segment (capture time); a later segment on the same 4-tuple
-// starts a new connection. Not thread-safe.
+// starts a new connection. A connection's id is the frame number of its first segment.
+// run_monitor is not reentrant-safe for one sink; the sink is called from one thread at a
+// time.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +27,9 @@ struct MonitorOptions {
   TimerPolicy timers;
   int64_t linger_us = 2'000'000;     // after a RST or both FINs (a retransmission after a lost ACK: RTO 1 s)
   int64_t idle_us = 600'000'000;     // after the last segment
+  // Worker threads, each with the connections whose 4-tuple hashes to it. With more than
+  // one, results are handed out (under a lock) in an order that varies from run to run.
+  int jobs = 1;
 };
 
 struct Totals {

@@ -39,7 +39,7 @@ struct SideResult {
 };
 
 struct ConnectionResult {
-  uint64_t id = 0;             // 1-based, in order of first packet
+  uint64_t id = 0;             // the frame number of its first segment
   std::string a, b;            // the endpoints as `ip:port`, a sent the first packet
   uint64_t first_frame = 0, last_frame = 0;
   int64_t first_time_us = 0, last_time_us = 0;

@@ -437,3 +437,41 @@ TEST_F(MonitorTest, ConnectionsEndAfterTheirLingerSoMemoryFollowsTheOpenOnes) {
 
 }  // namespace
 }  // namespace sp::monitor
+
+namespace sp::monitor {
+namespace {
+
+TEST_F(MonitorTest, WorkerThreadsGiveTheSameVerdicts) {
+  std::vector<Seg> all;
+  for (int i = 0; i < 60; ++i) {
+    std::vector<Seg> c = Clean(int64_t{i} * 3000, static_cast<uint16_t>(30000 + i));
+    if (i % 7 == 0) c[1].ack = 1007;  // a bad ACK now and then
+    for (Seg s : c) all.push_back(s);
+  }
+  std::sort(all.begin(), all.end(), [](const Seg& a, const Seg& b) { return a.t_us < b.t_us; });
+  const std::string path = Write(Pcap(all));
+  std::vector<ConnectionResult> one = Run(path);
+  const Totals t1 = totals_;
+  options_.jobs = 2;
+  std::vector<ConnectionResult> two = Run(path);
+  EXPECT_EQ(totals_.connections, t1.connections);
+  EXPECT_EQ(totals_.conforms, t1.conforms);
+  EXPECT_EQ(totals_.departs, t1.departs);
+  EXPECT_EQ(t1.departs, 18u);  // 9 bad ACKs: the server departs, and the client after it
+  auto by_id = [](std::vector<ConnectionResult>& v) {
+    std::sort(v.begin(), v.end(), [](const ConnectionResult& a, const ConnectionResult& b) { return a.id < b.id; });
+  };
+  by_id(one);
+  by_id(two);
+  ASSERT_EQ(one.size(), two.size());
+  for (size_t i = 0; i < one.size(); ++i) {
+    EXPECT_EQ(one[i].id, two[i].id);
+    for (size_t k = 0; k < one[i].sides.size(); ++k) {
+      EXPECT_EQ(one[i].sides[k].verdict, two[i].sides[k].verdict);
+      EXPECT_EQ(one[i].sides[k].departure.frame, two[i].sides[k].departure.frame);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sp::monitor

@@ -37,6 +37,7 @@ struct MonitorFlags {
   double linger = 2;
   double idle = 600;
   bool quiet = false;
+  int jobs = 1;
 };
 
 // The role's timer intervals: the spec's, or a target profile's `parameter` entries.
@@ -108,6 +109,7 @@ int RunMonitor(const MonitorFlags& f) {
   if (!TimerPolicyFor(f, *rs, &o.timers)) return kUsage;
   o.linger_us = static_cast<int64_t>(f.linger * 1e6);
   o.idle_us = static_cast<int64_t>(f.idle * 1e6);
+  o.jobs = f.jobs;
 
   util::AtomicFile json;
   if (!f.json.empty()) {
@@ -180,6 +182,9 @@ void add_monitor(CLI::App& app, Action* run) {
       ->check(CLI::Range(0.0, 1e6));
   cmd->add_option("--idle", f->idle, "seconds of capture time after which a quiet connection ends (600)")
       ->check(CLI::Range(0.0, 1e9));
+  cmd->add_option("-j,--jobs", f->jobs, "worker threads, connections split among them by 4-tuple (1; with more, "
+                                        "connections are reported in a varying order)")
+      ->check(CLI::Range(1, 64));
   cmd->add_flag("-q,--quiet", f->quiet, "print only the connections that do not conform, and the totals");
   cmd->callback([=] { *run = [=] { return RunMonitor(*f); }; });
 }
