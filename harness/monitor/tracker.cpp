@@ -1,6 +1,7 @@
 #include "harness/monitor/tracker.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace sp::monitor {
 
@@ -17,30 +18,50 @@ bool same(const Config& a, const Config& b) {
 }
 
 // Appends configurations to a set, once each (their pending outputs' origins aside).
+// Small sets (the usual: one or a few configurations) are searched in a row; large ones
+// (a start mid-connection) through a hash index.
 class Distinct {
  public:
+  static constexpr size_t kIndexFrom = 32;
+
   explicit Distinct(std::vector<Config>* out) : out_(out) {}
   bool add(Config c) {
     if (out_->empty()) {  // the usual case: one configuration, nothing to hash
       out_->push_back(std::move(c));
       return true;
     }
-    while (hashes_.size() < out_->size()) hashes_.push_back(hash((*out_)[hashes_.size()]));
+    while (hashes_.size() < out_->size()) index(hash((*out_)[hashes_.size()]));
     const uint64_t h = hash(c);
-    for (size_t i = 0; i < hashes_.size(); ++i) {
-      if (hashes_[i] == h && same((*out_)[i], c)) return false;
+    if (hashes_.size() < kIndexFrom) {
+      for (size_t i = 0; i < hashes_.size(); ++i) {
+        if (hashes_[i] == h && same((*out_)[i], c)) return false;
+      }
+    } else {
+      auto [lo, hi] = by_hash_.equal_range(h);
+      for (auto it = lo; it != hi; ++it) {
+        if (same((*out_)[it->second], c)) return false;
+      }
     }
-    hashes_.push_back(h);
+    index(h);
     out_->push_back(std::move(c));
     return true;
   }
 
  private:
+  void index(uint64_t h) {
+    hashes_.push_back(h);
+    if (hashes_.size() == kIndexFrom) {
+      for (size_t i = 0; i < hashes_.size(); ++i) by_hash_.emplace(hashes_[i], i);
+    } else if (hashes_.size() > kIndexFrom) {
+      by_hash_.emplace(h, hashes_.size() - 1);
+    }
+  }
   static uint64_t hash(const Config& c) {
     return mix(mix(mix(0xcbf29ce484222325ULL, c.slots), c.timer_start), c.timer_backoff);
   }
   std::vector<Config>* out_;
   std::vector<uint64_t> hashes_;
+  std::unordered_multimap<uint64_t, size_t> by_hash_;
 };
 
 }  // namespace
