@@ -4,8 +4,7 @@
 // once, not by the capture: a connection ends `linger` after a RST or after both FINs,
 // or `idle` after its last segment (capture time); a later segment on the same 4-tuple
 // starts a new connection. A connection's id is the frame number of its first segment.
-// run_monitor is not reentrant-safe for one sink; the sink is called from one thread at a
-// time.
+// The sink is called from one thread at a time (with jobs > 1, from the workers in turn).
 #pragma once
 
 #include <cstdint>
