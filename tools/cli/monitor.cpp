@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "tools/cli/common.hpp"
+#include "tools/cli/numbers.hpp"
 
 #if defined(STATEPROOF_HAVE_MONITOR) && defined(STATEPROOF_HAVE_HARNESS_RUN)
 #include "harness/monitor/monitor.hpp"
@@ -177,14 +178,14 @@ void add_monitor(CLI::App& app, Action* run) {
                                            "or a profile file)");
   cmd->add_flag("--untimed", f->untimed, "do not check when timers expire (as checking does)");
   cmd->add_option("--timer-slack", f->slack, "how early a timer may expire, as a fraction of its interval (0.1)")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(real_in(0.0, 1.0));
   cmd->add_option("--linger", f->linger, "seconds of capture time a connection stays after its RST or FINs (2)")
-      ->check(CLI::Range(0.0, 1e6));
+      ->check(real_in(0.0, 1e6));
   cmd->add_option("--idle", f->idle, "seconds of capture time after which a quiet connection ends (600)")
-      ->check(CLI::Range(0.0, 1e9));
+      ->check(real_in(0.0, 1e9));
   cmd->add_option("-j,--jobs", f->jobs, "worker threads, connections split among them by 4-tuple (1; with more, "
                                         "connections are reported in a varying order)")
-      ->check(CLI::Range(1, 64));
+      ->check(integer_in(1, 64));
   cmd->add_flag("-q,--quiet", f->quiet, "print only the connections that do not conform, and the totals");
   cmd->callback([=] { *run = [=] { return RunMonitor(*f); }; });
 }
