@@ -35,6 +35,7 @@ std::string SeqOf(const std::string& line, const char* pattern) {
 
 void CheckHarnessCaptures(const std::string& target) {
   const fs::path mine = fs::temp_directory_path() / ("sp_e2e_monitor_" + target + "_" + std::to_string(getpid()));
+  fs::create_directories(mine);  // under ctest the suites are shared, not generated here
   GeneratedSuites suites = generated_suites(mine / "suites");
   ASSERT_TRUE(suites.ok) << suites.output;
   const fs::path pcaps = mine / "pcaps", results = mine / "results.json", one = mine / "one.json";
