@@ -3,7 +3,7 @@
 # subcommand made at build time from the binary's --help (scripts/manpage.sh).
 include(GNUInstallDirs)
 
-set(STATEPROOF_SUBCOMMANDS show export simulate run gen check replay diff)
+set(STATEPROOF_SUBCOMMANDS show export simulate run gen check replay diff monitor)
 set(STATEPROOF_MAN_DIR ${PROJECT_BINARY_DIR}/man)
 set(STATEPROOF_MAN_PAGES ${STATEPROOF_MAN_DIR}/stateproof.1)
 add_custom_command(OUTPUT ${STATEPROOF_MAN_DIR}/stateproof.1

@@ -24,7 +24,7 @@ for f in usr/bin/stateproof usr/bin/stateproof-linux-agent usr/share/stateproof/
          usr/share/man/man1/stateproof.1; do
   [[ -e $root/$f ]] || fail "$f is not in the package"
 done
-for sub in show export simulate run gen check replay diff; do
+for sub in show export simulate run gen check replay diff monitor; do
   page=$root/usr/share/man/man1/stateproof-$sub.1
   [[ -s $page ]] || fail "no man page for $sub"
   grep -q "^\.TH STATEPROOF-${sub^^} 1" "$page" || fail "stateproof-$sub.1 has no .TH line"

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   sp::cli::add_check(app, &run);
   sp::cli::add_replay(app, &run);
   sp::cli::add_diff(app, &run);
+  sp::cli::add_monitor(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -55,6 +55,9 @@ TEST(BadInput, NumericFlagsGoThroughOneStrictParser) {
            {"run " + Tmp("none") + " --settle nan", "--settle: 'nan'"},
            {"run " + Tmp("none") + " --settle inf", "--settle: 'inf'"},
            {"show " + tcp + " --seq-bits 3.5", "--seq-bits: '3.5'"},
+           {"monitor " + tcp + " --role Endpoint " + Tmp("none") + " --jobs 0", "--jobs: '0'"},
+           {"monitor " + tcp + " --role Endpoint " + Tmp("none") + " --linger nan", "--linger: 'nan'"},
+           {"monitor " + tcp + " --role Endpoint " + Tmp("none") + " --timer-slack 2", "--timer-slack: '2'"},
            {"show " + tcp + " --const 'MAX_RETX= 1'", "--const MAX_RETX= 1"},
            {"show " + tcp + " --const MAX_RETX=1x", "--const MAX_RETX=1x"},
        }) {

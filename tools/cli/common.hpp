@@ -60,5 +60,6 @@ void add_gen(CLI::App& app, Action* run);
 void add_check(CLI::App& app, Action* run);
 void add_replay(CLI::App& app, Action* run);
 void add_diff(CLI::App& app, Action* run);
+void add_monitor(CLI::App& app, Action* run);
 
 }  // namespace sp::cli
