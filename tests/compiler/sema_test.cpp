@@ -382,5 +382,42 @@ system lan {
   EXPECT_EQ(sys.instances[1].init[0], 2);
 }
 
+// `at most 0` drops the calls (a constant scaled down by --const); their names are still
+// checked. A call may be named by a keyword (RFC 9293's SEND).
+TEST(Sema, EnvironmentBoundZeroAndKeywordCallName) {
+  const char* spec = R"(
+message M { n: int[0..3] }
+role R {
+  port p: M
+  calls open, send(n: int[1..3])
+  states S
+  initial S
+  go: from S on call send(n) -> same { send p { n = n } }
+  hear: from S on recv p(m) -> same
+}
+const SENDS = 0
+system sys {
+  instance a: R
+  instance b: R
+  channel a.p -> b.p
+  environment calls a.open once, a.send(1) at most SENDS
+}
+)";
+  Compiled c = compile(spec);
+  ASSERT_TRUE(c.ok) << c.messages;
+  ASSERT_EQ(c.model.systems[0].environment.entries.size(), 1u);
+  EXPECT_EQ(c.model.systems[0].environment.entries[0].bound, 1);
+  std::string bad = spec;
+  bad.replace(bad.find("a.send(1) at most SENDS"), 23, "a.sned(1) at most SENDS");
+  Compiled e = compile(bad);
+  EXPECT_FALSE(e.ok);
+  EXPECT_NE(e.messages.find("role R has no call 'sned'"), std::string::npos) << e.messages;
+  std::string neg = spec;
+  neg.replace(neg.find("at most SENDS"), 13, "at most -1");
+  Compiled n = compile(neg);
+  EXPECT_FALSE(n.ok);
+  EXPECT_NE(n.messages.find("a call bound must be 0..255"), std::string::npos) << n.messages;
+}
+
 }  // namespace
 }  // namespace sp
