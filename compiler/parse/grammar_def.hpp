@@ -65,7 +65,7 @@ auto const param_name = name_parser("a parameter name", false, /*contextual=*/tr
 // Channel options: a loss or duplication budget is a primary, but not one of these.
 auto const channel_option_word =
     word_parser("a channel option", "capacity", "lossy", "dup", "fifo", "bag", "broadcast", "blocking",
-                "consecutive");
+                "consecutive", "redeliver");
 
 auto const kw_same = word_parser("'same'", "same");
 auto const kw_bool_value = word_parser("'true' or 'false'", "true", "false");
@@ -580,6 +580,8 @@ auto const channel_def = here[set(&Channel::loc)] >> kw("channel")
            >> -(kw("consecutive") > primary[set(&Channel::loss_run)])
        | kw("dup")[assign(&Channel::dup, true)]
            >> -(!channel_option_word >> primary[set(&Channel::dup_budget)])
+           // `redeliver` is not reserved: only here, after `dup [K]`.
+           >> -kw("redeliver")[assign(&Channel::redeliver, true)]
        // `blocking` is not reserved: only an option here.
        | kw("blocking")[assign(&Channel::blocking, true)]
        | kw("fifo")[assign(&Channel::bag, false)]

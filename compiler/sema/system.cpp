@@ -124,6 +124,7 @@ void Lowerer::lower_system(const ast::System& s) {
     q.bag = c.bag;
     q.lossy = c.lossy;
     q.dup = c.dup;
+    q.redeliver = c.redeliver;
     q.blocking = c.blocking;
     bool ok = true;
     if (c.capacity) {
