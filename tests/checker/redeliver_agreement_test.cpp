@@ -94,5 +94,57 @@ TEST(Redeliver, SpinAgreesOnTheExport) {
   }
 }
 
+// More than two copies: `dup 2 redeliver` delivers one message three times; send-time
+// `dup 2` makes at most two copies of a message (each duplication is of one send).
+TEST(Redeliver, OneMessageUpToBudgetPlusOneTimes) {
+  const std::string text = R"(
+protocol three
+message M { v: int[0..2] }
+role S {
+  port out: M
+  states A, B
+  initial A
+  go: from A on internal -> B { send out { v = 1 } send out { v = 2 } }
+}
+role R {
+  port inp: M
+  states W
+  initial W
+  var a: int[0..2] = 0
+  var b: int[0..2] = 0
+  var c: int[0..2] = 0
+  var n: int[0..3] = 0
+  take: from W on recv inp(m) if n < 3 -> same {
+    if n == 0 { a = m.v } else { if n == 1 { b = m.v } else { c = m.v } }
+    n = n + 1
+  }
+}
+system sys {
+  instance s: S
+  instance r: R
+  channel s.out -> r.inp capacity 4 CHANNEL
+}
+property not_thrice in sys: always !(r.a == 1 && r.b == 1 && r.c == 1)
+property not_after_other in sys: always !(r.a == 1 && r.b == 2 && r.c == 1)
+)";
+  struct Case {
+    std::string channel;
+    bool thrice, after_other;
+  };
+  for (const Case& k : {Case{"dup 2 redeliver", true, false}, Case{"dup 2", false, false},
+                        Case{"dup 2 redeliver bag", true, true}, Case{"dup 1 redeliver", false, false}}) {
+    SCOPED_TRACE(k.channel);
+    std::string t = text;
+    t.replace(t.find("CHANNEL"), 7, k.channel);
+    const ir::Model m = testing::Compile(t);
+    ir::TransitionSystem ts(m, 0);
+    const Result r = check_safety(ts, testing::PropertiesOf(m, 0), testing::Bfs());
+    EXPECT_EQ(testing::Find(r, "not_thrice")->verdict == Verdict::kViolated, k.thrice);
+    EXPECT_EQ(testing::Find(r, "not_after_other")->verdict == Verdict::kViolated, k.after_other);
+    EXPECT_NE(testing::Find(r, "no checking errors")->verdict, Verdict::kViolated);
+    testing::ExpectBmcAgrees(ts, testing::PropertiesOf(m, 0), 5);
+  }
+}
+
 }  // namespace
 }  // namespace sp::checker
