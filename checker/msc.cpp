@@ -100,6 +100,7 @@ std::string EventText(const ir::TransitionSystem& ts, const ir::Role& role,
       }
       std::string s = "<- " + ts.message_text(msg, l.received);
       if (!from.empty()) s += " from " + from;
+      if (l.redelivered) s += "  KEPT (stays queued: delivered again later)";
       return s;
     }
     case ir::EventKind::kCall: {

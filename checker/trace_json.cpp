@@ -159,6 +159,7 @@ Json LabelJson(const ir::TransitionSystem& ts, const ir::Label& l, const std::op
     Json r = {{"queue", q.name}, {"message", m.messages[static_cast<size_t>(q.message)].name},
               {"fields", FieldsJson(m, q.message, l.received)}};
     if (q.bag) r["position"] = l.recv_position;
+    if (q.redeliver) r["kept"] = l.redelivered;  // `dup redeliver`: left in the queue
     j["received"] = r;
   }
   if (tr.event == ir::EventKind::kCall && tr.event_index >= 0 &&

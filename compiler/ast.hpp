@@ -232,6 +232,8 @@ struct Channel {
   std::optional<Expr> loss_budget;  // `lossy 1`, `lossy MAX_LOSS`; none = unbounded
   bool dup = false;
   std::optional<Expr> dup_budget;
+  bool redeliver = false;  // `dup [K] redeliver`: duplication by a receive that keeps the message
+  Loc redeliver_loc;
   std::optional<Expr> loss_run;  // `lossy [K] consecutive R`: at most R losses in a row
   bool bag = false;
   bool blocking = false;  // a send that does not fit is not enabled (else: checking error)

@@ -63,7 +63,7 @@ EOF
 dict=$build/fuzz.dict
 {
   sed -n '/kKeywords\[\] = {/,/^};/p' compiler/parse/lexer.cpp | grep -o '"[a-z0-9]*"'
-  for p in backoff retries at most preamble via def let choose max list head tail mod '->' '..' '==' '!=' '<=' '>=' '&&' '||' '{' '}' '(' ')' '[' ']' '<' '>' ':' \
+  for p in backoff retries at most preamble via def let choose max list head tail mod consecutive blocking redeliver '->' '..' '==' '!=' '<=' '>=' '&&' '||' '{' '}' '(' ')' '[' ']' '<' '>' ':' \
            ',' ';' '.' '=' '+' '-' '*' '/' '%' '!' '//' '/*' '*/' '\"' 'at most' \
            '02:00:00:00:00:01' '192.0.2.1' '0x' 'ms' 'min' '60s'; do
     printf '"%s"\n' "${p//\"/\\\"}"

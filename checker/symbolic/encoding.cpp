@@ -258,6 +258,14 @@ struct Encoding::Impl {
         const z3::expr len = s[static_cast<size_t>(ql.len)];
         en = en && z3::sgt(len, bv(a.recv_position));
         for (int f = 0; f < ql.fields; ++f) msg.push_back(s[static_cast<size_t>(ql.first + a.recv_position * ql.fields + f)]);
+        if (a.keep) {  // a redelivery: the message stays, one unit of the dup budget goes
+          if (ql.dup_budget >= 0) {
+            const size_t b = static_cast<size_t>(ql.dup_budget);
+            en = en && z3::sgt(s[b], bv(0));
+            next[b] = s[b] - bv(1);
+          }
+          break;
+        }
         // Remove the message: the later ones move up (unused positions hold `lo`).
         for (int j = a.recv_position; j < cap; ++j) {
           for (int f = 0; f < ql.fields; ++f) {
@@ -348,11 +356,13 @@ struct Encoding::Impl {
         const z3::expr c = ctx.bv_const((tag + ".fault" + std::to_string(copy++)).c_str(), 2);
         const z3::expr len = next[static_cast<size_t>(ql.len)];
         const z3::expr cap = bv(qu.capacity);
-        z3::expr lose_ok = ctx.bool_val(qu.lossy), dup_ok = ctx.bool_val(qu.dup);
+        // A `dup redeliver` queue duplicates at the receive (Action::keep), not here.
+        const bool dup_at_send = qu.dup && !qu.redeliver;
+        z3::expr lose_ok = ctx.bool_val(qu.lossy), dup_ok = ctx.bool_val(dup_at_send);
         if (qu.lossy && ql.loss_budget >= 0) lose_ok = z3::sgt(next[static_cast<size_t>(ql.loss_budget)], bv(0));
         if (qu.lossy && ql.loss_run >= 0) lose_ok = lose_ok && z3::slt(next[static_cast<size_t>(ql.loss_run)], bv(*qu.loss_run));
-        if (qu.dup && ql.dup_budget >= 0) dup_ok = z3::sgt(next[static_cast<size_t>(ql.dup_budget)], bv(0));
-        if (qu.dup && qu.blocking) dup_ok = dup_ok && z3::sle(len + bv(2), cap);
+        if (dup_at_send && ql.dup_budget >= 0) dup_ok = z3::sgt(next[static_cast<size_t>(ql.dup_budget)], bv(0));
+        if (dup_at_send && qu.blocking) dup_ok = dup_ok && z3::sle(len + bv(2), cap);
         const z3::expr deliver = c == ctx.bv_val(0, 2), lose = c == ctx.bv_val(1, 2), dup = c == ctx.bv_val(2, 2);
         const z3::expr allowed = deliver || (lose && lose_ok) || (dup && dup_ok);
         const z3::expr overflow = (deliver && z3::sge(len, cap)) || (dup && dup_ok && z3::sgt(len + bv(2), cap));
@@ -413,8 +423,14 @@ Encoding::Encoding(const ir::TransitionSystem& ts, z3::context& ctx)
             a.recv_queue = static_cast<int>(q);
             for (int p = 0; p < (qu.bag ? qu.capacity : std::min(1, qu.capacity)); ++p) {
               a.recv_position = p;
+              a.keep = false;
               actions_.push_back(a);
+              if (qu.dup && qu.redeliver) {
+                a.keep = true;
+                actions_.push_back(a);
+              }
             }
+            a.keep = false;
           }
           break;
         case ir::EventKind::kCall: {

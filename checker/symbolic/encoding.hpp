@@ -42,6 +42,7 @@ struct Action {
   int transition = -1;
   int recv_queue = -1;     // kRecv
   int recv_position = 0;   // kRecv: position taken (0 for a FIFO)
+  bool keep = false;       // kRecv on a `dup redeliver` queue: the message stays (redelivery)
   int env_entry = -1;      // kCall: environment entry (-1: unrestricted)
   int env_target = -1;     // kCall: target within the entry
 };

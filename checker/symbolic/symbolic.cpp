@@ -12,6 +12,10 @@
 // every lemma they assumed is proved (joint induction); see docs/checker.md.
 #include "checker/symbolic/symbolic.hpp"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -275,6 +279,13 @@ SymbolicResult check_symbolic(const ir::TransitionSystem& ts, const std::vector<
       Unknown(targets, res.result.outcomes, deadline.why() + std::string(" at depth ") + std::to_string(res.depth),
               deadline, res.depth);
       res.result.limit = deadline.why();
+    }
+    if (!options.free_on_cancel && deadline.cancelled()) {
+      z3::context* kept = made.release();  // left to the process's exit (SymbolicOptions::free_on_cancel)
+#if defined(__SANITIZE_ADDRESS__)
+      __lsan_ignore_object(kept);  // on purpose, not a leak to report
+#endif
+      (void)kept;
     }
   } catch (const z3::exception& e) {
     res.error = std::string("z3: ") + e.msg();

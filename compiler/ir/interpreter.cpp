@@ -12,9 +12,12 @@
 //      lost (lossy, budget left) or duplicated (dup, budget left): one successor per
 //      combination. The control state becomes t's target. When the copies do not all
 //      fit a `blocking` queue, the step is not enabled (no successor, no error).
-// Successors come in a fixed order: instance, transition, queue, position, environment
-// entry, target, argument values (first argument slowest), fault choices (first copy
-// slowest; delivered, lost, duplicated).
+//   A receive from a `dup redeliver` queue with dup budget left is also taken a second
+//   way: the message stays in the queue (redelivered later) and the budget drops by one;
+//   its sends are not duplicated.
+// Successors come in a fixed order: instance, transition, queue, position, consumed
+// before redelivered, environment entry, target, argument values (first argument
+// slowest), fault choices (first copy slowest; delivered, lost, duplicated).
 //
 // Scratch space lives in a per-thread stack (one level per nested successors() call), so
 // a TransitionSystem is shared between threads without locks and a steady-state call
@@ -40,7 +43,8 @@ struct CallChoice {
   int target = -1;
 };
 
-enum class ConsumeKind { kNone, kRecv, kIncrement, kClear };
+// kKeep: a redelivery, the message stays in its queue; `slot` is the dup budget (or -1).
+enum class ConsumeKind { kNone, kRecv, kKeep, kIncrement, kClear };
 
 struct Consume {
   ConsumeKind kind = ConsumeKind::kNone;
@@ -143,6 +147,8 @@ struct TransitionSystem::Impl {
   struct RecvQueue {
     int queue, len, first, fields;
     bool bag;
+    bool redeliver;
+    int dup_budget;  // slot, or -1 (unbounded)
   };
   // A transition of an instance: its event, resolved.
   struct Entry {
@@ -280,7 +286,8 @@ TransitionSystem::Impl::Impl(const Model& model, int system, const Layout& layou
       entry.recv_begin = static_cast<int>(in.recv.size());
       for (int q : qs) {
         const QueueLayout& ql = l.queues[static_cast<size_t>(q)];
-        in.recv.push_back(RecvQueue{q, ql.len, ql.first, ql.fields, sys.queues[static_cast<size_t>(q)].bag});
+        const Queue& qu = sys.queues[static_cast<size_t>(q)];
+        in.recv.push_back(RecvQueue{q, ql.len, ql.first, ql.fields, qu.bag, qu.redeliver, ql.dup_budget});
       }
       entry.recv_end = static_cast<int>(in.recv.size());
       in.entries.push_back(entry);
@@ -516,7 +523,8 @@ void TransitionSystem::Impl::Branch(size_t k, Scratch& sc, const Out& out) const
     changed.resize(mark);
   }
 
-  if (q.dup && (ql.dup_budget < 0 || s[ql.dup_budget] > 0) && !(q.blocking && s[ql.len] + 2 > q.capacity)) {
+  if (q.dup && !q.redeliver && (ql.dup_budget < 0 || s[ql.dup_budget] > 0) &&
+      !(q.blocking && s[ql.len] + 2 > q.capacity)) {
     sc.choice[k] = 2;
     if (s[ql.len] + 2 > q.capacity) {
       EmitError(k + 1, overflow[static_cast<size_t>(cp.queue)], p.line, sc, out);
@@ -570,6 +578,7 @@ void TransitionSystem::Impl::Fire(const Slots& state, int i, int t, const Event&
   label.from_state = static_cast<int>(state[static_cast<size_t>(in.base)]);
   label.recv_queue = ev.recv_queue;
   label.recv_position = ev.recv_position;
+  label.redelivered = ev.consume.kind == ConsumeKind::kKeep;
   label.env_entry = ev.env_entry;
   if (ev.msg != nullptr) {
     label.received.assign(ev.msg, ev.msg + ev.nmsg);
@@ -602,6 +611,12 @@ void TransitionSystem::Impl::Fire(const Slots& state, int i, int t, const Event&
       changed.push_back(ql.len);
       break;
     }
+    case ConsumeKind::kKeep:
+      if (consume.slot >= 0) {
+        --s[consume.slot];
+        changed.push_back(consume.slot);
+      }
+      break;
     case ConsumeKind::kIncrement:
       ++s[consume.slot];
       changed.push_back(consume.slot);
@@ -744,6 +759,10 @@ void TransitionSystem::Impl::GenEnabled(const Slots& state, int i, int t, Scratc
           ev.recv_queue = rq.queue;
           ev.recv_position = pos;
           Fire(state, i, t, ev, sc, out);
+          if (rq.redeliver && (rq.dup_budget < 0 || s[rq.dup_budget] > 0)) {
+            ev.consume = Consume{ConsumeKind::kKeep, rq.queue, pos, rq.dup_budget};
+            Fire(state, i, t, ev, sc, out);
+          }
         }
       }
       break;

@@ -191,6 +191,9 @@ struct Queue {
   std::optional<int> loss_budget;  // none: unbounded
   bool dup = false;
   std::optional<int> dup_budget;
+  // `dup [K] redeliver`: a message is duplicated by being received and left in the queue
+  // (each time one unit of the dup budget), not by a second copy at the send.
+  bool redeliver = false;
   bool blocking = false;      // a step whose sends do not fit is not enabled (else: an error)
   std::optional<int> loss_run;  // lossy: at most this many copies lost in a row (none: no limit)
 };

@@ -197,7 +197,7 @@ void Writer::MakeNames() {
     for (const Queue& other : sys_.queues) same += other.receiver == qu.receiver && other.recv_port == qu.recv_port;
     if (same > 1 && qu.senders.size() == 1) base += "_from_" + sys_.instances[static_cast<size_t>(qu.senders[0])].name;
     QueueNames qn;
-    qn.base = names_.ClaimFamily(base, {{"", "_len"}, {"", "_loss"}, {"", "_dup"}, {"", "_run"}, {"recv_", ""}, {"send_", ""}});
+    qn.base = names_.ClaimFamily(base, {{"", "_len"}, {"", "_loss"}, {"", "_dup"}, {"", "_run"}, {"recv_", ""}, {"keep_", ""}, {"send_", ""}});
     n_.queue_len.push_back(qn.base + "_len");
     qn.typedef_name = qu.message >= 0 ? msg_typedef_[static_cast<size_t>(qu.message)] : "";
     q_.push_back(qn);
@@ -239,7 +239,8 @@ bool Writer::Branches(int i, const std::vector<Stmt>& body) const {
   for (const Stmt& st : body) {
     if (st.kind == StmtKind::kSend) {
       for (int q : SendQueues(i, st.index)) {
-        if (sys_.queues[static_cast<size_t>(q)].lossy || sys_.queues[static_cast<size_t>(q)].dup) return true;
+        const Queue& qu = sys_.queues[static_cast<size_t>(q)];
+        if (qu.lossy || (qu.dup && !qu.redeliver)) return true;
       }
     }
     if (st.kind == StmtKind::kIf && (Branches(i, st.then_body) || Branches(i, st.else_body))) return true;
@@ -447,6 +448,13 @@ void Writer::Inlines() {
       o_ << "  " << b << "[" << b << "_len - 1]." << field[f] << " = " << x_->Range(msg->fields[f].type).lo << ";\n";
     }
     o_ << "  " << b << "_len--\n}\n";
+    // `dup redeliver`: a receive that leaves the message in place, for one unit of the
+    // dup budget (the IR's redelivery; Promela's `q?<m>`, a receive that does not remove).
+    if (qu.dup && qu.redeliver) {
+      o_ << "inline keep_" << b << "(pos) {\n";
+      for (size_t f = 0; f < msg->fields.size(); ++f) o_ << "  sp_m" << f << " = " << b << "[pos]." << field[f] << ";\n";
+      o_ << "  " << (L().queues[q].dup_budget >= 0 ? b + "_dup--" : std::string("skip")) << "\n}\n";
+    }
     // Send one copy (fields in sp_f*): delivered, lost or duplicated, as the IR branches.
     const std::string put = copy(b + "[" + b + "_len]") + "; " + b + "_len++";
     // `lossy consecutive R`: b_run counts the copies lost in a row; a copy that gets
@@ -454,7 +462,8 @@ void Writer::Inlines() {
     const bool run = L().queues[q].loss_run >= 0;
     const std::string end_run = run ? "; " + b + "_run = 0" : "";
     o_ << "inline send_" << b << "() {\n";
-    const bool choice = qu.lossy || qu.dup;
+    const bool dup_at_send = qu.dup && !qu.redeliver;
+    const bool choice = qu.lossy || dup_at_send;
     const std::string pad = choice ? "  :: " : "  ";
     if (choice) o_ << "  if\n";
     if (qu.blocking) {  // the step's guard made room (Room)
@@ -475,7 +484,7 @@ void Writer::Inlines() {
       }
       o_ << "  :: " << (when.empty() ? "true" : when) << " -> " << (effect.empty() ? "skip" : effect) << "\t/* lost */\n";
     }
-    if (qu.dup) {
+    if (dup_at_send) {
       const bool budget = L().queues[q].dup_budget >= 0;
       const std::string fits = b + "_len + 2 <= " + std::to_string(qu.capacity);
       if (qu.blocking) {  // no room for the second copy: no duplication (never an error)
@@ -679,7 +688,16 @@ void Writer::Process(int i) {
               return b + "[" + std::to_string(pos) + "]." + field->at(static_cast<size_t>(f));
             };
             c.body_scope.msg = [](int f) { return "sp_m" + std::to_string(f); };
-            choices.push_back(std::move(c));
+            if (qu.dup && qu.redeliver) {  // the same message, left in place (a redelivery)
+              Choice keep = c;
+              if (L().queues[q].dup_budget >= 0) keep.when += " && " + b + "_dup > 0";
+              keep.consume = "keep_" + b + "(" + std::to_string(pos) + ")";
+              keep.note += ", kept (redelivery)";
+              choices.push_back(std::move(c));
+              choices.push_back(std::move(keep));
+            } else {
+              choices.push_back(std::move(c));
+            }
           }
         }
         break;

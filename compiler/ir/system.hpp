@@ -33,6 +33,9 @@ struct Label {
   int transition = -1;          // index into the instance's role transitions
   int recv_queue = -1;          // kRecv: the queue the message came from
   int recv_position = 0;        // kRecv on a bag: position taken from the queue
+  // kRecv on a `dup redeliver` channel: the message was left in the queue (delivered
+  // again later; one unit of the dup budget spent).
+  bool redelivered = false;
   std::vector<int64_t> received;  // kRecv: the message's fields
   std::vector<int64_t> args;      // kCall: the arguments
   std::vector<SendEvent> sends;

@@ -277,7 +277,8 @@ std::string format_simulation(const TransitionSystem& ts, const Simulation& sim)
       std::string from;
       if (q.senders.size() == 1) from = sys.instances[q.senders[0]].name;
       else from = q.name;
-      o << indent << "<- " << from << ": " << ts.message_text(q.message, l.received) << "\n";
+      o << indent << "<- " << from << ": " << ts.message_text(q.message, l.received)
+        << (l.redelivered ? "   KEPT (stays queued: delivered again later)" : "") << "\n";
     }
     for (const SendEvent& s : l.sends) {
       const Queue& q = sys.queues[s.queue];

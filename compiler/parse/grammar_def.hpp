@@ -67,12 +67,13 @@ auto const param_name = name_parser("a parameter name", false, /*contextual=*/tr
 // Channel options: a loss or duplication budget is a primary, but not one of these.
 auto const channel_option_word =
     word_parser("a channel option", "capacity", "lossy", "dup", "fifo", "bag", "broadcast", "blocking",
-                "consecutive");
+                "consecutive", "redeliver");
 
 auto const kw_same = word_parser("'same'", "same");
 auto const kw_bool_value = word_parser("'true' or 'false'", "true", "false");
 auto const kw_quantifier = word_parser("'forall' or 'exists'", "forall", "exists");
 auto const kw_once = word_parser("'once'", "once");
+auto const kw_redeliver = word_parser("'redeliver'", "redeliver");
 auto const star = word_parser("'*'", "*");
 auto const quant_domain_type = word_parser("a type name", "bool", "mac", "ip4");
 // Channel conditions (Promela's len/empty/full/nfull); not reserved: `len` is only one
@@ -284,6 +285,10 @@ auto const make_broadcast = [](auto& ctx) {
   c.broadcast = true;
   c.port = std::move(c.from.instance);
   c.from.instance = Ident{};
+};
+auto const set_redeliver = [](auto& ctx) {
+  _val(ctx).redeliver = true;
+  _val(ctx).redeliver_loc = _attr(ctx).loc;
 };
 auto const set_once = [](auto& ctx) {
   Expr one;
@@ -582,6 +587,8 @@ auto const channel_def = here[set(&Channel::loc)] >> kw("channel")
            >> -(kw("consecutive") > primary[set(&Channel::loss_run)])
        | kw("dup")[assign(&Channel::dup, true)]
            >> -(!channel_option_word >> primary[set(&Channel::dup_budget)])
+       // `redeliver` is not reserved: only a channel option here (with `dup`: sema).
+       | kw_redeliver[set_redeliver]
        // `blocking` is not reserved: only an option here.
        | kw("blocking")[assign(&Channel::blocking, true)]
        | kw("fifo")[assign(&Channel::bag, false)]

@@ -127,7 +127,7 @@ struct word_parser : x3::parser<word_parser> {
     return false;
   }
   const char* what;
-  std::array<std::string_view, 8> words;
+  std::array<std::string_view, 9> words;
   size_t count;
 };
 

@@ -124,6 +124,12 @@ void Lowerer::lower_system(const ast::System& s) {
     q.bag = c.bag;
     q.lossy = c.lossy;
     q.dup = c.dup;
+    q.redeliver = c.redeliver;
+    if (c.redeliver && !c.dup) {
+      diags_.error(c.redeliver_loc, "`redeliver` says how a channel duplicates, and this one does not: write "
+                                    "`dup [K] redeliver` (each redelivery spends one unit of the dup budget K)");
+      continue;
+    }
     q.blocking = c.blocking;
     bool ok = true;
     if (c.capacity) {

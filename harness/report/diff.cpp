@@ -60,14 +60,19 @@ std::map<std::string, size_t> count_verdicts(const std::vector<TestResult>& resu
 }
 
 std::string format_summary(const std::vector<TestResult>& results, double seconds) {
+  return format_summary(count_verdicts(results), seconds);
+}
+
+std::string format_summary(const std::map<std::string, size_t>& counts, double seconds) {
   char head[128];
-  size_t ran = 0;
-  for (const TestResult& r : results) ran += r.verdict != Verdict::kSkipped;
-  std::snprintf(head, sizeof head, "%zu tests in %.2f s (%.1f tests/s)", results.size(), seconds,
+  size_t total = 0;
+  for (const auto& [verdict, n] : counts) total += n;
+  const auto skipped = counts.find(verdict_name(Verdict::kSkipped));
+  const size_t ran = total - (skipped == counts.end() ? 0 : skipped->second);
+  std::snprintf(head, sizeof head, "%zu tests in %.2f s (%.1f tests/s)", total, seconds,
                 seconds > 0 ? static_cast<double>(ran) / seconds : 0.0);
   std::string s = head;
   const char* order[] = {"pass", "fail", "inconclusive", "expected deviation", "error", "skipped"};
-  auto counts = count_verdicts(results);
   bool first = true;
   for (const char* v : order) {
     auto it = counts.find(v);

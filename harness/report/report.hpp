@@ -27,6 +27,8 @@ std::map<std::string, size_t> count_verdicts(const std::vector<TestResult>& resu
 
 // "14 tests in 0.8 s (17.5 tests/s): 12 pass, 1 fail, 1 expected deviation".
 std::string format_summary(const std::vector<TestResult>& results, double seconds);
+// The same from the counts per verdict name (count_verdicts).
+std::string format_summary(const std::map<std::string, size_t>& counts, double seconds);
 
 // A setting the run changed in every test's namespace (the profile's `sysctl` lines):
 // a target is tested as shipped unless a report says otherwise.
@@ -68,15 +70,17 @@ class StreamedReport {
   StreamedReport& operator=(const StreamedReport&) = delete;
 
   bool open(const std::string& path, const std::string& target, std::string* error);
-  bool add(const TestResult& result, std::string* error);
+  // `order`: where the entry goes in the report (ascending; ties in the order added).
+  // The entry is written to the spool at once; the report keeps 24 bytes of it.
+  bool add(const TestResult& result, uint64_t order, std::string* error);
   bool finish(const ReportInfo& info, std::string* error);
 
  private:
   struct Entry {
-    std::string key;  // the test's path
+    uint64_t order = 0;
     uint64_t offset = 0;
-    size_t size = 0;
-    double height = 0;  // kMscSvg: the drawing's
+    uint32_t size = 0;
+    float height = 0;  // kMscSvg: the drawing's
   };
   Format format_;
   std::string path_, target_;

@@ -46,7 +46,7 @@ bool StreamedReport::open(const std::string& path, const std::string& target, st
   return true;
 }
 
-bool StreamedReport::add(const TestResult& r, std::string* error) {
+bool StreamedReport::add(const TestResult& r, uint64_t order, std::string* error) {
   ++counts_[verdict_name(r.verdict)];
   std::string entry;
   double height = 0;
@@ -70,7 +70,11 @@ bool StreamedReport::add(const TestResult& r, std::string* error) {
     }
     done += static_cast<size_t>(n);
   }
-  entries_.push_back({r.path, end_, entry.size(), height});
+  if (entry.size() > UINT32_MAX) {
+    *error = "cannot write " + path_ + ": the entry of test " + r.name + " is over 4 GB";
+    return false;
+  }
+  entries_.push_back({order, end_, static_cast<uint32_t>(entry.size()), static_cast<float>(height)});
   end_ += entry.size();
   return true;
 }
@@ -87,7 +91,7 @@ bool StreamedReport::finish(const ReportInfo& info, std::string* error) {
   std::vector<size_t> order(entries_.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return entries_[a].key < entries_[b].key; });
+                   [&](size_t a, size_t b) { return entries_[a].order < entries_[b].order; });
   std::string buf;
   double y = 0;
   for (size_t k = 0; k < order.size(); ++k) {
@@ -114,8 +118,13 @@ bool write_report(StreamedReport::Format format, const std::string& path,
                   const std::vector<TestResult>& results, const ReportInfo& info, std::string* error) {
   StreamedReport report(format);
   if (!report.open(path, info.target, error)) return false;
-  for (const TestResult& r : results) {
-    if (!report.add(r, error)) return false;
+  // In path order (ties: as given).
+  std::vector<size_t> by_path(results.size());
+  std::iota(by_path.begin(), by_path.end(), size_t{0});
+  std::stable_sort(by_path.begin(), by_path.end(),
+                   [&](size_t a, size_t b) { return results[a].path < results[b].path; });
+  for (size_t k = 0; k < by_path.size(); ++k) {
+    if (!report.add(results[by_path[k]], k, error)) return false;
   }
   return report.finish(info, error);
 }

@@ -208,6 +208,7 @@ struct Worker {
   size_t index = 0;
   double deadline = 0;
   std::string data;
+  std::shared_ptr<const TestCase> test;  // loaded when the worker started; dropped with it
 };
 
 std::string signal_text(int sig) {
@@ -314,30 +315,52 @@ EnvironmentStatus check_environment(TargetKind target, const std::string& interf
 }
 
 RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& options) {
+  TestSource source;
+  for (const TestCase& t : tests) source.plans.push_back(plan_of(t));
+  source.load = [&](size_t i, std::string*) { return std::optional<TestCase>(tests[i]); };
+  source.stub = [&](size_t i) { return tests[i]; };
+  return run_tests(source, options);
+}
+
+RunOutcome run_tests(const TestSource& tests, const RunOptions& options) {
   RunOutcome out;
-  std::vector<std::optional<TestResult>> results(options.keep_results ? tests.size() : 0);
+  const size_t count = tests.plans.size();
+  std::vector<std::optional<TestResult>> results(options.keep_results ? count : 0);
   size_t done = 0;
-  auto finish = [&](size_t i, TestResult r) {
-    for (const Sysctl& s : tests[i].sysctls) r.settings.push_back(s.name + "=" + s.value);
+  auto finish = [&](size_t i, const TestCase& test, TestResult r) {
+    for (const Sysctl& s : test.sysctls) r.settings.push_back(s.name + "=" + s.value);
     if (options.profile) {
       apply_profile(*options.profile, &r);
-      report_timer_parameters(*options.profile, tests[i].timer_parameters, &r);
+      report_timer_parameters(*options.profile, test.timer_parameters, &r);
     }
     if (r.diff.empty() && r.failure) r.diff = render_diff(r);
     ++done;
-    if (options.on_result) options.on_result(r, done, tests.size());
+    if (options.on_result) options.on_result(test, r, done, count);
     if (options.keep_results) results[i] = std::move(r);
+  };
+  // The test, loaded now; a file that no longer parses (changed since the suite was
+  // read) gives an error result instead.
+  auto load = [&](size_t i) -> std::optional<TestCase> {
+    std::string error;
+    std::optional<TestCase> t = tests.load(i, &error);
+    if (!t) {
+      TestCase stub = tests.stub(i);
+      finish(i, stub, error_result(stub, "harness", "the test file changed during the run: " + error));
+    }
+    return t;
   };
 
   std::vector<size_t> pending;
-  for (size_t i = 0; i < tests.size(); ++i) {
-    if (tests[i].wire == Wire::kArp && !ethernet_target(options.target)) {
+  for (size_t i = 0; i < count; ++i) {
+    if (tests.plans[i].arp && !ethernet_target(options.target)) {
+      std::optional<TestCase> test = load(i);
+      if (!test) continue;
       TestResult r;
-      r.name = tests[i].name;
-      r.path = tests[i].path;
+      r.name = test->name;
+      r.path = test->path;
       r.verdict = Verdict::kSkipped;
       r.note = "wire arp needs an Ethernet target (linux-tap, lwip, raw:IFACE)";
-      finish(i, std::move(r));
+      finish(i, *test, std::move(r));
     } else {
       pending.push_back(i);
     }
@@ -349,7 +372,7 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
   // One interface, one stack: raw tests would see each other's packets.
   if (options.target == TargetKind::kRaw) jobs = 1;
   // Waiting tests first, beside the busy ones (harness/runner/schedule.hpp).
-  pending = schedule_order(tests, std::move(pending));
+  pending = schedule_order(tests.plans, std::move(pending));
   // Whether the workers will get real-time scheduling while they run their test: tried
   // here once (and dropped at once) so that a refusal is said once, not per test.
   {
@@ -378,34 +401,37 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
   size_t next = 0;
 
   while ((next < pending.size() || !running.empty()) && signals.signal() == 0) {
-    while (next < pending.size() && slots.fits(tests[pending[next]])) {
+    while (next < pending.size() && slots.fits(tests.plans[pending[next]].waiting())) {
       size_t i = pending[next++];
-      const TestCase& test = tests[i];
+      std::optional<TestCase> loaded = load(i);
+      if (!loaded) continue;
+      auto test = std::make_shared<const TestCase>(std::move(*loaded));
       int p[2];
       if (!host) {
-        finish(i, error_result(test, "harness", "cannot identify the network namespace (/proc/self/ns/net)"));
+        finish(i, *test, error_result(*test, "harness", "cannot identify the network namespace (/proc/self/ns/net)"));
         continue;
       }
       if (pipe2(p, O_CLOEXEC) != 0) {
-        finish(i, error_result(test, "harness", std::string("pipe: ") + std::strerror(errno)));
+        finish(i, *test, error_result(*test, "harness", std::string("pipe: ") + std::strerror(errno)));
         continue;
       }
       pid_t pid = fork();
       if (pid < 0) {
         close(p[0]);
         close(p[1]);
-        finish(i, error_result(test, "harness", std::string("fork: ") + std::strerror(errno)));
+        finish(i, *test, error_result(*test, "harness", std::string("fork: ") + std::strerror(errno)));
         continue;
       }
       if (pid == 0) {
         close(p[0]);
-        worker_main(test, options, *host, parent, runner, p[1]);
+        worker_main(*test, options, *host, parent, runner, p[1]);
       }
       close(p[1]);
       fcntl(p[0], F_SETFL, O_NONBLOCK);
-      if (options.on_start) options.on_start(test);
-      running.push_back({pid, p[0], i, monotonic_now() + time_budget(test, options.timeout_margin + options.execute.settle), {}});
-      slots.take(i, test);
+      if (options.on_start) options.on_start(*test);
+      const double deadline = monotonic_now() + time_budget(*test, options.timeout_margin + options.execute.settle);
+      slots.take(i, tests.plans[i].waiting());
+      running.push_back({pid, p[0], i, deadline, {}, std::move(test)});
     }
     if (running.empty()) break;
     std::erase_if(exiting, [](pid_t pid) { return waitpid(pid, nullptr, WNOHANG) == pid; });
@@ -439,7 +465,7 @@ RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& optio
       if (timed_out) kill(w.pid, SIGKILL);
       if (eof || timed_out) {
         slots.release(w.index);
-        finish(w.index, collect(tests[w.index], w, timed_out, &exiting));
+        finish(w.index, *w.test, collect(*w.test, w, timed_out, &exiting));
         running.erase(running.begin() + static_cast<std::ptrdiff_t>(k));
       } else {
         ++k;

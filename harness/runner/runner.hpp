@@ -18,6 +18,7 @@
 #include "harness/engine/result.hpp"
 #include "harness/profile/profile.hpp"
 #include "harness/runner/realtime.hpp"
+#include "harness/runner/schedule.hpp"
 #include "harness/suite/testcase.hpp"
 
 namespace sp::harness {
@@ -65,8 +66,9 @@ struct RunOptions {
   // RunOutcome::results holds every result; when false it stays empty and on_result is
   // the only consumer (a long run's memory then stays flat).
   bool keep_results = true;
-  // Called in the runner process after each result, in completion order.
-  std::function<void(const TestResult& result, size_t done, size_t total)> on_result;
+  // Called in the runner process after each result, in completion order, with its test
+  // (dropped after the call when the tests come from a TestSource).
+  std::function<void(const TestCase& test, const TestResult& result, size_t done, size_t total)> on_result;
   // Called in the runner process when a worker starts (for progress lines).
   std::function<void(const TestCase& test)> on_start;
 };
@@ -82,6 +84,17 @@ struct RunOutcome {
   bool own_tcp_table = false;
 };
 
+// The tests of a run by index: each one's plan up front, the test itself loaded when its
+// worker starts and dropped once its result is out, so a long run holds the plans, not
+// the tests. `load` gives the test, or nullopt with *error set (its file changed).
+struct TestSource {
+  std::vector<TestPlan> plans;
+  std::function<std::optional<TestCase>(size_t index, std::string* error)> load;
+  // Name and path for a test that cannot be loaded (its result is an error).
+  std::function<TestCase(size_t index)> stub;
+};
+
+RunOutcome run_tests(const TestSource& tests, const RunOptions& options);
 RunOutcome run_tests(const std::vector<TestCase>& tests, const RunOptions& options);
 
 // The time a test may take before its worker is killed: the sum of its event times,

@@ -57,28 +57,44 @@ inline bool is_waiting(const TestCase& test) {
   return test.tier == Tier::kSlow || idle_seconds(test) >= kWaitingAtLeast;
 }
 
+// What the schedule needs of a test, known before it runs: a long run keeps this per
+// test and loads the test itself only when its worker starts.
+struct TestPlan {
+  float idle = -1;       // idle_seconds() when the test is waiting, else -1
+  bool arp = false;      // wire arp: needs an Ethernet target
+  bool waiting() const { return idle >= 0; }
+};
+
+inline TestPlan plan_of(const TestCase& test) {
+  return TestPlan{is_waiting(test) ? static_cast<float>(idle_seconds(test)) : -1.0f, test.wire == Wire::kArp};
+}
+
 // Waiting tests first, longest idle time first (ties: the order given); then the others
 // in the order given.
-inline std::vector<size_t> schedule_order(const std::vector<TestCase>& tests, std::vector<size_t> indexes) {
-  std::vector<double> idle(tests.size(), -1);
-  for (size_t i : indexes) idle[i] = is_waiting(tests[i]) ? idle_seconds(tests[i]) : -1;
-  std::stable_sort(indexes.begin(), indexes.end(), [&](size_t a, size_t b) { return idle[a] > idle[b]; });
+inline std::vector<size_t> schedule_order(const std::vector<TestPlan>& plans, std::vector<size_t> indexes) {
+  std::stable_sort(indexes.begin(), indexes.end(), [&](size_t a, size_t b) { return plans[a].idle > plans[b].idle; });
   return indexes;
+}
+
+inline std::vector<size_t> schedule_order(const std::vector<TestCase>& tests, std::vector<size_t> indexes) {
+  std::vector<TestPlan> plans;
+  for (const TestCase& t : tests) plans.push_back(plan_of(t));
+  return schedule_order(plans, std::move(indexes));
 }
 
 class Slots {
  public:
   Slots(size_t jobs, size_t waiting) : jobs_(std::max<size_t>(jobs, 1)), waiting_(waiting) {}
 
-  // A slot is free for `test`.
-  bool fits(const TestCase& test) const {
-    return (waiting_used_ < waiting_ && is_waiting(test)) || jobs_used_ < jobs_;
-  }
+  // A slot is free for a test (`waiting`: one that is_waiting()).
+  bool fits(bool waiting) const { return (waiting_used_ < waiting_ && waiting) || jobs_used_ < jobs_; }
+  bool fits(const TestCase& test) const { return fits(is_waiting(test)); }
 
   // Takes a slot for test number `index`: a waiting slot for a waiting test if one is
   // free, else a job slot. False when none is free.
-  bool take(size_t index, const TestCase& test) {
-    const bool waiting = waiting_used_ < waiting_ && is_waiting(test);
+  bool take(size_t index, const TestCase& test) { return take(index, is_waiting(test)); }
+  bool take(size_t index, bool is_waiting_test) {
+    const bool waiting = waiting_used_ < waiting_ && is_waiting_test;
     if (!waiting && jobs_used_ >= jobs_) return false;
     ++(waiting ? waiting_used_ : jobs_used_);
     held_[index] = waiting;

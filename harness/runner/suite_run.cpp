@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <set>
 #include <ostream>
@@ -55,36 +56,43 @@ class Progress {
 };
 
 // Entries that applied to a test that ran (its steps include one of the entry's) but
-// excused no failure of the run: stale, or hiding nothing here.
-std::vector<std::string> stale_deviations(const std::optional<Profile>& profile, const std::vector<TestCase>& tests,
-                                          const std::vector<TestResult>& results) {
-  std::vector<std::string> stale;
-  if (!profile) return stale;
-  std::set<std::string> used, ran;
-  for (const TestResult& r : results) {
-    if (!r.deviation.empty()) used.insert(r.deviation);
-    if (r.verdict != Verdict::kSkipped && r.verdict != Verdict::kError) ran.insert(r.name);
-  }
-  for (const TestCase& t : tests) {
-    if (ran.count(t.name)) used.insert(t.timer_parameters.begin(), t.timer_parameters.end());  // it rescaled a line
-  }
-  // One test's steps at a time: a long run holds no set of steps per test.
-  std::vector<bool> applied(profile->deviations.size(), false);
-  for (const TestCase& t : tests) {
-    if (!ran.count(t.name)) continue;
-    const std::set<std::string> steps = steps_of(t);
-    for (size_t k = 0; k < applied.size(); ++k) {
-      applied[k] = applied[k] || deviation_applies(profile->deviations[k], t.name, steps);
+// excused no failure of the run: stale, or hiding nothing here. Fed one test at a time
+// as its result comes, so a long run holds no test and no set of steps per test.
+class StaleDeviations {
+ public:
+  explicit StaleDeviations(const std::optional<Profile>& profile)
+      : profile_(profile), applied_(profile ? profile->deviations.size() : 0, false) {}
+
+  void add(const TestCase& test, const TestResult& r) {
+    if (!profile_) return;
+    if (!r.deviation.empty()) used_.insert(r.deviation);
+    if (r.verdict == Verdict::kSkipped || r.verdict == Verdict::kError) return;
+    used_.insert(test.timer_parameters.begin(), test.timer_parameters.end());  // it rescaled a line
+    const std::set<std::string> steps = steps_of(test);
+    for (size_t k = 0; k < applied_.size(); ++k) {
+      applied_[k] = applied_[k] || deviation_applies(profile_->deviations[k], test.name, steps);
     }
   }
-  for (size_t k = 0; k < applied.size(); ++k) {
-    const Deviation& d = profile->deviations[k];
-    if (applied[k] && !used.count(d.name)) {
-      stale.push_back(d.name + " (" + profile->path + ":" + std::to_string(d.source_line) + ")");
-    }
+  void add_not_run(const TestResult& r) {
+    if (profile_ && !r.deviation.empty()) used_.insert(r.deviation);
   }
-  return stale;
-}
+
+  std::vector<std::string> stale() const {
+    std::vector<std::string> out;
+    for (size_t k = 0; k < applied_.size(); ++k) {
+      const Deviation& d = profile_->deviations[k];
+      if (applied_[k] && !used_.count(d.name)) {
+        out.push_back(d.name + " (" + profile_->path + ":" + std::to_string(d.source_line) + ")");
+      }
+    }
+    return out;
+  }
+
+ private:
+  const std::optional<Profile>& profile_;
+  std::vector<bool> applied_;
+  std::set<std::string> used_;  // entry names
+};
 
 }  // namespace
 
@@ -138,7 +146,10 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
     return report;
   }
   if (files.empty()) return usage("no test files (*.spt) found");
-  Suite suite = load_suite(files, selection);
+  // The suite is parsed once here for its errors and each test's plan, and each test again
+  // when its worker starts (TestSource): a long run holds no parsed test.
+  std::vector<TestPlan> plans;
+  SuiteIndex suite = index_suite(files, selection, [&](TestCase&& t) { plans.push_back(plan_of(t)); });
   for (const ParseError& e : suite.errors) err << e.format() << "\n";
   // A filter that selects nothing is a mistake (a typo), not an empty success; a shard may
   // hold none of the tests it selects.
@@ -154,9 +165,6 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
       report.exit_code = kRunBadInput;
       return report;
     }
-  }
-  if (profile) {
-    for (TestCase& t : suite.tests) t.timer_parameters = apply_timer_parameters(*profile, &t);
   }
   ReportInfo info{options.target, 0, profile ? profile->name : "", {}, {}, {}};
   if (profile) {
@@ -184,7 +192,7 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
     out << std::flush;
   }
 
-  if (!suite.tests.empty()) {
+  if (!suite.selected.empty()) {
     EnvironmentStatus env = check_environment(*target, raw_interface(options.target));
     if (!env.ok) {
       err << "stateproof run: environment problem: " << env.message << "\n";
@@ -212,25 +220,45 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   open_report(json, StreamedReport::Format::kJson, options.results_json);
   open_report(svg, StreamedReport::Format::kMscSvg, options.msc_svg);
   bool pcap_failed = false;
+  bool failed = false;
+  size_t finished = 0;
+  // The reports list the tests in path order, the order of `files` (sorted).
+  auto order_of = [&](const std::string& path) -> uint64_t {
+    return static_cast<uint64_t>(std::lower_bound(files.begin(), files.end(), path) - files.begin());
+  };
   auto record = [&](const TestResult& r) {
+    const uint64_t order = order_of(r.path);
     for (std::optional<StreamedReport>* file : {&junit, &json, &svg}) {
-      if (*file && !(*file)->add(r, &error)) write_error(), file->reset();
+      if (*file && !(*file)->add(r, order, &error)) write_error(), file->reset();
     }
     if (!options.pcap_dir.empty() && !pcap_failed && !(r.packets.empty() && r.verdict == Verdict::kSkipped)) {
       if (!write_pcap(options.pcap_dir, r, &error)) write_error(), pcap_failed = true;
     }
-    TestResult light;
-    light.name = r.name;
-    light.path = r.path;
-    light.verdict = r.verdict;
-    light.deviation = r.deviation;
-    light.note = r.note;
-    light.duration = r.duration;
-    report.results.push_back(std::move(light));
+    ++report.verdicts[verdict_name(r.verdict)];
+    failed = failed || r.verdict == Verdict::kFail || (r.verdict == Verdict::kError && !suite.bad_input);
   };
+  StaleDeviations stale(profile);
 
   Progress progress(err, options.progress && !options.quiet);
-  size_t total = suite.tests.size();
+  size_t total = suite.selected.size();
+  auto file_of = [&](size_t k) -> const std::string& { return files[suite.selected[k]]; };
+  TestSource source;
+  source.plans = std::move(plans);
+  source.load = [&](size_t i, std::string* error) -> std::optional<TestCase> {
+    ParseOutcome parsed = read_test_file(file_of(i));
+    if (!parsed.test) {
+      *error = parsed.errors.empty() ? "it does not parse" : parsed.errors.front().format();
+      return std::nullopt;
+    }
+    if (profile) parsed.test->timer_parameters = apply_timer_parameters(*profile, &*parsed.test);
+    return std::move(parsed.test);
+  };
+  source.stub = [&](size_t i) {
+    TestCase t;
+    t.path = file_of(i);
+    t.name = std::filesystem::path(t.path).stem().string();
+    return t;
+  };
   RunOptions run;
   run.target = *target;
   run.interface = raw_interface(options.target);
@@ -240,7 +268,7 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
   run.profile = profile;
   run.handle_signals = options.handle_signals;
   run.keep_results = false;
-  run.on_result = [&](const TestResult& r, size_t done, size_t) {
+  run.on_result = [&](const TestCase& test, const TestResult& r, size_t done, size_t) {
     progress.update(r, done, total);
     bool show = options.verbose || (r.verdict != Verdict::kPass && r.verdict != Verdict::kSkipped &&
                                     r.verdict != Verdict::kExpectedDeviation);
@@ -252,10 +280,11 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
           << (r.deviation.empty() ? "" : " (deviation " + r.deviation + ")") << "\n";
     }
     record(r);
+    stale.add(test, r);
+    ++finished;
   };
-  RunOutcome outcome = run_tests(suite.tests, run);
+  RunOutcome outcome = run_tests(source, run);
   progress.clear();
-  const size_t finished = report.results.size();
 
   // Every selected test in file order: the ones that ran and the ones that did not.
   for (TestResult& r : suite.not_run) {
@@ -263,9 +292,8 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
       out << "skipped: " << r.name << " (" << r.note << ")\n";
     }
     record(r);
+    stale.add_not_run(r);
   }
-  std::stable_sort(report.results.begin(), report.results.end(),
-                   [](const TestResult& a, const TestResult& b) { return a.path < b.path; });
   report.seconds = monotonic_now() - start;
   report.interrupted_by = outcome.interrupted_by;
 
@@ -277,13 +305,13 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
                              "hash table of its own (its tcp_max_tw_buckets and tcp_max_syn_backlog set back to "
                              "a fresh namespace's); docs/harness.md \"Reaction latency\""});
   }
-  report.stale_deviations = stale_deviations(profile, suite.tests, report.results);
+  report.stale_deviations = stale.stale();
   info.stale_deviations = report.stale_deviations;
   for (std::optional<StreamedReport>* file : {&junit, &json, &svg}) {
     if (*file && !(*file)->finish(info, &error)) write_error();
   }
 
-  out << format_summary(report.results, report.seconds) << "\n";
+  out << format_summary(report.verdicts, report.seconds) << "\n";
   if (!report.stale_deviations.empty()) {
     out << "profile entries that applied to tests of this run but excused no failure"
         << (options.strict_profile ? " (--strict-profile: a fail)" : "") << ":\n";
@@ -295,11 +323,6 @@ SuiteRunReport run_suite(const SuiteRunOptions& options, std::ostream& out, std:
         << " tests finished, every worker killed\n";
     report.exit_code = 128 + outcome.interrupted_by;
     return report;
-  }
-  bool failed = false;
-  for (const TestResult& r : report.results) {
-    failed = failed || r.verdict == Verdict::kFail ||
-             (r.verdict == Verdict::kError && !suite.bad_input);
   }
   if (suite.bad_input || write_failed) {
     report.exit_code = kRunBadInput;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -48,9 +49,9 @@ struct SuiteRunOptions {
 
 struct SuiteRunReport {
   int exit_code = kRunPassed;
-  // Every selected test, in file order, light: name, path, verdict, deviation, note and
-  // duration (the packets, diffs and traces went to the reports as each test finished).
-  std::vector<TestResult> results;
+  // How many selected tests ended with each verdict (by verdict_name): each result went
+  // to the reports as its test finished, and none is held.
+  std::map<std::string, size_t> verdicts;
   double seconds = 0;
   int interrupted_by = 0;
   std::vector<std::string> stale_deviations;  // "name (path:line)"

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Every *.spt under `dir`, recursively; what is skipped goes to *warnings.
-void walk(const fs::path& dir, std::set<std::string>* files, std::vector<std::string>* warnings) {
+void walk(const fs::path& dir, std::vector<std::string>* files, std::vector<std::string>* warnings) {
   std::error_code ec;
   fs::directory_iterator it(dir, ec), end;
   if (ec) {
@@ -46,7 +46,7 @@ void walk(const fs::path& dir, std::set<std::string>* files, std::vector<std::st
     } else if (spt && !fs::is_regular_file(target)) {
       warnings->push_back(p.string() + ": not a regular file, skipped");
     } else if (spt) {
-      files->insert(p.lexically_normal().string());
+      files->push_back(p.lexically_normal().string());
     }
   }
 }
@@ -73,7 +73,9 @@ std::vector<std::string> collect_test_files(const std::vector<std::string>& path
                                             std::vector<std::string>* warnings) {
   std::vector<std::string> ignored;
   if (warnings == nullptr) warnings = &ignored;
-  std::set<std::string> files;
+  // A vector sorted once rather than a set: a suite of a million files keeps one string
+  // per file, not a tree node besides.
+  std::vector<std::string> files;
   for (const std::string& p : paths) {
     std::error_code ec;
     fs::file_status st = fs::status(p, ec);
@@ -89,15 +91,29 @@ std::vector<std::string> collect_test_files(const std::vector<std::string>& path
       }
       walk(p, &files, warnings);
     } else {
-      files.insert(fs::path(p).lexically_normal().string());
+      files.push_back(fs::path(p).lexically_normal().string());
     }
   }
-  return {files.begin(), files.end()};
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+  files.shrink_to_fit();
+  return files;
 }
 
 Suite load_suite(const std::vector<std::string>& files, const Selection& selection) {
   Suite suite;
-  std::map<std::string, std::string> names;  // test name -> file
+  SuiteIndex index = index_suite(files, selection, [&](TestCase&& t) { suite.tests.push_back(std::move(t)); });
+  suite.not_run = std::move(index.not_run);
+  suite.errors = std::move(index.errors);
+  suite.bad_input = index.bad_input;
+  suite.matched = index.matched;
+  return suite;
+}
+
+SuiteIndex index_suite(const std::vector<std::string>& files, const Selection& selection,
+                       const std::function<void(TestCase&&)>& on_test) {
+  SuiteIndex suite;
+  std::map<std::string, size_t> names;  // test name -> index of its file
   for (size_t i = 0; i < files.size(); ++i) {
     if (selection.shard_count > 1 &&
         static_cast<int>(i % static_cast<size_t>(selection.shard_count)) != selection.shard_index - 1) {
@@ -123,10 +139,10 @@ Suite load_suite(const std::vector<std::string>& files, const Selection& selecti
     TestCase& t = *parsed.test;
     if (!selection.filter.empty() && fnmatch(selection.filter.c_str(), t.name.c_str(), 0) != 0) continue;
     ++suite.matched;
-    auto [it, fresh] = names.emplace(t.name, t.path);
+    auto [it, fresh] = names.emplace(t.name, i);
     if (!fresh) {
       suite.bad_input = true;
-      ParseError e{t.path, 1, 0, "test name `" + t.name + "` is also used by " + it->second};
+      ParseError e{t.path, 1, 0, "test name `" + t.name + "` is also used by " + files[it->second]};
       suite.errors.push_back(e);
       TestResult r;
       r.path = t.path;
@@ -149,7 +165,8 @@ Suite load_suite(const std::vector<std::string>& files, const Selection& selecti
       suite.not_run.push_back(std::move(r));
       continue;
     }
-    suite.tests.push_back(std::move(t));
+    suite.selected.push_back(static_cast<uint32_t>(i));
+    on_test(std::move(t));
   }
   return suite;
 }

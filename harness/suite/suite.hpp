@@ -2,6 +2,8 @@
 // narrowed by shard, name filter and tier.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,17 @@ struct Suite {
   size_t matched = 0;                   // tests that passed --filter (every parsed test without one)
 };
 
+// A suite without its tests: which files hold the selected tests, for loading each again
+// when it runs (`stateproof run` holds this over a long run, not the parsed tests), and
+// the problems. The k-th test to run is in files[selected[k]] of the files indexed.
+struct SuiteIndex {
+  std::vector<uint32_t> selected;       // ascending
+  std::vector<TestResult> not_run;      // as Suite::not_run
+  std::vector<ParseError> errors;
+  bool bad_input = false;
+  size_t matched = 0;
+};
+
 // Files named directly, and every *.spt under directories (recursively), sorted and
 // without duplicates. A path that does not exist is an error. What a directory holds but
 // cannot be a test is skipped with a warning naming it: a dangling symbolic link or a
@@ -39,6 +52,10 @@ std::string glob_error(const std::string& pattern);
 
 // Parses `shard` of the files and applies the selection.
 Suite load_suite(const std::vector<std::string>& files, const Selection& selection);
+// The same, keeping only the index of each selected test's file; `on_test` sees each
+// selected test (in file-name order) before it is dropped.
+SuiteIndex index_suite(const std::vector<std::string>& files, const Selection& selection,
+                       const std::function<void(TestCase&&)>& on_test);
 
 // Parses "I/N" (1 <= I <= N); false on anything else.
 bool parse_shard(const std::string& text, int* index, int* count);

@@ -1,6 +1,9 @@
 // Bounded model checking on small specs with known counterexample depths; every trace
 // found replays on the explicit engine.
 #include <gtest/gtest.h>
+#include <time.h>
+
+#include <atomic>
 
 #include "checker/msc.hpp"
 #include "tests/checker/symbolic_util.hpp"
@@ -265,6 +268,47 @@ TEST(SymbolicBmc, TimeoutHoldsWhileZ3Works) {
     EXPECT_EQ(out.verdict, Verdict::kUnknown) << out.name;
     EXPECT_NE(out.message.find("timeout"), std::string::npos) << out.name << ": " << out.message;
     EXPECT_LT(out.stats.seconds, 0.5 + 0.4) << out.name;  // answered when the deadline passed
+  }
+}
+
+// A cancelled search returns at once: the watchdog interrupts Z3, and with
+// free_on_cancel = false the context of a deep unrolling is not freed (that alone took
+// seconds of CPU on tcp.sp). Measured in CPU time of the calling thread from the
+// cancellation to the return, so a loaded machine does not change the figure.
+TEST(SymbolicBmc, CancelReturnsWithoutFreeingTheContext) {
+  const auto text = testing::ReadFile(std::string(STATEPROOF_SOURCE_DIR) + "/spec/tcp.sp");
+  ASSERT_TRUE(text);
+  ir::Model m = Compile(*text);
+  const int sys = m.find_system("pair");
+  ASSERT_GE(sys, 0);
+  ir::TransitionSystem ts(m, sys);
+  auto thread_cpu = [] {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+  };
+  std::atomic<bool> cancel{false};
+  double cancelled_at = 0;
+  int depths = 0;
+  symbolic::SymbolicOptions o;
+  o.engine = symbolic::Engine::kBmc;
+  o.depth = 40;
+  o.cancel = &cancel;
+  o.free_on_cancel = false;
+  o.progress = [&](const std::string&) {
+    if (++depths == 4 && !cancel.load()) {  // depth 3 done: a context of some hundred MB
+      cancelled_at = thread_cpu();
+      cancel.store(true);
+    }
+  };
+  symbolic::SymbolicResult r = symbolic::check_symbolic(ts, PropertiesOf(m, sys), o);
+  const double cpu = thread_cpu() - cancelled_at;
+  ASSERT_TRUE(cancel.load());
+  EXPECT_EQ(r.result.limit, "interrupted");
+  EXPECT_LT(cpu, 0.5) << "CPU seconds from the cancellation to the return";
+  for (const Outcome& out : r.result.outcomes) {
+    if (out.message.find("LTL") != std::string::npos) continue;
+    EXPECT_EQ(out.verdict, Verdict::kUnknown) << out.name;
   }
 }
 

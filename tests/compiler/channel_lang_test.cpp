@@ -121,6 +121,37 @@ TEST(ChannelParse, ConsecutiveLosses) {
             "                                                  ^\n");
 }
 
+// `dup [K] redeliver`: duplication by redelivery; `redeliver` is a contextual word,
+// only an option right after `dup [K]` (a variable may be called redeliver).
+TEST(ChannelParse, Redeliver) {
+  Result r = parse("system x { channel a.p -> b.q dup redeliver channel b.p -> a.q dup 2 redeliver bag "
+                   "channel a.r -> b.r dup K redeliver lossy 1 channel b.r -> a.r dup }");
+  ASSERT_TRUE(r.ok) << r.messages;
+  const auto& ch = r.spec.systems[0].channels;
+  EXPECT_TRUE(ch[0].dup && ch[0].redeliver && !ch[0].dup_budget);
+  ASSERT_TRUE(ch[1].redeliver && ch[1].dup_budget && ch[1].bag);
+  EXPECT_EQ(ch[1].dup_budget->int_value, 2);
+  ASSERT_TRUE(ch[2].redeliver && ch[2].dup_budget && ch[2].lossy);
+  EXPECT_EQ(ch[2].dup_budget->name, "K");
+  EXPECT_TRUE(ch[3].dup && !ch[3].redeliver);
+  EXPECT_TRUE(parse("role R { states A initial A var redeliver: bool = false }").ok);
+}
+
+TEST(ChannelParse, MalformedRedeliver) {
+  EXPECT_EQ(parse("system x { channel a.p -> b.q dup redeliver 2 }").messages,
+            "c.sp:1:45: error: expected 'instance', 'channel', 'environment' or '}' but found '2'\n"
+            "  system x { channel a.p -> b.q dup redeliver 2 }\n"
+            "                                              ^\n");
+  EXPECT_EQ(parse("system x { channel a.p -> b.q dup redeliver( }").messages,
+            "c.sp:1:44: error: expected 'instance', 'channel', 'environment' or '}' but found '('\n"
+            "  system x { channel a.p -> b.q dup redeliver( }\n"
+            "                                             ^\n");
+  // Either order parses (`redeliver dup 1` is `dup 1 redeliver`); without `dup`, sema says so.
+  Result r = parse("system x { channel a.p -> b.q redeliver dup 1 }");
+  ASSERT_TRUE(r.ok) << r.messages;
+  EXPECT_TRUE(r.spec.systems[0].channels[0].redeliver && r.spec.systems[0].channels[0].dup_budget);
+}
+
 TEST(ChannelParse, MalformedCalls) {
   EXPECT_EQ(parse("const X = len()").messages,
             "c.sp:1:15: error: expected expression but found ')'\n"
@@ -186,6 +217,31 @@ TEST(ChannelSema, ConsecutiveLossBudget) {
                               "cannot be checked (the other systems can)"),
             std::string::npos)
       << big.messages;
+}
+
+TEST(ChannelSema, RedeliverLowersAndChecksItsBudget) {
+  std::string text = spec("true");
+  text.replace(text.find("lossy 1"), 7, "lossy 1 dup CAP redeliver");
+  Result r = compile(text);
+  ASSERT_TRUE(r.ok) << r.messages;
+  const ir::Queue& q = r.model.systems[1].queues[0];
+  EXPECT_TRUE(q.dup && q.redeliver);
+  EXPECT_EQ(q.dup_budget, 2);
+  EXPECT_FALSE(r.model.systems[0].queues[0].redeliver);
+  CompileOptions o;
+  o.const_overrides = {{"CAP", 256}};
+  Result big = compile(text, o);
+  EXPECT_NE(big.messages.find("c.sp:24:51: warning: duplication budget must be 0..255, not 256; system other "
+                              "cannot be checked (the other systems can)"),
+            std::string::npos)
+      << big.messages;
+  std::string bare = spec("true");
+  bare.replace(bare.find("lossy 1"), 7, "lossy 1 redeliver");
+  EXPECT_EQ(compile(bare).messages,
+            "c.sp:24:47: error: `redeliver` says how a channel duplicates, and this one does not: write "
+            "`dup [K] redeliver` (each redelivery spends one unit of the dup budget K)\n"
+            "    channel s.out -> r.inbox capacity 1 lossy 1 redeliver\n"
+            "                                                ^\n");
 }
 
 // A capacity out of range (here from --const) stops its own system only.

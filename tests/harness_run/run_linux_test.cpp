@@ -174,6 +174,51 @@ TEST(RunLinux, DefaultJobsOverlapTestsWaitingForTheIut) {
   EXPECT_LT(seconds, 0.5 * rounds + 2.5) << rounds << " rounds of 0.5 s expected";
 }
 
+// A TestSource's tests are loaded when their worker starts and dropped with their
+// result: never more loaded at once than run at once (2 jobs), so a long run holds no
+// suite. A test whose file no longer parses is an error result, the others still run.
+TEST(RunLinux, TestsAreLoadedWhenTheirWorkerStarts) {
+  SKIP_WITHOUT_ENVIRONMENT(TargetKind::kLinux);
+  const int n = 12;
+  TestSource source;
+  source.plans.assign(n, TestPlan{});
+  int loaded = 0, finished = 0, most = 0;
+  source.load = [&](size_t i, std::string* error) -> std::optional<TestCase> {
+    if (i == 5) {
+      *error = "t5.spt:1:1: expected `test NAME`";
+      return std::nullopt;
+    }
+    ParseOutcome p = parse_test("test t" + std::to_string(i) + "\n+0 call listen\n+0 expect state LISTEN\n",
+                                "t" + std::to_string(i) + ".spt");
+    ++loaded;
+    most = std::max(most, loaded - finished);
+    return p.test;
+  };
+  source.stub = [](size_t i) {
+    TestCase t;
+    t.name = "t" + std::to_string(i);
+    t.path = t.name + ".spt";
+    return t;
+  };
+  RunOptions o = options_for(TargetKind::kLinux);
+  o.jobs = 2;
+  o.keep_results = false;
+  std::map<std::string, Verdict> verdicts;
+  std::string changed;
+  o.on_result = [&](const TestCase& test, const TestResult& r, size_t, size_t) {
+    EXPECT_EQ(test.name, r.name);
+    if (r.name != "t5") ++finished;
+    verdicts[r.name] = r.verdict;
+    if (r.failure) changed = r.failure->message;
+  };
+  RunOutcome out = run_tests(source, o);
+  EXPECT_TRUE(out.results.empty());
+  ASSERT_EQ(verdicts.size(), static_cast<size_t>(n));
+  for (const auto& [name, v] : verdicts) EXPECT_EQ(v, name == "t5" ? Verdict::kError : Verdict::kPass) << name;
+  EXPECT_EQ(changed, "the test file changed during the run: t5.spt:1:1: expected `test NAME`");
+  EXPECT_LE(most, 2);
+}
+
 TEST(RunLinux, WithoutProfileDeviationsFail) {
   SKIP_WITHOUT_ENVIRONMENT(TargetKind::kLinux);
   std::vector<TestCase> tests = load(kSuites + "/tcp");

@@ -27,6 +27,7 @@ SymbolicRun run_symbolic(const ir::TransitionSystem& ts, const std::vector<int>&
   o.depth = depth;
   o.timeout_seconds = timeout;
   o.cancel = cancel;
+  o.free_on_cancel = false;  // a cancelled check exits at once (128 + the signal)
   bool shown = false;
   if (live) {
     o.progress = [&](const std::string& line) {
