@@ -282,6 +282,12 @@ TEST_P(PorShipped, SameVerdictsAsTheFullSearch) {
   ASSERT_TRUE(text) << rel;
   CompileOptions o;
   if (rel.find("tcp") != std::string::npos) o.const_overrides.emplace_back("MAX_RETX", 1);
+  // ARP at its smallest: a buggy variant's full search at the defaults (arp_reply_any:
+  // over 14 M states, minutes) is too long for a test that searches each spec four times.
+  if (rel.find("arp") != std::string::npos) {
+    o.const_overrides.emplace_back("MAX_TRIES", 0);
+    o.const_overrides.emplace_back("CACHE_SIZE", 1);
+  }
   const ir::Model m = Compile(*text, o);
   for (size_t s = 0; s < m.systems.size(); ++s) {
     if (!m.systems[s].errors.empty()) continue;
